@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { resolveDatabaseTarget } from '../db/orm.js';
+import { createDialbook } from '../dialbook.js';
+import { isDialbookError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { importPlugins, validatePluginOptions } from '../plugin/host.js';
+import { closeOnSignals, listen } from '../server.js';
+
+/** Print a failure as one line per problem and exit non-zero (78, EX_CONFIG, for configuration problems). */
+function fail(err: unknown): never {
+  if (isDialbookError(err)) {
+    for (const line of err.message.split('\n')) process.stderr.write(`dialbook: ${line}\n`);
+    process.exit(err.code.startsWith('DIALBOOK_CONFIG') || err.code.startsWith('DIALBOOK_PLUGIN_OPTIONS') || err.code.startsWith('DIALBOOK_PLUGIN_IMPORT') ? 78 : 1);
+  }
+  process.stderr.write(`dialbook: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
+
+const program = new Command('dialbook').description('Dialbook: contacts, phonebooks, calls and routes for business telephony').option('-c, --config <file>', 'config file (default: $DIALBOOK_CONFIG, then ./dialbook.config.*)');
+
+const configFile = (): string | undefined => program.opts<{ config?: string }>().config;
+
+program
+  .command('start')
+  .description('apply migrations, start the plugins and serve the API')
+  .option('-p, --port <port>', 'port (default: $PORT or 3000)')
+  .action(async (opts: { port?: string }) => {
+    const config = await loadConfig({ file: configFile() });
+    const logger = createLogger(config.logLevel);
+    const dialbook = await createDialbook(config, { logger });
+    await dialbook.start();
+    const running = await listen(dialbook, opts.port ? { port: Number(opts.port) } : {});
+    closeOnSignals(running, dialbook);
+    logger.info({ url: running.url, database: resolveDatabaseTarget(config.database).display, plugins: dialbook.plugins.map((p) => p.id) }, `Dialbook ${dialbook.version} listening on ${running.url} (API docs: ${running.url}/docs)`);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (core and plugins)')
+  .option('--status', 'only list applied and pending migrations')
+  .action(async (opts: { status?: boolean }) => {
+    const config = await loadConfig({ file: configFile() });
+    const dialbook = await createDialbook({ ...config, demo: false }, { logger: createLogger('warn'), migrate: false });
+    try {
+      const status = await dialbook.migrationStatus();
+      if (opts.status) {
+        process.stdout.write(`database: ${status.database} (${status.dialect})\n`);
+        for (const m of status.executed) process.stdout.write(`  applied  ${m}\n`);
+        for (const m of status.pending) process.stdout.write(`  pending  ${m}\n`);
+        return;
+      }
+      const applied = await dialbook.migrate();
+      process.stdout.write(applied.length ? `applied ${applied.length} migration(s) to ${status.database}: ${applied.join(', ')}\n` : `${status.database} is up to date (${status.executed.length} migration(s))\n`);
+    } finally {
+      await dialbook.stop();
+    }
+  });
+
+const configCmd = program.command('config').description('inspect the deployment config');
+configCmd
+  .command('check')
+  .description('validate the config and every plugin option, print the resolved plugin list')
+  .action(async () => {
+    const config = await loadConfig({ file: configFile() });
+    const plugins = await importPlugins(config);
+    validatePluginOptions(plugins);
+    process.stdout.write(`config: ${config.file ?? '(none: defaults)'}\n`);
+    process.stdout.write(`database: ${resolveDatabaseTarget(config.database).display}\n`);
+    process.stdout.write(`server: ${config.server.host}:${config.server.port}\n`);
+    process.stdout.write(`plugins (${plugins.length}, in setup order):\n`);
+    for (const p of plugins) process.stdout.write(`  ${p.id}  ${p.plugin.name}${p.plugin.version ? `@${p.plugin.version}` : ''}  from ${p.from}\n`);
+    process.stdout.write('ok\n');
+  });
+
+program
+  .command('plugins')
+  .description('list the configured plugins and what each registers')
+  .action(async () => {
+    const config = await loadConfig({ file: configFile() });
+    const dialbook = await createDialbook({ ...config, demo: false, database: { ...config.database, url: 'sqlite::memory:' } }, { logger: createLogger('warn') });
+    try {
+      const list = dialbook.describePlugins();
+      if (!list.length) process.stdout.write('no plugins configured\n');
+      for (const p of list) {
+        process.stdout.write(`${p.id}  ${p.name}${p.version ? `@${p.version}` : ''}  (${p.from})${p.description ? `  ${p.description}` : ''}\n`);
+        if (p.contactSources.length) process.stdout.write(`  contact sources: ${p.contactSources.join(', ')}\n`);
+        if (p.renderers.length) process.stdout.write(`  directory renderers: ${p.renderers.join(', ')}\n`);
+        if (p.actions.length) process.stdout.write(`  actions: ${p.actions.map((a) => a.id).join(', ')}\n`);
+      }
+    } finally {
+      await dialbook.stop();
+    }
+  });
+
+program.parseAsync(process.argv).catch(fail);

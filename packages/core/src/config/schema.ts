@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isPlugin, type DialbookPlugin } from '../plugin/define.js';
+
+/** One plugin instance in the deployment config. */
+export const PluginEntrySchema = z.object({
+  /** npm package name or a path (relative to the config file) whose default export is the plugin. */
+  package: z.string().min(1).optional(),
+  /** The plugin value itself (TypeScript/JavaScript configs). */
+  plugin: z.custom<DialbookPlugin>((v) => isPlugin(v), 'a value made with definePlugin()').optional(),
+  options: z.unknown().optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const ConfigSchema = z
+  .object({
+    server: z.object({ port: z.coerce.number().int().min(0).max(65535).default(3000), host: z.string().default('0.0.0.0') }).prefault({}),
+    database: z.object({ url: z.string().optional(), dataDir: z.string().default('./data') }).prefault({}),
+    /** ISO alpha-2 country for reading national numbers when a site names none. */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 country code such as DE')
+      .transform((s) => s.toUpperCase())
+      .optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How long each plugin's `stop` may take on shutdown. */
+    shutdownTimeoutMs: z.number().int().min(100).default(10_000),
+    /** Apply pending migrations on start (default true; `dialbook migrate` does it explicitly). */
+    migrateOnStart: z.boolean().default(true),
+    /** On an empty database, create a demo site and phonebook. */
+    demo: z.boolean().default(false),
+    plugins: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'plugin instance ids are lower-case letters, digits and dashes'), PluginEntrySchema).default({}),
+  })
+  .strict();
+
+export type DialbookConfigInput = z.input<typeof ConfigSchema>;
+export type ResolvedConfig = z.output<typeof ConfigSchema> & {
+  /** Absolute path of the file the config came from, when there was one. */
+  file?: string;
+  /** Directory relative plugin paths resolve from. */
+  baseDir: string;
+};
+
+/** What a TypeScript/JavaScript config file exports. Plugin entries may be the plugin value itself. */
+export interface DialbookConfig extends Omit<DialbookConfigInput, 'plugins'> {
+  plugins?: Record<string, z.input<typeof PluginEntrySchema> | DialbookPlugin>;
+}
+
+/**
+ * Type-checked deployment config for `dialbook.config.ts`.
+ *
+ * ```ts
+ * import { defineConfig } from '@dialbook/core';
+ * import csv from '@dialbook/example-csv';
+ * export default defineConfig({
+ *   defaultCountry: 'DE',
+ *   plugins: { staff: { plugin: csv, options: { file: './staff.csv' } } },
+ * });
+ * ```
+ */
+export const defineConfig = (config: DialbookConfig): DialbookConfig => config;

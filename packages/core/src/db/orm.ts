@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MikroORM, type AnyEntity, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { NodeSqliteDialect, SqliteDriver } from '@mikro-orm/sql';
+import type { Logger } from 'pino';
+import { DialbookError } from '../errors.js';
+import { coreEntities } from './entities/index.js';
+import { migrationsFor } from './migrations/index.js';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export interface DatabaseOptions {
+  /** `postgres://…`: PostgreSQL. Absent: embedded SQLite under `dataDir`. `sqlite::memory:` or `sqlite:/path/file.db` pick SQLite explicitly. */
+  url?: string | undefined;
+  /** Where the embedded SQLite file lives (default `./data`). */
+  dataDir?: string | undefined;
+  /** Entities declared by plugins, added to the core's. */
+  entities?: EntitySchema<AnyEntity>[];
+  /** Migrations declared by plugins, run after the core's. */
+  migrations?: Record<Dialect, MigrationObject[]>;
+  logger?: Logger | undefined;
+}
+
+export interface DatabaseTarget {
+  dialect: Dialect;
+  /** What to show a person: the file path or the URL without its password. */
+  display: string;
+  dbName: string;
+  clientUrl?: string;
+}
+
+export function resolveDatabaseTarget(options: Pick<DatabaseOptions, 'url' | 'dataDir'>): DatabaseTarget {
+  const url = options.url?.trim();
+  if (!url) {
+    const dir = resolve(options.dataDir ?? './data');
+    return { dialect: 'sqlite', dbName: resolve(dir, 'dialbook.sqlite'), display: resolve(dir, 'dialbook.sqlite') };
+  }
+  if (url === 'sqlite::memory:' || url === ':memory:') return { dialect: 'sqlite', dbName: ':memory:', display: 'in-memory SQLite' };
+  if (url.startsWith('sqlite:')) {
+    const file = resolve(url.slice('sqlite:'.length).replace(/^\/\//, ''));
+    return { dialect: 'sqlite', dbName: file, display: file };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (cause) {
+      throw new DialbookError('DIALBOOK_CONFIG_DATABASE_URL', 'DATABASE_URL is not a valid URL', { cause, field: 'DATABASE_URL' });
+    }
+    const dbName = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'dialbook';
+    const shown = new URL(url);
+    if (shown.password) shown.password = '***';
+    return { dialect: 'postgresql', dbName, clientUrl: url, display: shown.toString() };
+  }
+  throw new DialbookError('DIALBOOK_CONFIG_DATABASE_URL', `DATABASE_URL must start with postgres://, postgresql:// or sqlite: (found "${url.split(':')[0]}:…")`, {
+    field: 'DATABASE_URL',
+  });
+}
+
+export function ormOptions(options: DatabaseOptions): Options {
+  const target = resolveDatabaseTarget(options);
+  const entities = [...coreEntities, ...(options.entities ?? [])];
+  const common = {
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList: [...migrationsFor(target.dialect), ...(options.migrations?.[target.dialect] ?? [])], tableName: 'dialbook_migrations', snapshot: false, silent: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    discovery: { warnWhenNoEntities: false },
+  } satisfies Partial<Options>;
+  if (target.dialect === 'postgresql') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: target.clientUrl!, dbName: target.dbName } as unknown as Options;
+  }
+  if (target.dbName !== ':memory:') mkdirSync(resolve(target.dbName, '..'), { recursive: true });
+  return { ...common, driver: SqliteDriver, dbName: target.dbName, driverOptions: new NodeSqliteDialect(target.dbName) } as unknown as Options;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> {
+  const target = resolveDatabaseTarget(options);
+  try {
+    const orm = await MikroORM.init(ormOptions(options));
+    if (target.dialect === 'sqlite') {
+      const conn = orm.em.getConnection();
+      await conn.execute('pragma foreign_keys = on');
+      if (target.dbName !== ':memory:') {
+        await conn.execute('pragma journal_mode = wal');
+        await conn.execute('pragma synchronous = normal');
+      }
+    }
+    return orm;
+  } catch (cause) {
+    throw new DialbookError('DIALBOOK_DB_CONNECT', `cannot open the database (${target.display}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export const dialectOf = (orm: MikroORM): Dialect => (orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite');

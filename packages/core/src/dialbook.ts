@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { ResolvedConfig } from './config/schema.js';
+import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from './db/orm.js';
+import { ContactService } from './domain/contacts.js';
+import { NotificationService } from './domain/notifications.js';
+import { PhonebookService } from './domain/phonebooks.js';
+import { SiteService } from './domain/sites.js';
+import { DialbookError } from './errors.js';
+import { HookBus } from './hooks/bus.js';
+import { createApp } from './http/app.js';
+import type { AppEnv } from './http/env.js';
+import { createLogger } from './logger.js';
+import { createPluginContext, importPlugins, validatePluginOptions, withTimeout, type LoadedPlugin } from './plugin/host.js';
+import { createRegistries, freezeAll, type Registries } from './plugin/registries.js';
+import { Tokens } from './plugin/tokens.js';
+import { seedDemo } from './seed.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface MigrationStatus {
+  dialect: Dialect;
+  database: string;
+  executed: string[];
+  pending: string[];
+}
+
+/**
+ * One running Dialbook: database, hook bus, registries, domain services, plugins
+ * and the HTTP app. Built by {@link createDialbook}; the CLI and
+ * `@dialbook/core/testing` both go through it.
+ */
+export class Dialbook {
+  readonly version = pkg.version;
+  readonly hooks: HookBus;
+  readonly registries: Registries = createRegistries();
+  readonly sites: SiteService;
+  readonly phonebooks: PhonebookService;
+  readonly contacts: ContactService;
+  readonly notifications: NotificationService;
+  app!: Hono<AppEnv>;
+  private started = false;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly orm: MikroORM,
+    readonly plugins: LoadedPlugin[],
+    readonly logger: Logger,
+    readonly container: DependencyContainer,
+  ) {
+    this.hooks = new HookBus(logger);
+    this.notifications = new NotificationService(orm, this.hooks);
+    this.sites = new SiteService(orm);
+    this.phonebooks = new PhonebookService(orm, this.hooks);
+    this.contacts = new ContactService(orm, this.hooks, this.notifications, { defaultCountry: config.defaultCountry ?? null });
+    container.registerInstance(Tokens.Config, config);
+    container.registerInstance(Tokens.Logger, logger);
+    container.registerInstance(Tokens.Orm, orm);
+    container.registerInstance(Tokens.Hooks, this.hooks);
+    container.registerInstance(Tokens.Registries, this.registries);
+    container.registerInstance(Tokens.Sites, this.sites);
+    container.registerInstance(Tokens.Phonebooks, this.phonebooks);
+    container.registerInstance(Tokens.Contacts, this.contacts);
+    container.registerInstance(Tokens.Notifications, this.notifications);
+  }
+
+  get dialect(): Dialect {
+    return dialectOf(this.orm);
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    const migrator = this.orm.migrator;
+    const executed = (await migrator.getExecuted()).map((m) => m.name);
+    const pending = (await migrator.getPending()).map((m) => m.name);
+    return { dialect: this.dialect, database: resolveDatabaseTarget(this.config.database).display, executed, pending };
+  }
+
+  /** Apply pending migrations; returns their names. */
+  async migrate(): Promise<string[]> {
+    const done = await this.orm.migrator.up();
+    return done.map((m) => m.name);
+  }
+
+  async readiness(): Promise<{ ready: boolean; database: 'ok' | 'unreachable'; pendingMigrations: string[] | null }> {
+    try {
+      await this.orm.em.getConnection().execute('select 1');
+    } catch {
+      return { ready: false, database: 'unreachable', pendingMigrations: null };
+    }
+    const pending = (await this.orm.migrator.getPending()).map((m) => m.name);
+    return { ready: pending.length === 0, database: 'ok', pendingMigrations: pending };
+  }
+
+  /** `setup` every plugin in config order, freeze the registries, build the HTTP app. */
+  async setup(): Promise<void> {
+    const services = { container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications };
+    for (const p of this.plugins) {
+      const ctx = createPluginContext(p, services);
+      try {
+        await p.plugin.setup(ctx);
+        p.state = 'setup';
+      } catch (cause) {
+        p.state = 'failed';
+        throw new DialbookError('DIALBOOK_PLUGIN_SETUP', `plugin "${p.id}" failed in setup: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
+      }
+    }
+    freezeAll(this.registries);
+    this.app = createApp(this);
+  }
+
+  /** `start` every plugin in order. A failure stops the ones already started, in reverse. */
+  async start(): Promise<void> {
+    for (const p of this.plugins) {
+      if (!p.plugin.start) {
+        p.state = 'started';
+        continue;
+      }
+      try {
+        await p.plugin.start(p.ctx!);
+        p.state = 'started';
+      } catch (cause) {
+        p.state = 'failed';
+        await this.stop();
+        throw new DialbookError('DIALBOOK_PLUGIN_START', `plugin "${p.id}" failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
+      }
+    }
+    this.started = true;
+  }
+
+  /**
+   * Stop started plugins in reverse order, each within `shutdownTimeoutMs`
+   * (a plugin that hangs is logged and skipped), then close the database.
+   */
+  async stop(): Promise<void> {
+    for (const p of [...this.plugins].reverse()) {
+      if (p.state !== 'started') continue;
+      try {
+        if (p.plugin.stop) await withTimeout(`plugin "${p.id}" stop`, this.config.shutdownTimeoutMs, () => p.plugin.stop!(p.ctx!));
+        p.state = 'stopped';
+      } catch (err) {
+        p.state = 'failed';
+        this.logger.error({ err, plugin: p.id }, `plugin "${p.id}" did not stop cleanly`);
+      }
+    }
+    this.started = false;
+    await this.orm.close(true);
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  describePlugins() {
+    const of = <T extends { id: string }>(reg: { list(): T[]; ownerOf(id: string): string | undefined }, owner: string) => reg.list().filter((x) => reg.ownerOf(x.id) === owner);
+    return this.plugins.map((p) => ({
+      id: p.id,
+      name: p.plugin.name,
+      version: p.plugin.version ?? null,
+      description: p.plugin.description ?? null,
+      from: p.from,
+      state: p.state,
+      contactSources: of(this.registries.contactSources, p.id).map((s) => s.id),
+      renderers: of(this.registries.renderers, p.id).map((r) => r.id),
+      actions: of(this.registries.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null })),
+    }));
+  }
+}
+
+export interface CreateOptions {
+  logger?: Logger;
+  /** Skip applying migrations (the CLI's `migrate` command decides itself). */
+  migrate?: boolean;
+}
+
+/**
+ * Boot phases: import plugins → validate every plugin's options (all problems
+ * at once) → open the database with core and plugin entities → migrate →
+ * `setup` in order → freeze registries. Call `start()` afterwards.
+ */
+export async function createDialbook(config: ResolvedConfig, options: CreateOptions = {}): Promise<Dialbook> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const plugins = await importPlugins(config);
+  validatePluginOptions(plugins);
+  const migrations = { sqlite: plugins.flatMap((p) => p.plugin.migrations?.sqlite ?? []), postgresql: plugins.flatMap((p) => p.plugin.migrations?.postgresql ?? []) };
+  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities: plugins.flatMap((p) => p.plugin.entities ?? []), migrations, logger });
+  try {
+    const dialbook = new Dialbook(config, orm, plugins, logger, rootContainer.createChildContainer());
+    if (options.migrate ?? config.migrateOnStart) {
+      const applied = await dialbook.migrate();
+      if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
+    }
+    if (config.demo) await seedDemo(dialbook);
+    await dialbook.setup();
+    return dialbook;
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+}

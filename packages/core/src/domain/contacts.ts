@@ -1,0 +1,470 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity, SiteEntity, type Contact } from '../db/entities/index.js';
+import { dialectOf } from '../db/orm.js';
+import { conflict, DialbookError, notFound } from '../errors.js';
+import type { HookBus } from '../hooks/bus.js';
+import { actorKey, type Actor } from './actor.js';
+import {
+  autoDisplayName,
+  buildSearchText,
+  diffInputs,
+  normalisePhones,
+  sortNameOf,
+  tagIndexOf,
+  toDto,
+  toInput,
+  type StoredPhone,
+} from './contact-mapping.js';
+import { applyContactFilter } from './contact-query.js';
+import {
+  ContactCreateSchema,
+  ContactListQuerySchema,
+  ContactUpdateSchema,
+  type ContactCreate,
+  type ContactDto,
+  type ContactInput,
+  type ContactListQuery,
+  type ContactUpdate,
+  type FieldChange,
+  type HistoryDto,
+  type Page,
+} from './contact-types.js';
+import type { NotificationService } from './notifications.js';
+import { normaliseNumber } from './phone.js';
+import { parseInput, validationError } from './validate.js';
+
+const SORT_PROPERTIES = {
+  name: 'sortName',
+  firstName: 'firstName',
+  lastName: 'lastName',
+  organization: 'organization',
+  department: 'department',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+} as const;
+
+type Parsed = ReturnType<typeof ContactCreateSchema.parse>;
+
+export interface ContactServiceOptions {
+  /** Country for reading national numbers when a site names none (ISO alpha-2). */
+  defaultCountry?: string | null;
+}
+
+export interface UpsertResult {
+  contact: ContactDto;
+  created: boolean;
+  changes: FieldChange[];
+}
+
+/**
+ * Contacts: create, read, update with History, soft delete, restore,
+ * permanent delete, list/search and lookup by number. Every write emits its hook event
+ * after the transaction has committed.
+ */
+export class ContactService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hooks: HookBus,
+    private readonly notifications: NotificationService,
+    private readonly options: ContactServiceOptions = {},
+  ) {}
+
+  private em(): SqlEntityManager {
+    return this.orm.em.fork() as SqlEntityManager;
+  }
+
+  async create(body: ContactCreate, actor: Actor): Promise<ContactDto> {
+    const parsed = parseInput(ContactCreateSchema, body);
+    const contact = await this.insert(parsed.siteId, this.normalise(parsed), actor);
+    await this.emitCreated(contact, actor);
+    return contact;
+  }
+
+  async get(id: string): Promise<ContactDto> {
+    const em = this.em();
+    const c = await em.findOne(ContactEntity, { id });
+    if (!c) throw notFound('contact', id);
+    return toDto(c, await this.phonesOf(em, [id]).then((m) => m.get(id) ?? []));
+  }
+
+  /**
+   * Apply a partial update. `expectedVersion` (from `If-Match`) guards against lost updates.
+   * One History row per changed field; no row and no event when nothing changed.
+   */
+  async update(id: string, body: ContactUpdate, actor: Actor, expectedVersion?: number): Promise<ContactDto> {
+    const patch = parseInput(ContactUpdateSchema, body);
+    const result = await this.orm.em.fork().transactional(async (em) => {
+      const c = await em.findOne(ContactEntity, { id }, { lockMode: undefined });
+      if (!c) throw notFound('contact', id);
+      if (c.deletedAt) throw new DialbookError('DIALBOOK_CONTACT_DELETED', `contact ${id} is deleted; restore it before editing`, { status: 409 });
+      if (expectedVersion !== undefined && expectedVersion !== c.version) {
+        throw new DialbookError('DIALBOOK_CONTACT_VERSION', `contact ${id} changed since version ${expectedVersion} (now ${c.version}); reload and retry`, { status: 412 });
+      }
+      const phones = (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? [];
+      const before = toInput(c, phones);
+      const merged = this.merge(before, patch);
+      const siteId = this.siteIdOf(c);
+      const after = await this.beforeSave(merged, toDto(c, phones), siteId, actor);
+      const changes = diffInputs(before, after);
+      if (!changes.length) return { dto: toDto(c, phones), changes };
+      await this.write(em, c, after, await this.countryOf(em, siteId));
+      c.version += 1;
+      c.updatedAt = new Date();
+      const now = new Date();
+      for (const ch of changes) {
+        em.create(HistoryEntity, { contactId: id, siteId, field: ch.field, oldValue: ch.old ?? null, newValue: ch.new ?? null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+      }
+      await em.flush();
+      return { dto: toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []), changes };
+    }).catch((e: unknown) => this.translate(e));
+    if (result.changes.length) {
+      await this.hooks.emit('contact.updated', { contact: result.dto, changes: result.changes, actor });
+      await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: result.dto.siteId, reason: 'contact.updated' });
+    }
+    return result.dto;
+  }
+
+  /** Soft delete: hidden from phonebooks and lookups, restorable, history kept. */
+  async softDelete(id: string, actor: Actor): Promise<ContactDto> {
+    const dto = await this.setDeleted(id, true, actor);
+    await this.hooks.emit('contact.deleted', { contact: dto, permanent: false, actor });
+    await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: dto.siteId, reason: 'contact.deleted' });
+    return dto;
+  }
+
+  async restore(id: string, actor: Actor): Promise<ContactDto> {
+    const dto = await this.setDeleted(id, false, actor);
+    await this.hooks.emit('contact.restored', { contact: dto, actor });
+    await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: dto.siteId, reason: 'contact.restored' });
+    return dto;
+  }
+
+  /**
+   * Remove a soft-deleted contact for good, with its numbers, memberships and history.
+   * Refused (409) for an active contact: delete it first. Leaves a notification.
+   */
+  async purge(id: string, actor: Actor): Promise<ContactDto> {
+    const dto = await this.orm.em.fork().transactional(async (em) => {
+      const c = await em.findOne(ContactEntity, { id });
+      if (!c) throw notFound('contact', id);
+      if (!c.deletedAt) {
+        throw new DialbookError('DIALBOOK_CONTACT_ACTIVE', `contact ${id} is active; delete it (soft) before deleting it permanently`, { status: 409 });
+      }
+      const snapshot = toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []);
+      await em.nativeDelete(HistoryEntity, { contactId: id });
+      await em.nativeDelete(PhonebookMemberEntity, { contactId: id });
+      await em.nativeDelete(ContactPhoneEntity, { contact: id });
+      await em.nativeDelete(ContactEntity, { id });
+      return snapshot;
+    });
+    await this.notifications.notify({
+      siteId: dto.siteId,
+      level: 'info',
+      title: `Contact "${dto.displayName}" was deleted permanently`,
+      body: `By ${actor.name ?? actorKey(actor)}. Its history was removed with it.`,
+    });
+    await this.hooks.emit('contact.deleted', { contact: dto, permanent: true, actor });
+    return dto;
+  }
+
+  async list(query: ContactListQuery = {}): Promise<Page<ContactDto>> {
+    const q = parseInput(ContactListQuerySchema, query);
+    const em = this.em();
+    const qb = em.createQueryBuilder(ContactEntity, 'c');
+    if (q.siteId) qb.andWhere('c.site_id = ?', [q.siteId]);
+    if (q.status === 'active') qb.andWhere('c.deleted_at is null');
+    if (q.status === 'deleted') qb.andWhere('c.deleted_at is not null');
+    applyContactFilter(qb as never, q, dialectOf(this.orm));
+    const total = await qb.clone().getCount();
+    // Nulls last in both directions, then id for a stable order across pages.
+    qb.orderBy([{ [SORT_PROPERTIES[q.sort]]: `${q.order} nulls last` }, { id: 'asc' }] as never);
+    qb.limit(q.pageSize, (q.page - 1) * q.pageSize);
+    const rows = await qb.getResultList();
+    const phones = await this.phonesOf(em, rows.map((r) => r.id));
+    return { items: rows.map((r) => toDto(r, phones.get(r.id) ?? [])), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /**
+   * Active contacts owning a number written in any common form. National forms are
+   * read with `country`, else the site's default country, else the configured default.
+   */
+  async lookup(number: string, options: { siteId?: string | undefined; country?: string | undefined } = {}): Promise<ContactDto[]> {
+    const em = this.em();
+    let country = options.country ?? null;
+    if (!country && options.siteId) country = await this.countryOf(em, options.siteId);
+    country ??= this.options.defaultCountry ?? null;
+    const n = normaliseNumber(number, country);
+    if (!n.digits.replace('+', '')) throw new DialbookError('DIALBOOK_VALIDATION', 'number must contain digits', { status: 422, field: 'number' });
+    const params: unknown[] = n.e164 ? [n.e164, n.digits] : [n.digits];
+    let sql = `select distinct p.contact_id from contact_phone p join contact c on c.id = p.contact_id where c.deleted_at is null and ${n.e164 ? '(p.e164 = ? or p.digits = ?)' : 'p.digits = ?'}`;
+    if (options.siteId) {
+      sql += ' and c.site_id = ?';
+      params.push(options.siteId);
+    }
+    const ids = (await em.execute<{ contact_id: string }[]>(sql, params)).map((r) => r.contact_id);
+    if (!ids.length) return [];
+    const contacts = await em.find(ContactEntity, { id: { $in: ids } }, { orderBy: { sortName: 'asc', id: 'asc' } });
+    const phones = await this.phonesOf(em, ids);
+    return contacts.map((c) => toDto(c, phones.get(c.id) ?? []));
+  }
+
+  async history(id: string): Promise<HistoryDto[]> {
+    const em = this.em();
+    if (!(await em.count(ContactEntity, { id }))) throw notFound('contact', id);
+    const rows = await em.find(HistoryEntity, { contactId: id }, { orderBy: { at: 'desc', id: 'desc' } });
+    return rows.map((h) => ({
+      id: h.id,
+      contactId: h.contactId,
+      field: h.field,
+      old: h.oldValue ?? null,
+      new: h.newValue ?? null,
+      actor: h.actor,
+      actorName: h.actorName ?? null,
+      at: h.at.toISOString(),
+    }));
+  }
+
+  /**
+   * For contact sources (LDAP, CSV, …): create or update the contact a source owns under
+   * `externalId`, writing History for each changed field. A soft-deleted contact that
+   * reappears in its source is restored. Emits `contact.synced` for enrichers.
+   */
+  async upsertFromSource(siteId: string, source: string, externalId: string, body: Omit<ContactCreate, 'siteId' | 'source' | 'externalId'>, actor: Actor): Promise<UpsertResult> {
+    const em = this.em();
+    const existing = await em.findOne(ContactEntity, { site: siteId, source, externalId });
+    let result: UpsertResult;
+    if (!existing) {
+      const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
+      const contact = await this.insert(siteId, this.normalise(parsed), actor);
+      await this.emitCreated(contact, actor);
+      result = { contact, created: true, changes: [] };
+    } else {
+      if (existing.deletedAt) await this.restore(existing.id, actor);
+      const { emails = [], phones = [], tags = [], attributes = {}, ...rest } = body;
+      const before = await this.get(existing.id);
+      const contact = await this.update(existing.id, { ...rest, emails, phones, tags, attributes: { ...before.attributes, ...attributes } }, actor);
+      result = { contact, created: false, changes: contact.version === before.version ? [] : diffInputs(toInputFromDto(before), toInputFromDto(contact)) };
+    }
+    await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });
+    return result;
+  }
+
+  /**
+   * Insert many contacts in one transaction (imports, benchmarks). Validates every row
+   * first: one bad row rejects the batch with its index in the field path. Emits
+   * `contact.created` per row and one `phonebook.changed`.
+   */
+  async createMany(bodies: ContactCreate[], actor: Actor, options: { emit?: boolean } = {}): Promise<ContactDto[]> {
+    const parsed = bodies.map((b, i) => {
+      const r = ContactCreateSchema.safeParse(b);
+      if (!r.success) throw validationError(r.error.issues, `${i}`);
+      return r.data;
+    });
+    const out: ContactDto[] = [];
+    await this.orm.em.fork().transactional(async (em) => {
+      const countries = new Map<string, string | null>();
+      for (const p of parsed) {
+        if (!countries.has(p.siteId)) countries.set(p.siteId, await this.countryOf(em, p.siteId, true));
+        const input = this.normalise(p);
+        out.push(this.build(em, p.siteId, input, countries.get(p.siteId) ?? null, actor));
+      }
+      await em.flush();
+    }).catch((e: unknown) => this.translate(e));
+    if (options.emit !== false) {
+      for (const c of out) await this.hooks.emit('contact.created', { contact: c, actor });
+      for (const siteId of new Set(out.map((c) => c.siteId))) await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId, reason: 'contact.created' });
+    }
+    return out;
+  }
+
+  // ---- internals -------------------------------------------------------------------
+
+  private normalise(p: Parsed): ContactInput {
+    const input: ContactInput = {
+      firstName: p.firstName || null,
+      lastName: p.lastName || null,
+      displayName: p.displayName || null,
+      organization: p.organization || null,
+      department: p.department || null,
+      title: p.title || null,
+      emails: p.emails.map((e) => e.toLowerCase()),
+      phones: p.phones.map((ph) => ({ type: ph.type, number: ph.number, label: ph.label || null })),
+      tags: [...new Set(p.tags)],
+      notes: p.notes || null,
+      source: p.source,
+      externalId: p.externalId || null,
+      attributes: p.attributes,
+    };
+    return this.withDisplayName(input);
+  }
+
+  private withDisplayName(input: ContactInput, previousAuto?: string): ContactInput {
+    const auto = autoDisplayName(input);
+    const explicit = input.displayName && input.displayName !== previousAuto ? input.displayName : null;
+    const displayName = explicit || auto;
+    if (!displayName) {
+      throw new DialbookError('DIALBOOK_VALIDATION', 'a contact needs a first name, last name, display name or organisation', {
+        status: 422,
+        field: 'displayName',
+        details: { errors: [{ field: 'displayName', message: 'a contact needs a first name, last name, display name or organisation' }] },
+      });
+    }
+    return { ...input, displayName };
+  }
+
+  private merge(before: ContactInput, patch: ReturnType<typeof ContactUpdateSchema.parse>): ContactInput {
+    const next: ContactInput = { ...before };
+    const set = <K extends keyof ContactInput>(k: K, v: ContactInput[K]) => {
+      next[k] = v;
+    };
+    for (const key of ['firstName', 'lastName', 'organization', 'department', 'title', 'notes', 'externalId'] as const) {
+      if (key in patch && patch[key] !== undefined) set(key, patch[key] || null);
+    }
+    if (patch.emails) set('emails', patch.emails.map((e) => e.toLowerCase()));
+    if (patch.phones) set('phones', patch.phones.map((ph) => ({ type: ph.type, number: ph.number, label: ph.label || null })));
+    if (patch.tags) set('tags', [...new Set(patch.tags)]);
+    if (patch.attributes) set('attributes', patch.attributes);
+    const previousAuto = autoDisplayName(before);
+    if ('displayName' in patch && patch.displayName !== undefined) next.displayName = patch.displayName || null;
+    else if (before.displayName === previousAuto) next.displayName = null; // keep following the names
+    return this.withDisplayName(next, previousAuto);
+  }
+
+  private async beforeSave(input: ContactInput, existing: ContactDto | null, siteId: string, actor: Actor): Promise<ContactInput> {
+    const filtered = await this.hooks.apply('contact.beforeSave', { input, existing, siteId }, { actor });
+    return filtered.input;
+  }
+
+  private async insert(siteId: string, input: ContactInput, actor: Actor): Promise<ContactDto> {
+    const filtered = await this.beforeSave(input, null, siteId, actor);
+    return this.orm.em
+      .fork()
+      .transactional(async (em) => {
+        const country = await this.countryOf(em, siteId, true);
+        const dto = this.build(em, siteId, filtered, country, actor);
+        await em.flush();
+        return dto;
+      })
+      .catch((e: unknown) => this.translate(e));
+  }
+
+  /** Stage a new contact, its numbers and its `created` History row; the caller flushes. */
+  private build(em: EntityManager, siteId: string, input: ContactInput, country: string | null, actor: Actor): ContactDto {
+    const now = new Date();
+    const phones = normalisePhones(input.phones, country);
+    const c = em.create(ContactEntity, {
+      id: randomUUID(),
+      site: em.getReference(SiteEntity, siteId),
+      ...this.columns(input, phones),
+      deletedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
+    for (const ph of phones) em.create(ContactPhoneEntity, { contact: c, ...ph });
+    em.create(HistoryEntity, { contactId: c.id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+    return toDto(c, phones);
+  }
+
+  private columns(input: ContactInput, phones: StoredPhone[]) {
+    return {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      displayName: input.displayName ?? '',
+      sortName: sortNameOf(input),
+      organization: input.organization,
+      department: input.department,
+      title: input.title,
+      emails: input.emails,
+      tags: input.tags,
+      tagIndex: tagIndexOf(input.tags),
+      notes: input.notes,
+      source: input.source,
+      externalId: input.externalId,
+      attributes: input.attributes,
+      searchText: buildSearchText(input, phones),
+    };
+  }
+
+  private async write(em: EntityManager, c: Contact, input: ContactInput, country: string | null): Promise<void> {
+    const phones = normalisePhones(input.phones, country);
+    em.assign(c, this.columns(input, phones));
+    await em.nativeDelete(ContactPhoneEntity, { contact: c.id });
+    for (const ph of phones) em.create(ContactPhoneEntity, { contact: c, ...ph });
+  }
+
+  private async setDeleted(id: string, deleted: boolean, actor: Actor): Promise<ContactDto> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const c = await em.findOne(ContactEntity, { id });
+      if (!c) throw notFound('contact', id);
+      if (deleted === (c.deletedAt != null)) {
+        throw new DialbookError(deleted ? 'DIALBOOK_CONTACT_DELETED' : 'DIALBOOK_CONTACT_ACTIVE', `contact ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { status: 409 });
+      }
+      const now = new Date();
+      c.deletedAt = deleted ? now : null;
+      c.updatedAt = now;
+      c.version += 1;
+      em.create(HistoryEntity, { contactId: id, siteId: this.siteIdOf(c), field: deleted ? 'deleted' : 'restored', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+      await em.flush();
+      return toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []);
+    });
+  }
+
+  private async emitCreated(contact: ContactDto, actor: Actor): Promise<void> {
+    await this.hooks.emit('contact.created', { contact, actor });
+    await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: contact.siteId, reason: 'contact.created' });
+  }
+
+  private async phonesOf(em: EntityManager, ids: string[]) {
+    const map = new Map<string, InstanceType<typeof ContactPhoneEntity.class>[]>();
+    if (!ids.length) return map;
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { position: 'asc' } });
+      for (const r of rows) {
+        const cid = typeof r.contact === 'string' ? r.contact : (r.contact as { id: string }).id;
+        const list = map.get(cid) ?? [];
+        list.push(r);
+        map.set(cid, list);
+      }
+    }
+    return map;
+  }
+
+  private async countryOf(em: EntityManager, siteId: string, mustExist = false): Promise<string | null> {
+    const site = await em.findOne(SiteEntity, { id: siteId });
+    if (!site) {
+      if (mustExist) throw new DialbookError('DIALBOOK_SITE_UNKNOWN', `site ${siteId} does not exist`, { status: 422, field: 'siteId' });
+      throw notFound('site', siteId);
+    }
+    return site.defaultCountry ?? this.options.defaultCountry ?? null;
+  }
+
+  private siteIdOf(c: Contact): string {
+    return typeof c.site === 'string' ? c.site : (c.site as { id: string }).id;
+  }
+
+  private translate(e: unknown): never {
+    if (e instanceof UniqueConstraintViolationException) {
+      throw conflict('DIALBOOK_CONTACT_EXTERNAL_ID_TAKEN', 'another contact of this site and source already has this externalId', 'externalId');
+    }
+    throw e;
+  }
+}
+
+const toInputFromDto = (d: ContactDto): ContactInput => ({
+  firstName: d.firstName,
+  lastName: d.lastName,
+  displayName: d.displayName,
+  organization: d.organization,
+  department: d.department,
+  title: d.title,
+  emails: d.emails,
+  phones: d.phones.map((p) => ({ type: p.type, number: p.number, label: p.label })),
+  tags: d.tags,
+  notes: d.notes,
+  source: d.source,
+  externalId: d.externalId,
+  attributes: d.attributes,
+});

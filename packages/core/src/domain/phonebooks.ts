@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { ContactEntity, ContactPhoneEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type Phonebook, type PhonebookFilter } from '../db/entities/index.js';
+import { dialectOf } from '../db/orm.js';
+import { conflict, DialbookError, notFound } from '../errors.js';
+import type { HookBus } from '../hooks/bus.js';
+import { toDto as contactDto } from './contact-mapping.js';
+import { contactFilterConditions, joinConditions } from './contact-query.js';
+import type { ContactDto, Page } from './contact-types.js';
+import { PhonebookCreateSchema, PhonebookUpdateSchema, slugify, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from './site-types.js';
+import { parseInput } from './validate.js';
+
+const slugTaken = (e: unknown): never => {
+  if (e instanceof UniqueConstraintViolationException) throw conflict('DIALBOOK_PHONEBOOK_SLUG_TAKEN', 'another phonebook of this site already uses this slug', 'slug');
+  throw e;
+};
+
+const siteIdOf = (p: Phonebook): string => (typeof p.site === 'string' ? p.site : (p.site as { id: string }).id);
+
+/**
+ * Phonebooks: explicit members plus, optionally, a saved filter. Members are
+ * always resolved live, so an edited or deleted contact shows at the next read.
+ */
+export class PhonebookService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hooks: HookBus,
+  ) {}
+
+  private em(): SqlEntityManager {
+    return this.orm.em.fork() as SqlEntityManager;
+  }
+
+  async create(body: PhonebookCreate): Promise<PhonebookDto> {
+    const input = parseInput(PhonebookCreateSchema, body);
+    const em = this.em();
+    if (!(await em.count(SiteEntity, { id: input.siteId }))) {
+      throw new DialbookError('DIALBOOK_SITE_UNKNOWN', `site ${input.siteId} does not exist`, { status: 422, field: 'siteId' });
+    }
+    const pb = em.create(PhonebookEntity, {
+      id: randomUUID(),
+      site: em.getReference(SiteEntity, input.siteId),
+      name: input.name,
+      slug: input.slug ?? slugify(input.name),
+      description: input.description ?? null,
+      filter: (input.filter ?? null) as PhonebookFilter | null,
+    });
+    await em.flush().catch(slugTaken);
+    await this.changed(pb, 'phonebook.created');
+    return this.dto(em, pb);
+  }
+
+  async list(siteId?: string): Promise<PhonebookDto[]> {
+    const em = this.em();
+    const rows = await em.find(PhonebookEntity, siteId ? { site: siteId } : {}, { orderBy: { name: 'asc', id: 'asc' } });
+    return Promise.all(rows.map((r) => this.dto(em, r)));
+  }
+
+  async get(id: string): Promise<PhonebookDto> {
+    const em = this.em();
+    return this.dto(em, await this.find(em, id));
+  }
+
+  async update(id: string, body: PhonebookUpdate): Promise<PhonebookDto> {
+    const patch = parseInput(PhonebookUpdateSchema, body);
+    const em = this.em();
+    const pb = await this.find(em, id);
+    em.assign(pb, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+    await em.flush().catch(slugTaken);
+    await this.changed(pb, 'phonebook.updated');
+    return this.dto(em, pb);
+  }
+
+  async delete(id: string): Promise<void> {
+    const em = this.em();
+    const pb = await this.find(em, id);
+    await em.nativeDelete(PhonebookMemberEntity, { phonebookId: id });
+    await em.nativeDelete(PhonebookEntity, { id });
+    await this.changed(pb, 'phonebook.deleted');
+  }
+
+  /** Add explicit members; contacts must belong to the phonebook's site. Returns how many were new. */
+  async addMembers(id: string, contactIds: string[]): Promise<number> {
+    const em = this.em();
+    const pb = await this.find(em, id);
+    const unique = [...new Set(contactIds)];
+    const found = await em.find(ContactEntity, { id: { $in: unique }, site: siteIdOf(pb) }, { fields: ['id'] });
+    const known = new Set(found.map((c) => c.id));
+    const missing = unique.findIndex((cid) => !known.has(cid));
+    if (missing >= 0) {
+      throw new DialbookError('DIALBOOK_PHONEBOOK_MEMBER_UNKNOWN', `contact ${unique[missing]} does not exist in this phonebook's site`, {
+        status: 422,
+        field: `contactIds.${contactIds.indexOf(unique[missing]!)}`,
+      });
+    }
+    const existing = new Set((await em.find(PhonebookMemberEntity, { phonebookId: id, contactId: { $in: unique } })).map((m) => m.contactId));
+    const added = unique.filter((cid) => !existing.has(cid));
+    for (const contactId of added) em.create(PhonebookMemberEntity, { phonebookId: id, contactId, addedAt: new Date() });
+    await em.flush();
+    if (added.length) await this.changed(pb, 'phonebook.members.added');
+    return added.length;
+  }
+
+  async removeMember(id: string, contactId: string): Promise<void> {
+    const em = this.em();
+    const pb = await this.find(em, id);
+    const n = await em.nativeDelete(PhonebookMemberEntity, { phonebookId: id, contactId });
+    if (!n) throw notFound(`explicit member of phonebook ${id}:`, contactId);
+    await this.changed(pb, 'phonebook.members.removed');
+  }
+
+  /**
+   * The phonebook's active contacts: explicit members and saved-filter matches,
+   * ordered by sort name. `pageSize: 0` returns every member (renderers use this).
+   */
+  async members(id: string, options: { page?: number; pageSize?: number } = {}): Promise<Page<ContactDto>> {
+    const em = this.em();
+    const pb = await this.find(em, id);
+    const qb = em.createQueryBuilder(ContactEntity, 'c').where('c.site_id = ? and c.deleted_at is null', [siteIdOf(pb)]);
+    const explicit = 'c.id in (select m.contact_id from phonebook_member m where m.phonebook_id = ?)';
+    if (pb.filter) {
+      const { sql, params } = joinConditions(contactFilterConditions(pb.filter, dialectOf(this.orm)));
+      qb.andWhere(`(${explicit} or (${sql}))`, [id, ...params]);
+    } else {
+      qb.andWhere(explicit, [id]);
+    }
+    const total = await qb.clone().getCount();
+    const page = options.page ?? 1;
+    const pageSize = options.pageSize ?? 100;
+    qb.orderBy({ sortName: 'asc', id: 'asc' });
+    if (pageSize > 0) qb.limit(pageSize, (page - 1) * pageSize);
+    const rows = await qb.getResultList();
+    const phones = new Map<string, InstanceType<typeof ContactPhoneEntity.class>[]>();
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const p of await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { position: 'asc' } })) {
+        const cid = typeof p.contact === 'string' ? p.contact : (p.contact as { id: string }).id;
+        phones.set(cid, [...(phones.get(cid) ?? []), p]);
+      }
+    }
+    return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total, page, pageSize };
+  }
+
+  private async find(em: SqlEntityManager, id: string): Promise<Phonebook> {
+    const pb = await em.findOne(PhonebookEntity, { id });
+    if (!pb) throw notFound('phonebook', id);
+    return pb;
+  }
+
+  private async dto(em: SqlEntityManager, pb: Phonebook): Promise<PhonebookDto> {
+    return {
+      id: pb.id,
+      siteId: siteIdOf(pb),
+      slug: pb.slug,
+      name: pb.name,
+      description: pb.description ?? null,
+      filter: (pb.filter ?? null) as PhonebookDto['filter'],
+      explicitMembers: await em.count(PhonebookMemberEntity, { phonebookId: pb.id }),
+      createdAt: pb.createdAt.toISOString(),
+      updatedAt: pb.updatedAt.toISOString(),
+    };
+  }
+
+  private async changed(pb: Phonebook, reason: string): Promise<void> {
+    await this.hooks.emit('phonebook.changed', { phonebookId: pb.id, siteId: siteIdOf(pb), reason });
+  }
+}

@@ -1,0 +1,44 @@
+import type { Actor } from '../domain/actor.js';
+import type { ContactDto, ContactInput, FieldChange } from '../domain/contact-types.js';
+
+/**
+ * Events: fired after a change is committed. Listeners cannot undo the change;
+ * a listener that throws is logged and the others still run.
+ *
+ * Plugins add their own events by declaration merging:
+ * ```ts
+ * declare module '@dialbook/core' {
+ *   interface HookEvents { 'csv.imported': { file: string; count: number } }
+ * }
+ * ```
+ */
+export interface HookEvents {
+  'contact.created': { contact: ContactDto; actor: Actor };
+  'contact.updated': { contact: ContactDto; changes: FieldChange[]; actor: Actor };
+  /** `permanent: false` is a soft delete (restorable); `true` removed the row and its history. */
+  'contact.deleted': { contact: ContactDto; permanent: boolean; actor: Actor };
+  'contact.restored': { contact: ContactDto; actor: Actor };
+  /** A contact a source (LDAP, CSV, …) created or updated during a sync; enrichers listen here. */
+  'contact.synced': { contact: ContactDto; source: string; created: boolean };
+  /** Anything that can change what a phonebook renders: membership, a member's data, its filter. */
+  'phonebook.changed': { phonebookId: string | null; siteId: string; reason: string };
+  'sync.finished': { source: string; siteId: string; created: number; updated: number; deleted: number; unchanged: number; failed: number };
+  'notification.created': { id: string; siteId: string | null; title: string };
+}
+
+/** Where a filter runs and what it may change or reject. */
+export interface FilterContext {
+  actor: Actor;
+}
+
+/**
+ * Filters: run in order before an action; each may return a changed value or
+ * throw (ideally a `DialbookError`) to reject the action with an error the caller sees.
+ */
+export interface HookFilters {
+  /** The normalised contact about to be written (create or update). */
+  'contact.beforeSave': { input: ContactInput; existing: ContactDto | null; siteId: string };
+}
+
+export type EventName = keyof HookEvents;
+export type FilterName = keyof HookFilters;

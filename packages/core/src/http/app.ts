@@ -1,0 +1,58 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { Hono } from 'hono';
+import { anonymousActor } from '../domain/actor.js';
+import type { Dialbook } from '../dialbook.js';
+import type { AppEnv } from './env.js';
+import { createRouter } from './openapi.js';
+import { errorToProblem, problem } from './problem.js';
+import { contactRoutes } from './routes/contacts.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { pluginRoutes } from './routes/plugins.js';
+import { phonebookRoutes, siteRoutes } from './routes/sites.js';
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The HTTP surface: `/healthz`, `/readyz`, `/openapi.json`, `/docs`, the REST API
+ * under `/api/v1`, and each plugin's routes under `/api/v1/plugins/<instance id>`.
+ */
+export function createApp(dialbook: Dialbook): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const log = (err: unknown) => dialbook.logger.error({ err }, 'request failed');
+
+  app.onError((err, c) => errorToProblem(err, c, log));
+  app.notFound((c) => problem(c, 404, 'DIALBOOK_HTTP_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.use('*', async (c, next) => {
+    c.set('dialbook', dialbook);
+    c.set('actor', anonymousActor);
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const r = await dialbook.readiness();
+    return c.json(r, r.ready ? 200 : 503);
+  });
+
+  const api = createRouter();
+  api.route('/', siteRoutes());
+  api.route('/', phonebookRoutes());
+  api.route('/', contactRoutes());
+  api.route('/', notificationRoutes());
+  api.route('/', pluginRoutes());
+  for (const p of dialbook.plugins) {
+    for (const r of p.routes) api.route(`/plugins/${p.id}${r.path === '/' ? '' : r.path}`, r.app as never);
+  }
+  app.route(API_PREFIX, api);
+
+  const document = () =>
+    api.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'Dialbook API', version: dialbook.version, description: 'Contacts, phonebooks, calls and routes for business telephony. Errors are RFC 9457 problem+json.' },
+      servers: [{ url: API_PREFIX }],
+    });
+  let cached: ReturnType<typeof document> | undefined;
+  app.get('/openapi.json', (c) => c.json((cached ??= document())));
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Dialbook API' }));
+  return app;
+}

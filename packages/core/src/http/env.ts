@@ -1,0 +1,10 @@
+import type { Actor } from '../domain/actor.js';
+import type { Dialbook } from '../dialbook.js';
+
+/** Variables every request carries. The accounts release resolves `actor` from the session or token. */
+export interface AppEnv {
+  Variables: {
+    actor: Actor;
+    dialbook: Dialbook;
+  };
+}

@@ -1,0 +1,61 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { isDialbookError } from '../errors.js';
+import type { FieldProblem } from '../domain/validate.js';
+
+/** RFC 9457 problem details, as every error of the API is reported. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().meta({ description: 'URN naming the error code' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().meta({ description: 'Stable error code, DIALBOOK_<AREA>_<WHAT>' }),
+    field: z.string().optional().meta({ description: 'Path of the first offending field, e.g. phones.0.number' }),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    instance: z.string().optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  415: 'Unsupported media type',
+  422: 'Invalid input',
+  500: 'Internal error',
+};
+
+export function problem(c: Context, status: number, code: string, detail: string, extra: { field?: string | undefined; errors?: FieldProblem[] | undefined } = {}): Response {
+  const body: Problem = {
+    type: `urn:dialbook:problem:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(extra.field ? { field: extra.field } : {}),
+    ...(extra.errors?.length ? { errors: extra.errors } : {}),
+    instance: c.req.path,
+  };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'content-type': 'application/problem+json; charset=utf-8' });
+}
+
+/** Map anything thrown by a handler to problem+json; unexpected errors are logged, never leaked. */
+export function errorToProblem(err: unknown, c: Context, log: (err: unknown) => void): Response {
+  if (isDialbookError(err)) {
+    if (err.status >= 500) log(err);
+    const errors = (err.details?.errors as FieldProblem[] | undefined) ?? (err.field ? [{ field: err.field, message: err.message }] : undefined);
+    return problem(c, err.status, err.code, err.message, { field: err.field, errors });
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 400 ? 'DIALBOOK_HTTP_BAD_REQUEST' : `DIALBOOK_HTTP_${status}`;
+    return problem(c, status, code, err.message || TITLES[status] || 'request refused');
+  }
+  log(err);
+  return problem(c, 500, 'DIALBOOK_INTERNAL', 'an unexpected error occurred; the server log has the details');
+}

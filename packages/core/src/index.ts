@@ -1,0 +1,25 @@
+/**
+ * @dialbook/core — the public API plugins and deployments build on.
+ * Anything not exported here is internal and may change without notice.
+ */
+import 'reflect-metadata';
+
+export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
+export type { PluginContext, ContactsApi, PluginHooks } from './plugin/context.js';
+export type { CallSource, ContactSource, DirectoryInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
+export { Registry } from './plugin/registry.js';
+export { Tokens } from './plugin/tokens.js';
+export { defineConfig, type DialbookConfig, type ResolvedConfig } from './config/schema.js';
+export { loadConfig } from './config/load.js';
+export { HookBus, type EventListener, type FilterHandler, type HookOptions } from './hooks/bus.js';
+export type { HookEvents, HookFilters, FilterContext, EventName, FilterName } from './hooks/types.js';
+export { DialbookError, isDialbookError } from './errors.js';
+export { type Actor, systemActor, anonymousActor, pluginActor } from './domain/actor.js';
+export * from './domain/contact-types.js';
+export { PhonebookSchema, SiteSchema, type PhonebookDto, type SiteDto, type PhonebookCreate, type SiteCreate } from './domain/site-types.js';
+export { normaliseNumber, type NormalisedNumber } from './domain/phone.js';
+export type { NotificationDto } from './domain/notifications.js';
+export { Dialbook, createDialbook } from './dialbook.js';
+export { listen, type RunningServer } from './server.js';
+export { createLogger, type Logger } from './logger.js';
+export { z } from 'zod';

@@ -1,0 +1,53 @@
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { Actor } from '../domain/actor.js';
+import type { ContactService } from '../domain/contacts.js';
+import type { NotificationService } from '../domain/notifications.js';
+import type { PhonebookService } from '../domain/phonebooks.js';
+import type { SiteService } from '../domain/sites.js';
+import type { EventListener, FilterHandler, HookBus, HookOptions } from '../hooks/bus.js';
+import type { EventName, FilterName, HookEvents } from '../hooks/types.js';
+import type { CallSource, ContactSource, DirectoryRenderer, HealthCheck, PluginAction, RouteExecutor } from './contracts.js';
+
+export type ContactsApi = Pick<ContactService, 'create' | 'get' | 'update' | 'softDelete' | 'restore' | 'list' | 'lookup' | 'history' | 'upsertFromSource' | 'createMany'> & {
+  registerSource(source: ContactSource): void;
+};
+
+/** The hook bus as a plugin sees it: everything it registers is tagged with its instance id. */
+export interface PluginHooks {
+  on<K extends EventName>(name: K, listener: EventListener<K>, options?: Omit<HookOptions, 'owner'>): () => void;
+  filter<K extends FilterName>(name: K, handler: FilterHandler<K>, options?: Omit<HookOptions, 'owner'>): () => void;
+  emit<K extends EventName>(name: K, payload: HookEvents[K]): Promise<number>;
+}
+
+/** Everything a plugin may use. It is the plugin's only door into the core. */
+export interface PluginContext<O = unknown> {
+  /** Instance id from the config (`ldap-main`); one package may run as several instances. */
+  readonly id: string;
+  /** The plugin's `name`. */
+  readonly plugin: string;
+  /** Options from the config, already validated by the plugin's `options` schema. */
+  readonly options: O;
+  readonly logger: Logger;
+  readonly hooks: PluginHooks;
+  /** The actor written into History for changes this plugin makes. */
+  readonly actor: Actor;
+  readonly contacts: ContactsApi;
+  readonly sites: Pick<SiteService, 'list' | 'get' | 'findBySlug' | 'create'>;
+  readonly phonebooks: Pick<PhonebookService, 'list' | 'get' | 'members' | 'create' | 'addMembers'>;
+  readonly notifications: Pick<NotificationService, 'notify'>;
+  readonly calls: { registerSource(source: CallSource): void };
+  readonly directory: { registerRenderer(renderer: DirectoryRenderer): void };
+  readonly routes: { registerExecutor(executor: RouteExecutor): void };
+  /** Buttons for the admin UI; ids are prefixed with the instance id (`csv.sync`). */
+  readonly actions: { register(action: PluginAction): void };
+  readonly health: { register(check: HealthCheck): void };
+  /** Mount a Hono app under `/api/v1/plugins/<instance id><path>`. */
+  readonly http: { route(path: string, app: Hono): void };
+  /** The plugin's child container, for advanced dependency injection. */
+  readonly container: DependencyContainer;
+  resolve<T>(token: InjectionToken<T>): T;
+}
+
+export type { HookBus };

@@ -1,0 +1,56 @@
+import type { AnyEntity, EntitySchema, MigrationObject } from '@mikro-orm/core';
+import type { z } from 'zod';
+import type { Dialect } from '../db/orm.js';
+import type { PluginContext } from './context.js';
+
+/** Marks plugin values across separately installed copies of core (never use `instanceof`). */
+export const PLUGIN_BRAND = Symbol.for('dialbook.plugin');
+
+export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
+  /** Package-style name, lower-case: `ldap`, `yealink`, `example-csv`. */
+  name: string;
+  version?: string;
+  description?: string;
+  /** Validates this plugin's options from the deployment config at start-up. */
+  options?: O;
+  /** Runtime settings schema (edited in the admin UI; stored in the database by a later release). */
+  settings?: z.ZodType;
+  /** Entities the plugin owns; their tables are prefixed with the plugin name. */
+  entities?: EntitySchema<AnyEntity>[];
+  /** The plugin's migrations for each dialect, oldest first. */
+  migrations?: Partial<Record<Dialect, MigrationObject[]>>;
+  /** Register sources, renderers, hooks, routes. The only place a plugin runs code during boot. */
+  setup(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+  /** After every plugin is set up and the registries are frozen: open connections, start timers. */
+  start?(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+  /** On shutdown, in reverse order, within the host's time limit. */
+  stop?(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+}
+
+export type DialbookPlugin<O extends z.ZodType = z.ZodType> = Readonly<PluginDefinition<O>> & { readonly [PLUGIN_BRAND]: true };
+
+const NAME = /^[a-z][a-z0-9-]{0,63}$/;
+
+/**
+ * Declare a plugin. A plugin is a plain value: importing it has no side effects.
+ *
+ * ```ts
+ * export default definePlugin({
+ *   name: 'csv',
+ *   options: z.object({ file: z.string() }),
+ *   setup(ctx) {
+ *     ctx.contacts.registerSource({ id: 'csv', label: 'CSV file', sync: () => importFile(ctx, ctx.options.file) });
+ *   },
+ * });
+ * ```
+ */
+export function definePlugin<O extends z.ZodType = z.ZodType>(definition: PluginDefinition<O>): DialbookPlugin<O> {
+  if (!NAME.test(definition.name)) {
+    throw new TypeError(`definePlugin: name "${definition.name}" must be lower-case letters, digits and dashes, starting with a letter`);
+  }
+  if (typeof definition.setup !== 'function') throw new TypeError(`definePlugin(${definition.name}): setup must be a function`);
+  return Object.freeze({ ...definition, [PLUGIN_BRAND]: true as const });
+}
+
+export const isPlugin = (value: unknown): value is DialbookPlugin =>
+  typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true && typeof (value as DialbookPlugin).setup === 'function';

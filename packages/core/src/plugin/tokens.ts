@@ -1,0 +1,29 @@
+import type { InjectionToken } from 'tsyringe';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { ContactService } from '../domain/contacts.js';
+import type { NotificationService } from '../domain/notifications.js';
+import type { PhonebookService } from '../domain/phonebooks.js';
+import type { SiteService } from '../domain/sites.js';
+import type { HookBus } from '../hooks/bus.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Registries } from './registries.js';
+
+/**
+ * Injection tokens of the core's container. Plugins reach these through their
+ * `ctx` (and `ctx.resolve(token)` for the rare advanced case), never through a
+ * global container.
+ */
+export const Tokens = {
+  Config: Symbol.for('dialbook.config') as InjectionToken<ResolvedConfig>,
+  Logger: Symbol.for('dialbook.logger') as InjectionToken<Logger>,
+  Orm: Symbol.for('dialbook.orm') as InjectionToken<MikroORM>,
+  Hooks: Symbol.for('dialbook.hooks') as InjectionToken<HookBus>,
+  Registries: Symbol.for('dialbook.registries') as InjectionToken<Registries>,
+  Sites: Symbol.for('dialbook.sites') as InjectionToken<SiteService>,
+  Phonebooks: Symbol.for('dialbook.phonebooks') as InjectionToken<PhonebookService>,
+  Contacts: Symbol.for('dialbook.contacts') as InjectionToken<ContactService>,
+  Notifications: Symbol.for('dialbook.notifications') as InjectionToken<NotificationService>,
+  PluginId: Symbol.for('dialbook.plugin.id') as InjectionToken<string>,
+  PluginOptions: Symbol.for('dialbook.plugin.options') as InjectionToken<unknown>,
+} as const;

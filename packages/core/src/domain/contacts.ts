@@ -192,13 +192,20 @@ export class ContactService {
    */
   async lookup(number: string, options: { siteId?: string | undefined; country?: string | undefined } = {}): Promise<ContactDto[]> {
     const em = this.em();
-    let country = options.country ?? null;
-    if (!country && options.siteId) country = await this.countryOf(em, options.siteId);
-    country ??= this.options.defaultCountry ?? null;
-    const n = normaliseNumber(number, country);
-    if (!n.digits.replace('+', '')) throw new DialbookError('DIALBOOK_VALIDATION', 'number must contain digits', { status: 422, field: 'number' });
-    const params: unknown[] = n.e164 ? [n.e164, n.digits] : [n.digits];
-    let sql = `select distinct p.contact_id from contact_phone p join contact c on c.id = p.contact_id where c.deleted_at is null and ${n.e164 ? '(p.e164 = ? or p.digits = ?)' : 'p.digits = ?'}`;
+    // Which country reads a national form: the one asked for, else the site's, else the
+    // configured default, else every country a site is set to (usually one).
+    let countries: (string | null)[] = [];
+    if (options.country) countries = [options.country];
+    else if (options.siteId) countries = [await this.countryOf(em, options.siteId)];
+    else if (this.options.defaultCountry) countries = [this.options.defaultCountry];
+    else countries = (await em.find(SiteEntity, { defaultCountry: { $ne: null } }, { fields: ['defaultCountry'], limit: 20 })).map((s) => s.defaultCountry ?? null);
+    if (!countries.length) countries = [null];
+    const forms = countries.map((c) => normaliseNumber(number, c));
+    const digits = forms[0]!.digits;
+    if (!digits.replace('+', '')) throw new DialbookError('DIALBOOK_VALIDATION', 'number must contain digits', { status: 422, field: 'number' });
+    const e164s = [...new Set(forms.map((f) => f.e164).filter((x): x is string => !!x))];
+    const params: unknown[] = [...e164s, digits];
+    let sql = `select distinct p.contact_id from contact_phone p join contact c on c.id = p.contact_id where c.deleted_at is null and (${e164s.length ? `p.e164 in (${e164s.map(() => '?').join(', ')}) or ` : ''}p.digits = ?)`;
     if (options.siteId) {
       sql += ' and c.site_id = ?';
       params.push(options.siteId);

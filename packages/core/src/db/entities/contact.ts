@@ -39,7 +39,7 @@ export type Contact = InstanceType<typeof ContactEntity.class>;
 export const ContactPhoneEntity = defineEntity({
   name: 'ContactPhone',
   tableName: 'contact_phone',
-  indexes: [{ properties: ['e164'] }, { properties: ['digits'] }],
+  indexes: [{ properties: ['contact'] }, { properties: ['e164'] }, { properties: ['digits'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     contact: () => p.manyToOne(ContactEntity).deleteRule('cascade'),

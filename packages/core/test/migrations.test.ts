@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestCore, type TestCore } from '@dialbook/core/testing';
+
+let core: TestCore;
+beforeAll(async () => {
+  core = await createTestCore({ site: false });
+});
+afterAll(() => core?.close());
+
+/**
+ * Statements the schema differ proposes on purpose-built parts the entities do not model:
+ * the PostgreSQL trigram index for substring search, and the membership table's
+ * foreign keys (membership rows go when a phonebook or contact goes).
+ */
+const INTENDED = [/"contact_search_text_trgm"/, /phonebook_member.*drop constraint/, /`phonebook_member`/];
+
+test('the checked-in migrations create the schema the entities describe', async () => {
+  const diff = await core.dialbook.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+  const unexpected = diff
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && l !== 'set names \'utf8\';' && !INTENDED.some((re) => re.test(l)));
+  expect(unexpected).toEqual([]);
+});
+
+test('migrate reports everything applied and nothing pending', async () => {
+  const status = await core.dialbook.migrationStatus();
+  expect(status.executed).toEqual(['0001-initial']);
+  expect(status.pending).toEqual([]);
+  expect(await core.dialbook.migrate()).toEqual([]);
+});

@@ -15,7 +15,7 @@ import { HookBus } from './hooks/bus.js';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
 import { createLogger } from './logger.js';
-import { createPluginContext, importPlugins, validatePluginOptions, withTimeout, type LoadedPlugin } from './plugin/host.js';
+import { createPluginContext, loadPlugins, withTimeout, type LoadedPlugin } from './plugin/host.js';
 import { createRegistries, freezeAll, type Registries } from './plugin/registries.js';
 import { Tokens } from './plugin/tokens.js';
 import { seedDemo } from './seed.js';
@@ -97,7 +97,7 @@ export class Dialbook {
 
   /** `setup` every plugin in config order, freeze the registries, build the HTTP app. */
   async setup(): Promise<void> {
-    const services = { container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications };
+    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications };
     for (const p of this.plugins) {
       const ctx = createPluginContext(p, services);
       try {
@@ -183,8 +183,7 @@ export interface CreateOptions {
  */
 export async function createDialbook(config: ResolvedConfig, options: CreateOptions = {}): Promise<Dialbook> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const plugins = await importPlugins(config);
-  validatePluginOptions(plugins);
+  const plugins = await loadPlugins(config);
   const migrations = { sqlite: plugins.flatMap((p) => p.plugin.migrations?.sqlite ?? []), postgresql: plugins.flatMap((p) => p.plugin.migrations?.postgresql ?? []) };
   const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities: plugins.flatMap((p) => p.plugin.entities ?? []), migrations, logger });
   try {

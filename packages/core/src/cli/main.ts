@@ -5,7 +5,7 @@ import { resolveDatabaseTarget } from '../db/orm.js';
 import { createDialbook } from '../dialbook.js';
 import { isDialbookError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { importPlugins, validatePluginOptions } from '../plugin/host.js';
+import { loadPlugins } from '../plugin/host.js';
 import { closeOnSignals, listen } from '../server.js';
 
 /** Print a failure as one line per problem and exit non-zero (78, EX_CONFIG, for configuration problems). */
@@ -64,8 +64,7 @@ configCmd
   .description('validate the config and every plugin option, print the resolved plugin list')
   .action(async () => {
     const config = await loadConfig({ file: configFile() });
-    const plugins = await importPlugins(config);
-    validatePluginOptions(plugins);
+    const plugins = await loadPlugins(config);
     process.stdout.write(`config: ${config.file ?? '(none: defaults)'}\n`);
     process.stdout.write(`database: ${resolveDatabaseTarget(config.database).display}\n`);
     process.stdout.write(`server: ${config.server.host}:${config.server.port}\n`);

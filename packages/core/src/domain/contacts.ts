@@ -55,6 +55,9 @@ export interface ContactServiceOptions {
 export interface UpsertResult {
   contact: ContactDto;
   created: boolean;
+  /** The contact had been soft-deleted and came back. */
+  restored: boolean;
+  /** One entry per changed field (empty for a new or unchanged contact). */
   changes: FieldChange[];
 }
 
@@ -94,13 +97,22 @@ export class ContactService {
    * One History row per changed field; no row and no event when nothing changed.
    */
   async update(id: string, body: ContactUpdate, actor: Actor, expectedVersion?: number): Promise<ContactDto> {
+    return (await this.applyUpdate(id, body, actor, { expectedVersion })).dto;
+  }
+
+  /**
+   * The update transaction. With `restore`, a soft-deleted contact is restored in the same
+   * transaction, after the new values passed validation and the filters: a row that fails
+   * never brings a deleted contact back.
+   */
+  private async applyUpdate(id: string, body: ContactUpdate, actor: Actor, options: { expectedVersion?: number | undefined; restore?: boolean }) {
     const patch = parseInput(ContactUpdateSchema, body);
     const result = await this.orm.em.fork().transactional(async (em) => {
-      const c = await em.findOne(ContactEntity, { id }, { lockMode: undefined });
+      const c = await em.findOne(ContactEntity, { id });
       if (!c) throw notFound('contact', id);
-      if (c.deletedAt) throw new DialbookError('DIALBOOK_CONTACT_DELETED', `contact ${id} is deleted; restore it before editing`, { status: 409 });
-      if (expectedVersion !== undefined && expectedVersion !== c.version) {
-        throw new DialbookError('DIALBOOK_CONTACT_VERSION', `contact ${id} changed since version ${expectedVersion} (now ${c.version}); reload and retry`, { status: 412 });
+      if (c.deletedAt && !options.restore) throw new DialbookError('DIALBOOK_CONTACT_DELETED', `contact ${id} is deleted; restore it before editing`, { status: 409 });
+      if (options.expectedVersion !== undefined && options.expectedVersion !== c.version) {
+        throw new DialbookError('DIALBOOK_CONTACT_VERSION', `contact ${id} changed since version ${options.expectedVersion} (now ${c.version}); reload and retry`, { status: 412 });
       }
       const phones = (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? [];
       const before = toInput(c, phones);
@@ -108,22 +120,26 @@ export class ContactService {
       const siteId = this.siteIdOf(c);
       const after = await this.beforeSave(merged, toDto(c, phones), siteId, actor);
       const changes = diffInputs(before, after);
-      if (!changes.length) return { dto: toDto(c, phones), changes };
-      await this.write(em, c, after, await this.countryOf(em, siteId));
-      c.version += 1;
-      c.updatedAt = new Date();
+      const restored = c.deletedAt != null;
+      if (!changes.length && !restored) return { dto: toDto(c, phones), changes, restored };
       const now = new Date();
-      for (const ch of changes) {
-        em.create(HistoryEntity, { contactId: id, siteId, field: ch.field, oldValue: ch.old ?? null, newValue: ch.new ?? null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+      const history = (field: string, oldValue: unknown, newValue: unknown) =>
+        em.create(HistoryEntity, { contactId: id, siteId, field, oldValue: oldValue ?? null, newValue: newValue ?? null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+      if (restored) {
+        c.deletedAt = null;
+        history('restored', null, null);
       }
+      if (changes.length) await this.write(em, c, after, await this.countryOf(em, siteId));
+      c.version += 1;
+      c.updatedAt = now;
+      for (const ch of changes) history(ch.field, ch.old, ch.new);
       await em.flush();
-      return { dto: toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []), changes };
+      return { dto: toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []), changes, restored };
     }).catch((e: unknown) => this.translate(e));
-    if (result.changes.length) {
-      await this.hooks.emit('contact.updated', { contact: result.dto, changes: result.changes, actor });
-      await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: result.dto.siteId, reason: 'contact.updated' });
-    }
-    return result.dto;
+    if (result.restored) await this.hooks.emit('contact.restored', { contact: result.dto, actor });
+    if (result.changes.length) await this.hooks.emit('contact.updated', { contact: result.dto, changes: result.changes, actor });
+    if (result.changes.length || result.restored) await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: result.dto.siteId, reason: result.restored ? 'contact.restored' : 'contact.updated' });
+    return result;
   }
 
   /** Soft delete: hidden from phonebooks and lookups, restorable, history kept. */
@@ -194,7 +210,7 @@ export class ContactService {
     const em = this.em();
     // Which country reads a national form: the one asked for, else the site's, else the
     // configured default, else every country a site is set to (usually one).
-    let countries: (string | null)[] = [];
+    let countries: (string | null)[];
     if (options.country) countries = [options.country];
     else if (options.siteId) countries = [await this.countryOf(em, options.siteId)];
     else if (this.options.defaultCountry) countries = [this.options.defaultCountry];
@@ -246,13 +262,16 @@ export class ContactService {
       const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
       const contact = await this.insert(siteId, this.normalise(parsed), actor);
       await this.emitCreated(contact, actor);
-      result = { contact, created: true, changes: [] };
+      result = { contact, created: true, restored: false, changes: [] };
     } else {
-      if (existing.deletedAt) await this.restore(existing.id, actor);
       const { emails = [], phones = [], tags = [], attributes = {}, ...rest } = body;
-      const before = await this.get(existing.id);
-      const contact = await this.update(existing.id, { ...rest, emails, phones, tags, attributes: { ...before.attributes, ...attributes } }, actor);
-      result = { contact, created: false, changes: contact.version === before.version ? [] : diffInputs(toInputFromDto(before), toInputFromDto(contact)) };
+      const { dto, changes, restored } = await this.applyUpdate(
+        existing.id,
+        { ...rest, emails, phones, tags, attributes: { ...(existing.attributes ?? {}), ...attributes } },
+        actor,
+        { restore: true },
+      );
+      result = { contact: dto, created: false, restored, changes };
     }
     await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });
     return result;
@@ -460,18 +479,3 @@ export class ContactService {
   }
 }
 
-const toInputFromDto = (d: ContactDto): ContactInput => ({
-  firstName: d.firstName,
-  lastName: d.lastName,
-  displayName: d.displayName,
-  organization: d.organization,
-  department: d.department,
-  title: d.title,
-  emails: d.emails,
-  phones: d.phones.map((p) => ({ type: p.type, number: p.number, label: p.label })),
-  tags: d.tags,
-  notes: d.notes,
-  source: d.source,
-  externalId: d.externalId,
-  attributes: d.attributes,
-});

@@ -29,6 +29,8 @@ export interface PluginContext<O = unknown> {
   readonly plugin: string;
   /** Options from the config, already validated by the plugin's `options` schema. */
   readonly options: O;
+  /** Directory of the deployment config file (the working directory when there is none): resolve relative paths in options against it. */
+  readonly configDir: string;
   readonly logger: Logger;
   readonly hooks: PluginHooks;
   /** The actor written into History for changes this plugin makes. */

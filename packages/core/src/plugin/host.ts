@@ -35,7 +35,7 @@ export interface LoadedPlugin {
  * installed and a package that throws while importing are told apart.
  * All failures are gathered before anything is reported.
  */
-export async function importPlugins(config: ResolvedConfig): Promise<LoadedPlugin[]> {
+export async function importPlugins(config: ResolvedConfig): Promise<{ plugins: LoadedPlugin[]; problems: string[] }> {
   const problems: string[] = [];
   const loaded: LoadedPlugin[] = [];
   for (const [id, entry] of Object.entries(config.plugins)) {
@@ -57,8 +57,19 @@ export async function importPlugins(config: ResolvedConfig): Promise<LoadedPlugi
       problems.push(describeImportFailure(id, spec, err));
     }
   }
-  if (problems.length) throw new DialbookError('DIALBOOK_PLUGIN_IMPORT', problems.join('\n'), { details: { lines: problems } });
-  return loaded;
+  return { plugins: loaded, problems };
+}
+
+/**
+ * Import every plugin and validate every plugin's options; throw once with every
+ * problem found (import failures first, then option problems), one line each.
+ */
+export async function loadPlugins(config: ResolvedConfig): Promise<LoadedPlugin[]> {
+  const { plugins, problems } = await importPlugins(config);
+  const optionProblems = validatePluginOptions(plugins);
+  if (problems.length) throw new DialbookError('DIALBOOK_PLUGIN_IMPORT', [...problems, ...optionProblems].join('\n'), { details: { lines: [...problems, ...optionProblems] } });
+  if (optionProblems.length) throw new DialbookError('DIALBOOK_PLUGIN_OPTIONS', optionProblems.join('\n'), { details: { lines: optionProblems } });
+  return plugins;
 }
 
 async function importSpecifier(spec: string, baseDir: string): Promise<unknown> {
@@ -79,8 +90,8 @@ function describeImportFailure(id: string, spec: string, err: unknown): string {
   return `plugin "${id}": package "${spec}" threw while loading: ${e instanceof Error ? e.message : String(err)}`;
 }
 
-/** Validate every plugin's options; report every problem of every plugin together. */
-export function validatePluginOptions(plugins: LoadedPlugin[]): void {
+/** Validate every plugin's options (defaults applied in place); returns every problem of every plugin, one line each. */
+export function validatePluginOptions(plugins: LoadedPlugin[]): string[] {
   const problems: string[] = [];
   const seenNames = new Map<string, string>();
   for (const p of plugins) {
@@ -90,10 +101,11 @@ export function validatePluginOptions(plugins: LoadedPlugin[]): void {
     if (parsed.success) p.options = parsed.data;
     else for (const issue of parsed.error.issues) problems.push(`plugin "${p.id}" (${p.from === 'inline' ? p.plugin.name : p.from}): ${describeIssue(issue, p.options ?? {}, 'option')}`);
   }
-  if (problems.length) throw new DialbookError('DIALBOOK_PLUGIN_OPTIONS', problems.join('\n'), { details: { lines: problems } });
+  return problems;
 }
 
 export interface HostServices {
+  configDir: string;
   container: DependencyContainer;
   logger: Logger;
   hooks: HookBus;
@@ -119,6 +131,7 @@ export function createPluginContext(p: LoadedPlugin, s: HostServices): PluginCon
     id: p.id,
     plugin: p.plugin.name,
     options: p.options,
+    configDir: s.configDir,
     logger,
     actor: pluginActor(p.id),
     hooks: {

@@ -52,8 +52,9 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
       },
     });
     const dialbook = await createDialbook(config, { logger: silentLogger(), migrate: true });
-    await dialbook.start();
+    // The site exists before plugins start, so a plugin that syncs on start can use it.
     const site = options.site === false ? (undefined as unknown as SiteDto) : await dialbook.sites.create({ name: 'Test site', slug: 'test', defaultCountry: 'DE' });
+    await dialbook.start();
     return {
       dialbook,
       site,

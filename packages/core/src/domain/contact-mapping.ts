@@ -1,5 +1,6 @@
 import type { Contact, ContactPhone } from '../db/entities/index.js';
 import type { ContactDto, ContactInput, FieldChange, PhoneType } from './contact-types.js';
+import { refId } from './contact-phones.js';
 import { normaliseNumber } from './phone.js';
 import { fold, stableJson } from './text.js';
 
@@ -69,10 +70,9 @@ export function toInput(c: Contact, phones: Pick<ContactPhone, 'type' | 'number'
 }
 
 export function toDto(c: Contact, phones: Pick<ContactPhone, 'type' | 'number' | 'label' | 'e164'>[]): ContactDto {
-  const siteId = typeof c.site === 'string' ? c.site : (c.site as { id: string }).id;
   return {
     id: c.id,
-    siteId,
+    siteId: refId(c.site),
     firstName: c.firstName ?? null,
     lastName: c.lastName ?? null,
     displayName: c.displayName,

@@ -18,6 +18,7 @@ import {
   type StoredPhone,
 } from './contact-mapping.js';
 import { applyContactFilter } from './contact-query.js';
+import { loadPhones, phonesOf, refId } from './contact-phones.js';
 import {
   ContactCreateSchema,
   ContactListQuerySchema,
@@ -89,7 +90,7 @@ export class ContactService {
     const em = this.em();
     const c = await em.findOne(ContactEntity, { id });
     if (!c) throw notFound('contact', id);
-    return toDto(c, await this.phonesOf(em, [id]).then((m) => m.get(id) ?? []));
+    return toDto(c, await phonesOf(em, id));
   }
 
   /**
@@ -114,10 +115,10 @@ export class ContactService {
       if (options.expectedVersion !== undefined && options.expectedVersion !== c.version) {
         throw new DialbookError('DIALBOOK_CONTACT_VERSION', `contact ${id} changed since version ${options.expectedVersion} (now ${c.version}); reload and retry`, { status: 412 });
       }
-      const phones = (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? [];
+      const phones = await phonesOf(em, id);
       const before = toInput(c, phones);
       const merged = this.merge(before, patch);
-      const siteId = this.siteIdOf(c);
+      const siteId = refId(c.site);
       const after = await this.beforeSave(merged, toDto(c, phones), siteId, actor);
       const changes = diffInputs(before, after);
       const restored = c.deletedAt != null;
@@ -134,7 +135,7 @@ export class ContactService {
       c.updatedAt = now;
       for (const ch of changes) history(ch.field, ch.old, ch.new);
       await em.flush();
-      return { dto: toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []), changes, restored };
+      return { dto: toDto(c, await phonesOf(em, id)), changes, restored };
     }).catch((e: unknown) => this.translate(e));
     if (result.restored) await this.hooks.emit('contact.restored', { contact: result.dto, actor });
     if (result.changes.length) await this.hooks.emit('contact.updated', { contact: result.dto, changes: result.changes, actor });
@@ -168,7 +169,7 @@ export class ContactService {
       if (!c.deletedAt) {
         throw new DialbookError('DIALBOOK_CONTACT_ACTIVE', `contact ${id} is active; delete it (soft) before deleting it permanently`, { status: 409 });
       }
-      const snapshot = toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []);
+      const snapshot = toDto(c, await phonesOf(em, id));
       await em.nativeDelete(HistoryEntity, { contactId: id });
       await em.nativeDelete(PhonebookMemberEntity, { contactId: id });
       await em.nativeDelete(ContactPhoneEntity, { contact: id });
@@ -198,7 +199,7 @@ export class ContactService {
     qb.orderBy([{ [SORT_PROPERTIES[q.sort]]: `${q.order} nulls last` }, { id: 'asc' }] as never);
     qb.limit(q.pageSize, (q.page - 1) * q.pageSize);
     const rows = await qb.getResultList();
-    const phones = await this.phonesOf(em, rows.map((r) => r.id));
+    const phones = await loadPhones(em, rows.map((r) => r.id));
     return { items: rows.map((r) => toDto(r, phones.get(r.id) ?? [])), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -229,7 +230,7 @@ export class ContactService {
     const ids = (await em.execute<{ contact_id: string }[]>(sql, params)).map((r) => r.contact_id);
     if (!ids.length) return [];
     const contacts = await em.find(ContactEntity, { id: { $in: ids } }, { orderBy: { sortName: 'asc', id: 'asc' } });
-    const phones = await this.phonesOf(em, ids);
+    const phones = await loadPhones(em, ids);
     return contacts.map((c) => toDto(c, phones.get(c.id) ?? []));
   }
 
@@ -432,30 +433,15 @@ export class ContactService {
       c.deletedAt = deleted ? now : null;
       c.updatedAt = now;
       c.version += 1;
-      em.create(HistoryEntity, { contactId: id, siteId: this.siteIdOf(c), field: deleted ? 'deleted' : 'restored', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+      em.create(HistoryEntity, { contactId: id, siteId: refId(c.site), field: deleted ? 'deleted' : 'restored', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
       await em.flush();
-      return toDto(c, (await this.phonesOf(em as SqlEntityManager, [id])).get(id) ?? []);
+      return toDto(c, await phonesOf(em, id));
     });
   }
 
   private async emitCreated(contact: ContactDto, actor: Actor): Promise<void> {
     await this.hooks.emit('contact.created', { contact, actor });
     await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: contact.siteId, reason: 'contact.created' });
-  }
-
-  private async phonesOf(em: EntityManager, ids: string[]) {
-    const map = new Map<string, InstanceType<typeof ContactPhoneEntity.class>[]>();
-    if (!ids.length) return map;
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { position: 'asc' } });
-      for (const r of rows) {
-        const cid = typeof r.contact === 'string' ? r.contact : (r.contact as { id: string }).id;
-        const list = map.get(cid) ?? [];
-        list.push(r);
-        map.set(cid, list);
-      }
-    }
-    return map;
   }
 
   private async countryOf(em: EntityManager, siteId: string, mustExist = false): Promise<string | null> {
@@ -465,10 +451,6 @@ export class ContactService {
       throw notFound('site', siteId);
     }
     return site.defaultCountry ?? this.options.defaultCountry ?? null;
-  }
-
-  private siteIdOf(c: Contact): string {
-    return typeof c.site === 'string' ? c.site : (c.site as { id: string }).id;
   }
 
   private translate(e: unknown): never {

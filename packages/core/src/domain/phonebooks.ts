@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { ContactEntity, ContactPhoneEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type Phonebook, type PhonebookFilter } from '../db/entities/index.js';
+import { ContactEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type Phonebook, type PhonebookFilter } from '../db/entities/index.js';
 import { dialectOf } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { toDto as contactDto } from './contact-mapping.js';
+import { loadPhones, refId } from './contact-phones.js';
 import { contactFilterConditions, joinConditions } from './contact-query.js';
 import type { ContactDto, Page } from './contact-types.js';
 import { PhonebookCreateSchema, PhonebookUpdateSchema, slugify, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from './site-types.js';
@@ -16,7 +17,7 @@ const slugTaken = (e: unknown): never => {
   throw e;
 };
 
-const siteIdOf = (p: Phonebook): string => (typeof p.site === 'string' ? p.site : (p.site as { id: string }).id);
+const siteIdOf = (p: Phonebook): string => refId(p.site);
 
 /**
  * Phonebooks: explicit members plus, optionally, a saved filter. Members are
@@ -131,14 +132,7 @@ export class PhonebookService {
     qb.orderBy({ sortName: 'asc', id: 'asc' });
     if (pageSize > 0) qb.limit(pageSize, (page - 1) * pageSize);
     const rows = await qb.getResultList();
-    const phones = new Map<string, InstanceType<typeof ContactPhoneEntity.class>[]>();
-    const ids = rows.map((r) => r.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const p of await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { position: 'asc' } })) {
-        const cid = typeof p.contact === 'string' ? p.contact : (p.contact as { id: string }).id;
-        phones.set(cid, [...(phones.get(cid) ?? []), p]);
-      }
-    }
+    const phones = await loadPhones(em, rows.map((r) => r.id));
     return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total, page, pageSize };
   }
 

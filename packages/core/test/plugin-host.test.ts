@@ -215,7 +215,13 @@ describe('http basics', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Contact', 'ContactCreate', 'ContactUpdate', 'Problem', 'Phonebook', 'Site']));
     const docs = await core.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    const page = await docs.text();
+    expect(page).toContain('/openapi.json');
+    expect(page).toContain('src="/docs/assets/api-reference.js"');
+    const asset = await core.request('/docs/assets/api-reference.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     const missing = await core.request('/api/v1/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

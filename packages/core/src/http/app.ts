@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { anonymousActor } from '../domain/actor.js';
@@ -53,6 +55,12 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
     });
   let cached: ReturnType<typeof document> | undefined;
   app.get('/openapi.json', (c) => c.json((cached ??= document())));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Dialbook API' }));
+  // The reference page's script is served from here, not a CDN: telephony networks are often offline.
+  let script: Promise<Buffer> | undefined;
+  app.get('/docs/assets/api-reference.js', async (c) => {
+    script ??= readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'));
+    return c.body(new Uint8Array(await script), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' });
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Dialbook API', cdn: '/docs/assets/api-reference.js' }));
   return app;
 }

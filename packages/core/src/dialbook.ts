@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { ResolvedConfig } from './config/schema.js';
 import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from './db/orm.js';
+import { AccountService } from './auth/accounts.js';
+import { CredentialService } from './auth/credentials.js';
 import { ContactService } from './domain/contacts.js';
 import { NotificationService } from './domain/notifications.js';
 import { PhonebookService } from './domain/phonebooks.js';
@@ -15,10 +17,12 @@ import { HookBus } from './hooks/bus.js';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
 import { createLogger } from './logger.js';
+import { MailService } from './mail/service.js';
 import { createPluginContext, loadPlugins, withTimeout, type LoadedPlugin } from './plugin/host.js';
 import { createRegistries, freezeAll, type Registries } from './plugin/registries.js';
 import { Tokens } from './plugin/tokens.js';
 import { seedDemo } from './seed.js';
+import { SettingsService } from './settings/service.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -42,6 +46,12 @@ export class Dialbook {
   readonly phonebooks: PhonebookService;
   readonly contacts: ContactService;
   readonly notifications: NotificationService;
+  readonly accounts: AccountService;
+  readonly credentials: CredentialService;
+  /** Runtime settings (categories, values, encrypted secrets). */
+  readonly settings: SettingsService;
+  /** Outgoing mail: templates, outbox worker, test send. */
+  readonly mail: MailService;
   app!: Hono<AppEnv>;
   private started = false;
 
@@ -54,9 +64,18 @@ export class Dialbook {
   ) {
     this.hooks = new HookBus(logger);
     this.notifications = new NotificationService(orm, this.hooks);
-    this.sites = new SiteService(orm);
+    this.sites = new SiteService(orm, this.hooks);
     this.phonebooks = new PhonebookService(orm, this.hooks);
     this.contacts = new ContactService(orm, this.hooks, this.notifications, { defaultCountry: config.defaultCountry ?? null });
+    const publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
+    this.settings = new SettingsService(orm, this.hooks, logger.child({ area: 'settings' }), { secretKey: config.secretKey, overrides: config.settings });
+    this.mail = new MailService(orm, this.hooks, this.settings, logger.child({ area: 'mail' }), { ...config.mail, publicUrl });
+    this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });
+    this.credentials = new CredentialService(orm);
+    // Site and phonebook mails go to administrators, staff and the site's users.
+    this.mail.setRecipients((siteId) => this.accounts.recipientsFor(siteId));
+    container.registerInstance(Tokens.Settings, this.settings);
+    container.registerInstance(Tokens.Mail, this.mail);
     container.registerInstance(Tokens.Config, config);
     container.registerInstance(Tokens.Logger, logger);
     container.registerInstance(Tokens.Orm, orm);
@@ -66,6 +85,8 @@ export class Dialbook {
     container.registerInstance(Tokens.Phonebooks, this.phonebooks);
     container.registerInstance(Tokens.Contacts, this.contacts);
     container.registerInstance(Tokens.Notifications, this.notifications);
+    container.registerInstance(Tokens.Accounts, this.accounts);
+    container.registerInstance(Tokens.Credentials, this.credentials);
   }
 
   get dialect(): Dialect {
@@ -97,8 +118,9 @@ export class Dialbook {
 
   /** `setup` every plugin in config order, freeze the registries, build the HTTP app. */
   async setup(): Promise<void> {
-    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications };
+    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications, settings: this.settings };
     for (const p of this.plugins) {
+      if (p.plugin.settings) this.settings.register({ id: p.id, label: p.plugin.description ?? p.plugin.name, scope: p.plugin.settingsScope ?? 'global', schema: p.plugin.settings }, p.id);
       const ctx = createPluginContext(p, services);
       try {
         await p.plugin.setup(ctx);
@@ -108,6 +130,7 @@ export class Dialbook {
         throw new DialbookError('DIALBOOK_PLUGIN_SETUP', `plugin "${p.id}" failed in setup: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
       }
     }
+    this.settings.seal(); // config/env settings naming unknown categories or keys, all at once
     freezeAll(this.registries);
     this.app = createApp(this);
   }
@@ -128,12 +151,14 @@ export class Dialbook {
         throw new DialbookError('DIALBOOK_PLUGIN_START', `plugin "${p.id}" failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
       }
     }
+    await this.settings.checkSecrets(); // warns when stored secrets cannot be read (key missing or changed)
+    this.mail.start();
     this.started = true;
   }
 
   /**
    * Stop started plugins in reverse order, each within `shutdownTimeoutMs`
-   * (a plugin that hangs is logged and skipped), then close the database.
+   * (a plugin that hangs is logged and skipped), then the mail worker, then close the database.
    */
   async stop(): Promise<void> {
     for (const p of [...this.plugins].reverse()) {
@@ -147,6 +172,7 @@ export class Dialbook {
       }
     }
     this.started = false;
+    await this.mail.stop();
     await this.orm.close(true);
   }
 

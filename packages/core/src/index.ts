@@ -23,4 +23,11 @@ export { Dialbook, createDialbook } from './dialbook.js';
 export type { UpsertResult } from './domain/contacts.js';
 export { listen, type RunningServer } from './server.js';
 export { createLogger, type Logger } from './logger.js';
+// ---- settings and mail ----
+export { secret } from './settings/schema.js';
+export type { SettingCategory, SettingScope } from './settings/category.js';
+export type { SettingsService, SettingsView, CategoryInfo } from './settings/service.js';
+export type { MailService, MailInput, MailRecipient, RecipientsProvider, OutboxItem } from './mail/service.js';
+export { PLACEHOLDERS, TEMPLATE_IDS, type TemplateData, type TemplateId, type MailTemplate } from './mail/templates.js';
+export type { EmailSettings } from './mail/settings.js';
 export { z } from 'zod';

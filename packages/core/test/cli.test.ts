@@ -16,7 +16,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsFor } from '../src/db/migrations/index.js';
 import { createTestDatabase, testDatabaseKind } from '../src/testing/index.js';
+
+/** Every checked-in core migration, oldest first (the same names on both dialects). */
+const MIGRATIONS = migrationsFor('sqlite').map((m) => m.name);
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = resolve(ROOT, 'packages/core/src/cli/main.ts');
@@ -199,28 +203,28 @@ describe('dialbook config check', () => {
 });
 
 describe('dialbook migrate', () => {
-  it('applies 0001-initial, then reports up to date; --status lists it', async () => {
+  it('applies the core migrations, then reports up to date; --status lists them', async () => {
     const db = await database();
     const file = await writeConfig('migrate.yaml', GOOD_YAML);
 
     const before = await runCli(['--config', file, 'migrate', '--status'], db.env);
     expect(before.stderr).toBe('');
     expect(before.code).toBe(0);
-    expect(lines(before.stdout)).toEqual([expect.stringMatching(new RegExp(`^database: ${db.shown.source} \\((sqlite|postgresql)\\)$`)), '  pending  0001-initial']);
+    expect(lines(before.stdout)).toEqual([expect.stringMatching(new RegExp(`^database: ${db.shown.source} \\((sqlite|postgresql)\\)$`)), ...MIGRATIONS.map((m) => `  pending  ${m}`)]);
 
     const first = await runCli(['--config', file, 'migrate'], db.env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`^applied 1 migration\\(s\\) to ${db.shown.source}: 0001-initial\\n$`));
+    expect(first.stdout).toMatch(new RegExp(`^applied ${MIGRATIONS.length} migration\\(s\\) to ${db.shown.source}: ${MIGRATIONS.join(', ')}\\n$`));
     if (!PG) expect(existsSync(join(db.env.DIALBOOK_DATA_DIR!, 'dialbook.sqlite'))).toBe(true);
 
     const second = await runCli(['--config', file, 'migrate'], db.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`^${db.shown.source} is up to date \\(1 migration\\(s\\)\\)\\n$`));
+    expect(second.stdout).toMatch(new RegExp(`^${db.shown.source} is up to date \\(${MIGRATIONS.length} migration\\(s\\)\\)\\n$`));
 
     const status = await runCli(['--config', file, 'migrate', '--status'], db.env);
     expect(status.code).toBe(0);
-    expect(lines(status.stdout).slice(1)).toEqual(['  applied  0001-initial']);
+    expect(lines(status.stdout).slice(1)).toEqual(MIGRATIONS.map((m) => `  applied  ${m}`));
   });
 });
 
@@ -265,19 +269,29 @@ describe('dialbook start', () => {
     expect(openapi.openapi).toMatch(/^3\.1\./);
     expect(Object.keys(openapi.paths)).toContain('/contacts');
 
-    const contacts = (await (await fetch(`${base}/api/v1/contacts?pageSize=100`)).json()) as { total: number; items: { displayName: string; source: string }[] };
+    // Nothing is open without an account: create the first administrator and an API token with the CLI.
+    expect((await fetch(`${base}/api/v1/contacts`)).status).toBe(401);
+    const created = await runCli(['--config', file, 'user', 'create', '--admin', 'first@test.invalid'], db.env);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^created admin first@test\.invalid\nsign-up link \(valid 12 hours, single use\):\nhttp:\/\/localhost:\d+\/signup\?token=[\w-]+\n$/);
+    const issued = await runCli(['--config', file, 'token', 'create', 'first@test.invalid', '--name', 'test'], db.env);
+    expect(issued.code).toBe(0);
+    const auth = { headers: { authorization: `Bearer ${issued.stdout.trim()}` } };
+    const api = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...auth.headers, ...(init.headers as Record<string, string> | undefined) } });
+
+    const contacts = (await (await api(`${base}/api/v1/contacts?pageSize=100`)).json()) as { total: number; items: { displayName: string; source: string }[] };
     const csvNames = contacts.items.filter((c) => c.source === 'csv').map((c) => c.displayName);
     expect(csvNames).toHaveLength(12);
     expect(csvNames).toEqual(expect.arrayContaining(['Jürgen Schäfer', "Seán O'Connor", 'Zoë Müller-Lüdenscheidt', 'Beispiel GmbH – Empfang']));
     expect(contacts.total).toBe(contacts.items.length);
     // Search folds accents and ß: "weiss" finds Anja Weiß.
-    const search = (await (await fetch(`${base}/api/v1/contacts?q=weiss`)).json()) as { items: { displayName: string }[] };
+    const search = (await (await api(`${base}/api/v1/contacts?q=weiss`)).json()) as { items: { displayName: string }[] };
     expect(search.items.map((c) => c.displayName)).toEqual(['Anja Weiß']);
 
-    const lookup = (await (await fetch(`${base}/api/v1/contacts/lookup?number=%2B49302345676`)).json()) as { items: { displayName: string }[] };
+    const lookup = (await (await api(`${base}/api/v1/contacts/lookup?number=%2B49302345676`)).json()) as { items: { displayName: string }[] };
     expect(lookup.items.map((c) => c.displayName)).toEqual(['Zoë Müller-Lüdenscheidt']);
 
-    const action = await fetch(`${base}/api/v1/actions/staff.sync`, { method: 'POST' });
+    const action = await api(`${base}/api/v1/actions/staff.sync`, { method: 'POST' });
     expect(await action.json()).toMatchObject({ ok: true, data: { created: 0, updated: 0, deleted: 0, unchanged: 12, failed: 0 } });
 
     // The start-up sync logged its counts.

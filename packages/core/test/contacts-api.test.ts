@@ -118,7 +118,7 @@ describe('update and history', () => {
     const history = (await json<{ items: { field: string; old: unknown; new: unknown; actor: string; at: string }[] }>(await core.request(`/api/v1/contacts/${c.id}/history`))).items;
     const changes = history.filter((h) => h.field !== 'created');
     expect(changes.map((h) => h.field).sort()).toEqual(['department', 'displayName', 'lastName', 'title']);
-    expect(changes.find((h) => h.field === 'lastName')).toMatchObject({ old: 'Meier', new: 'Maier', actor: 'anonymous:anonymous' });
+    expect(changes.find((h) => h.field === 'lastName')).toMatchObject({ old: 'Meier', new: 'Maier', actor: expect.stringMatching(/^apiKey:/), actorName: 'admin@test.invalid' });
     expect(changes.find((h) => h.field === 'title')).toMatchObject({ old: null, new: 'Agent' });
     expect(Number.isNaN(Date.parse(changes[0]!.at))).toBe(false);
     const updated = events.filter((e) => e.name === 'contact.updated' && (e.payload as { contact: ContactDto }).contact.id === c.id);

@@ -182,7 +182,7 @@ describe('what plugins register', () => {
     expect(((await ok.json()) as { title: string }).title).toBe('BOSS');
     expect(await (await core.request('/api/v1/plugins/guard/hello')).json()).toEqual({ from: 'guard' });
     const run = await core.request('/api/v1/actions/guard.ping', { method: 'POST' });
-    expect(await run.json()).toEqual({ ok: true, message: 'pong for anonymous' });
+    expect(await run.json()).toEqual({ ok: true, message: 'pong for apiKey' });
     expect(pinged).toEqual([7]);
     expect((await core.request('/api/v1/actions/guard.nope', { method: 'POST' })).status).toBe(404);
     const plugins = (await (await core.request('/api/v1/plugins')).json()) as { items: { id: string; actions: { id: string }[]; state: string }[] };

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { resolveDatabaseTarget } from '../db/orm.js';
 import { createDialbook } from '../dialbook.js';
-import { isDialbookError } from '../errors.js';
+import { DialbookError, isDialbookError } from '../errors.js';
+import { systemActor } from '../domain/actor.js';
 import { createLogger } from '../logger.js';
 import { loadPlugins } from '../plugin/host.js';
 import { closeOnSignals, listen } from '../server.js';
@@ -91,6 +92,56 @@ program
     } finally {
       await dialbook.stop();
     }
+  });
+
+/** Open the configured database (migrated), run `fn`, close. */
+async function withCore<T>(fn: (d: Awaited<ReturnType<typeof createDialbook>>) => Promise<T>): Promise<T> {
+  const config = await loadConfig({ file: configFile() });
+  const dialbook = await createDialbook({ ...config, demo: false }, { logger: createLogger('warn') });
+  try {
+    return await fn(dialbook);
+  } finally {
+    await dialbook.stop();
+  }
+}
+
+const userCmd = program.command('user').description('manage accounts');
+userCmd
+  .command('create')
+  .description('create an account and print its sign-up link (valid 12 hours; also mailed when mail is set up)')
+  .argument('<email>', 'e-mail address')
+  .option('--admin', 'give the administrator role (the first administrator is made this way)')
+  .option('--staff', 'give the staff role')
+  .option('--first-name <name>')
+  .option('--last-name <name>')
+  .option('--site <slug...>', 'assign sites by slug (users only see their sites)')
+  .action(async (email: string, opts: { admin?: boolean; staff?: boolean; firstName?: string; lastName?: string; site?: string[] }) => {
+    await withCore(async (d) => {
+      const siteIds: string[] = [];
+      for (const slug of opts.site ?? []) {
+        const site = await d.sites.findBySlug(slug);
+        if (!site) throw new DialbookError('DIALBOOK_SITE_UNKNOWN', `no site with slug "${slug}" (known: ${(await d.sites.list()).map((s) => s.slug).join(', ') || 'none'})`);
+        siteIds.push(site.id);
+      }
+      const role = opts.admin ? 'admin' : opts.staff ? 'staff' : 'user';
+      const { user, signupLink } = await d.accounts.createUser({ email, role, siteIds, firstName: opts.firstName ?? null, lastName: opts.lastName ?? null }, systemActor);
+      process.stdout.write(`created ${user.role} ${user.email}\nsign-up link (valid 12 hours, single use):\n${signupLink}\n`);
+    });
+  });
+
+const tokenCmd = program.command('token').description('API tokens for automation');
+tokenCmd
+  .command('create')
+  .description("create an API token for a user and print it (it acts with the user's rights)")
+  .argument('<email>', 'the owner')
+  .option('--name <name>', 'what the token is for', 'cli')
+  .action(async (email: string, opts: { name: string }) => {
+    await withCore(async (d) => {
+      const user = await d.accounts.findByEmail(email);
+      if (!user) throw new DialbookError('DIALBOOK_USER_UNKNOWN', `no user ${email}`);
+      const { token } = await d.accounts.createApiToken(user.id, opts.name, null, systemActor);
+      process.stdout.write(`${token}\n`);
+    });
   });
 
 program.parseAsync(process.argv).catch(fail);

@@ -38,11 +38,29 @@ export async function readConfigFile(file: string): Promise<DialbookConfig> {
 }
 
 /** Turn `DIALBOOK_PLUGIN_LDAP_MAIN__BIND__DN` into a path under plugin `ldap-main`'s options. */
-function envKeyMatches(candidate: string, envPart: string): boolean {
+export function envKeyMatches(candidate: string, envPart: string): boolean {
   return candidate.replace(/[^a-z0-9]/gi, '').toLowerCase() === envPart.replace(/_/g, '').toLowerCase();
 }
 
-const parseEnvValue = (raw: string): unknown => {
+/**
+ * Set `value` at the path the env name's parts give (`['BIND', 'DN']`) under `root`: each part
+ * matches an existing key (see {@link envKeyMatches}), else becomes camelCase. Objects on the
+ * way are copied, never changed in place.
+ */
+export function setByEnvKeys(root: Record<string, unknown>, keyParts: string[], value: unknown): void {
+  let node = root;
+  keyParts.forEach((part, i) => {
+    const key = Object.keys(node).find((k) => envKeyMatches(k, part)) ?? part.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (i === keyParts.length - 1) node[key] = value;
+    else {
+      const next = node[key];
+      node[key] = next && typeof next === 'object' ? { ...(next as object) } : {};
+      node = node[key] as Record<string, unknown>;
+    }
+  });
+}
+
+export const parseEnvValue = (raw: string): unknown => {
   try {
     return JSON.parse(raw);
   } catch {
@@ -54,7 +72,8 @@ const parseEnvValue = (raw: string): unknown => {
  * Environment overrides, applied over the file:
  * `PORT`, `HOST`, `DATABASE_URL`, `DIALBOOK_DATA_DIR`, `LOG_LEVEL`, `DIALBOOK_DEFAULT_COUNTRY`,
  * and `DIALBOOK_PLUGIN_<INSTANCE>__<KEY>[__<KEY>…]` for plugin options (keys matched
- * case-insensitively, ignoring `-`/`_`; values parsed as JSON when they parse, else strings).
+ * case-insensitively, ignoring `-`/`_`; values parsed as JSON when they parse, else strings);
+ * `DIALBOOK_SECRET_KEY` and `DIALBOOK_SETTING_<CATEGORY>__<KEY>[__<KEY>…]` for runtime settings.
  */
 export function applyEnv(config: DialbookConfig, env: NodeJS.ProcessEnv): DialbookConfig {
   const out = structuredCloneLoose(config);
@@ -64,6 +83,8 @@ export function applyEnv(config: DialbookConfig, env: NodeJS.ProcessEnv): Dialbo
   };
   set('server', 'port', env.PORT);
   set('server', 'host', env.HOST);
+  set('server', 'publicUrl', env.DIALBOOK_PUBLIC_URL);
+  if (env.DIALBOOK_TRUST_PROXY) out.server = { ...(out.server ?? {}), trustProxy: env.DIALBOOK_TRUST_PROXY === 'true' || env.DIALBOOK_TRUST_PROXY === '1' };
   set('database', 'url', env.DATABASE_URL);
   set('database', 'dataDir', env.DIALBOOK_DATA_DIR);
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL as never;
@@ -82,18 +103,24 @@ export function applyEnv(config: DialbookConfig, env: NodeJS.ProcessEnv): Dialbo
     }
     const entry = plugins[instance]!;
     const normalised = isPlugin(entry) ? { plugin: entry, options: {} } : { ...entry };
-    let node = (normalised.options ?? {}) as Record<string, unknown>;
+    const node = (normalised.options ?? {}) as Record<string, unknown>;
     normalised.options = node;
-    keyParts.forEach((part, i) => {
-      const key = Object.keys(node).find((k) => envKeyMatches(k, part)) ?? part.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      if (i === keyParts.length - 1) node[key] = parseEnvValue(raw);
-      else {
-        const next = node[key];
-        node[key] = next && typeof next === 'object' ? { ...(next as object) } : {};
-        node = node[key] as Record<string, unknown>;
-      }
-    });
+    setByEnvKeys(node, keyParts, parseEnvValue(raw));
     plugins[instance] = normalised;
+  }
+
+  // ---- settings and mail: DIALBOOK_SECRET_KEY, DIALBOOK_SETTING_<CATEGORY>__<KEY>[__<KEY>…] (empty values are ignored) ----
+  if (env.DIALBOOK_SECRET_KEY) out.secretKey = env.DIALBOOK_SECRET_KEY;
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('DIALBOOK_SETTING_') || !raw) continue;
+    const [categoryPart, ...keyParts] = name.slice('DIALBOOK_SETTING_'.length).split('__');
+    if (!categoryPart || !keyParts.length) continue;
+    const settings = (out.settings = { ...(out.settings ?? {}) });
+    // Categories are `email` and plugin instance ids; unknown ones are reported once plugins are set up.
+    const category = [...Object.keys(settings), ...Object.keys(out.plugins ?? {})].find((id) => envKeyMatches(id, categoryPart)) ?? categoryPart.toLowerCase().replace(/_/g, '-');
+    const node = { ...(settings[category] ?? {}) };
+    setByEnvKeys(node, keyParts, parseEnvValue(raw));
+    settings[category] = node;
   }
   return out;
 }

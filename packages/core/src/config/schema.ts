@@ -13,7 +13,16 @@ export const PluginEntrySchema = z.object({
 
 export const ConfigSchema = z
   .object({
-    server: z.object({ port: z.coerce.number().int().min(0).max(65535).default(3000), host: z.string().default('0.0.0.0') }).prefault({}),
+    server: z
+      .object({
+        port: z.coerce.number().int().min(0).max(65535).default(3000),
+        host: z.string().default('0.0.0.0'),
+        /** Base URL people reach Dialbook at, for links in mails. Default `http://localhost:<port>`. */
+        publicUrl: z.url().optional(),
+        /** Behind a TLS-terminating proxy: trust `X-Forwarded-Proto`/`-For` (secure cookies, client address). */
+        trustProxy: z.boolean().default(false),
+      })
+      .prefault({}),
     database: z.object({ url: z.string().optional(), dataDir: z.string().default('./data') }).prefault({}),
     /** ISO alpha-2 country for reading national numbers when a site names none. */
     defaultCountry: z
@@ -29,6 +38,25 @@ export const ConfigSchema = z
     /** On an empty database, create a demo site and phonebook. */
     demo: z.boolean().default(false),
     plugins: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'plugin instance ids are lower-case letters, digits and dashes'), PluginEntrySchema).default({}),
+    // ---- settings and mail ----
+    /**
+     * Runtime settings fixed by the deployment, by category: `{ email: { smtp: { host: 'mail.example.net' } } }`.
+     * They override the database and are locked in the API. Env: `DIALBOOK_SETTING_<CATEGORY>__<KEY>[__<KEY>…]`.
+     */
+    settings: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /**
+     * Encrypts secret settings at rest; at least 32 characters (e.g. `openssl rand -base64 32`).
+     * Env `DIALBOOK_SECRET_KEY` (prefer it to the config file). Never printed: its length is checked at start.
+     */
+    secretKey: z.coerce.string().optional(),
+    /** The mail outbox worker: poll interval and retry backoff (first retry, doubling, capped). */
+    mail: z
+      .object({
+        pollIntervalMs: z.number().int().min(50).default(1000),
+        retryBaseMs: z.number().int().min(10).default(5000),
+        retryMaxMs: z.number().int().min(10).default(15 * 60_000),
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -20,7 +20,7 @@ export function contactFilterConditions(filter: ContactFilter, dialect: Dialect)
     const term = NUMBERISH.test(filter.q) && /\d/.test(filter.q) ? dialDigits(filter.q).replace('+', '') : fold(filter.q);
     out.push({ sql: "c.search_text like ? escape '\\'", params: [`%${likeEscape(term)}%`] });
   }
-  if (filter.department) out.push({ sql: 'lower(c.department) = ?', params: [filter.department.toLowerCase()] });
+  if (filter.department) out.push({ sql: 'c.department_key = ?', params: [fold(filter.department)] });
   if (filter.tag) out.push({ sql: "c.tag_index like ? escape '\\'", params: [`%|${likeEscape(fold(filter.tag))}|%`] });
   if (filter.source) out.push({ sql: 'c.source = ?', params: [filter.source] });
   if (filter.hasAttribute) {

@@ -5,6 +5,7 @@ import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity
 import { dialectOf } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
+import { assertSiteAccess, assertSiteField, siteCondition } from '../auth/access.js';
 import { actorKey, type Actor } from './actor.js';
 import {
   autoDisplayName,
@@ -34,6 +35,7 @@ import {
 } from './contact-types.js';
 import type { NotificationService } from './notifications.js';
 import { normaliseNumber } from './phone.js';
+import { fold } from './text.js';
 import { parseInput, validationError } from './validate.js';
 
 const SORT_PROPERTIES = {
@@ -81,6 +83,7 @@ export class ContactService {
 
   async create(body: ContactCreate, actor: Actor): Promise<ContactDto> {
     const parsed = parseInput(ContactCreateSchema, body);
+    assertSiteField(parsed.siteId);
     const contact = await this.insert(parsed.siteId, this.normalise(parsed), actor);
     await this.emitCreated(contact, actor);
     return contact;
@@ -88,8 +91,7 @@ export class ContactService {
 
   async get(id: string): Promise<ContactDto> {
     const em = this.em();
-    const c = await em.findOne(ContactEntity, { id });
-    if (!c) throw notFound('contact', id);
+    const c = await this.find(em, id);
     return toDto(c, await phonesOf(em, id));
   }
 
@@ -109,8 +111,7 @@ export class ContactService {
   private async applyUpdate(id: string, body: ContactUpdate, actor: Actor, options: { expectedVersion?: number | undefined; restore?: boolean }) {
     const patch = parseInput(ContactUpdateSchema, body);
     const result = await this.orm.em.fork().transactional(async (em) => {
-      const c = await em.findOne(ContactEntity, { id });
-      if (!c) throw notFound('contact', id);
+      const c = await this.find(em, id);
       if (c.deletedAt && !options.restore) throw new DialbookError('DIALBOOK_CONTACT_DELETED', `contact ${id} is deleted; restore it before editing`, { status: 409 });
       if (options.expectedVersion !== undefined && options.expectedVersion !== c.version) {
         throw new DialbookError('DIALBOOK_CONTACT_VERSION', `contact ${id} changed since version ${options.expectedVersion} (now ${c.version}); reload and retry`, { status: 412 });
@@ -164,8 +165,7 @@ export class ContactService {
    */
   async purge(id: string, actor: Actor): Promise<ContactDto> {
     const dto = await this.orm.em.fork().transactional(async (em) => {
-      const c = await em.findOne(ContactEntity, { id });
-      if (!c) throw notFound('contact', id);
+      const c = await this.find(em, id);
       if (!c.deletedAt) {
         throw new DialbookError('DIALBOOK_CONTACT_ACTIVE', `contact ${id} is active; delete it (soft) before deleting it permanently`, { status: 409 });
       }
@@ -190,7 +190,12 @@ export class ContactService {
     const q = parseInput(ContactListQuerySchema, query);
     const em = this.em();
     const qb = em.createQueryBuilder(ContactEntity, 'c');
-    if (q.siteId) qb.andWhere('c.site_id = ?', [q.siteId]);
+    if (q.siteId) {
+      assertSiteAccess(q.siteId, 'site', q.siteId);
+      qb.andWhere('c.site_id = ?', [q.siteId]);
+    }
+    const scope = siteCondition('c.site_id');
+    qb.andWhere(scope.sql, scope.params);
     if (q.status === 'active') qb.andWhere('c.deleted_at is null');
     if (q.status === 'deleted') qb.andWhere('c.deleted_at is not null');
     applyContactFilter(qb as never, q, dialectOf(this.orm));
@@ -212,6 +217,7 @@ export class ContactService {
     // Which country reads a national form: the one asked for, else the site's, else the
     // configured default, else every country a site is set to (usually one).
     let countries: (string | null)[];
+    if (options.siteId) assertSiteAccess(options.siteId, 'site', options.siteId);
     if (options.country) countries = [options.country];
     else if (options.siteId) countries = [await this.countryOf(em, options.siteId)];
     else if (this.options.defaultCountry) countries = [this.options.defaultCountry];
@@ -227,6 +233,9 @@ export class ContactService {
       sql += ' and c.site_id = ?';
       params.push(options.siteId);
     }
+    const scope = siteCondition('c.site_id');
+    sql += ` and ${scope.sql}`;
+    params.push(...scope.params);
     const ids = (await em.execute<{ contact_id: string }[]>(sql, params)).map((r) => r.contact_id);
     if (!ids.length) return [];
     const contacts = await em.find(ContactEntity, { id: { $in: ids } }, { orderBy: { sortName: 'asc', id: 'asc' } });
@@ -236,7 +245,7 @@ export class ContactService {
 
   async history(id: string): Promise<HistoryDto[]> {
     const em = this.em();
-    if (!(await em.count(ContactEntity, { id }))) throw notFound('contact', id);
+    await this.find(em, id);
     const rows = await em.find(HistoryEntity, { contactId: id }, { orderBy: { at: 'desc', id: 'desc' } });
     return rows.map((h) => ({
       id: h.id,
@@ -256,6 +265,7 @@ export class ContactService {
    * reappears in its source is restored. Emits `contact.synced` for enrichers.
    */
   async upsertFromSource(siteId: string, source: string, externalId: string, body: Omit<ContactCreate, 'siteId' | 'source' | 'externalId'>, actor: Actor): Promise<UpsertResult> {
+    assertSiteField(siteId);
     const em = this.em();
     const existing = await em.findOne(ContactEntity, { site: siteId, source, externalId });
     let result: UpsertResult;
@@ -287,6 +297,7 @@ export class ContactService {
     const parsed = bodies.map((b, i) => {
       const r = ContactCreateSchema.safeParse(b);
       if (!r.success) throw validationError(r.error.issues, `${i}`);
+      assertSiteField(r.data.siteId, `${i}.siteId`);
       return r.data;
     });
     const out: ContactDto[] = [];
@@ -307,6 +318,14 @@ export class ContactService {
   }
 
   // ---- internals -------------------------------------------------------------------
+
+  /** Load a contact the current request may see; 404 otherwise (other sites' ids do not leak). */
+  private async find(em: EntityManager, id: string): Promise<Contact> {
+    const c = await em.findOne(ContactEntity, { id });
+    if (!c) throw notFound('contact', id);
+    assertSiteAccess(refId(c.site), 'contact', id);
+    return c;
+  }
 
   private normalise(p: Parsed): ContactInput {
     const input: ContactInput = {
@@ -403,6 +422,7 @@ export class ContactService {
       sortName: sortNameOf(input),
       organization: input.organization,
       department: input.department,
+      departmentKey: input.department ? fold(input.department) : null,
       title: input.title,
       emails: input.emails,
       tags: input.tags,
@@ -424,8 +444,7 @@ export class ContactService {
 
   private async setDeleted(id: string, deleted: boolean, actor: Actor): Promise<ContactDto> {
     return this.orm.em.fork().transactional(async (em) => {
-      const c = await em.findOne(ContactEntity, { id });
-      if (!c) throw notFound('contact', id);
+      const c = await this.find(em, id);
       if (deleted === (c.deletedAt != null)) {
         throw new DialbookError(deleted ? 'DIALBOOK_CONTACT_DELETED' : 'DIALBOOK_CONTACT_ACTIVE', `contact ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { status: 409 });
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
+import { allowedSites } from '../auth/access.js';
 import { NotificationEntity } from '../db/entities/index.js';
 import type { HookBus } from '../hooks/bus.js';
 
@@ -32,6 +33,15 @@ const toDto = (n: Row): NotificationDto => ({
   createdAt: n.createdAt.toISOString(),
 });
 
+/**
+ * What the current request may see: everything for admins and staff; for a user, the
+ * notifications of their sites (installation-wide ones are for administrators).
+ */
+function visible(): { siteId?: { $in: string[] } } {
+  const sites = allowedSites();
+  return sites ? { siteId: { $in: [...sites] } } : {};
+}
+
 /** Messages for administrators: sync results, permanent deletions, plugin warnings. */
 export class NotificationService {
   constructor(
@@ -59,7 +69,7 @@ export class NotificationService {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const em = this.orm.em.fork();
-    const where = query.unreadOnly ? { readAt: null } : {};
+    const where = { ...visible(), ...(query.unreadOnly ? { readAt: null } : {}) };
     const [rows, total] = await em.findAndCount(NotificationEntity, where, {
       orderBy: { createdAt: 'desc', id: 'asc' },
       limit: pageSize,
@@ -69,16 +79,16 @@ export class NotificationService {
   }
 
   async unreadCount(): Promise<number> {
-    return this.orm.em.fork().count(NotificationEntity, { readAt: null });
+    return this.orm.em.fork().count(NotificationEntity, { ...visible(), readAt: null });
   }
 
   /** Returns how many were marked. */
   async markAllRead(): Promise<number> {
-    return this.orm.em.fork().nativeUpdate(NotificationEntity, { readAt: null }, { readAt: new Date() });
+    return this.orm.em.fork().nativeUpdate(NotificationEntity, { ...visible(), readAt: null }, { readAt: new Date() });
   }
 
   /** Returns how many were removed. */
   async clearAll(): Promise<number> {
-    return this.orm.em.fork().nativeDelete(NotificationEntity, {});
+    return this.orm.em.fork().nativeDelete(NotificationEntity, visible());
   }
 }

@@ -5,6 +5,7 @@ import { ContactEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type
 import { dialectOf } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
+import { allowedSites, assertSiteAccess, assertSiteField } from '../auth/access.js';
 import { toDto as contactDto } from './contact-mapping.js';
 import { loadPhones, refId } from './contact-phones.js';
 import { contactFilterConditions, joinConditions } from './contact-query.js';
@@ -35,6 +36,7 @@ export class PhonebookService {
 
   async create(body: PhonebookCreate): Promise<PhonebookDto> {
     const input = parseInput(PhonebookCreateSchema, body);
+    assertSiteField(input.siteId);
     const em = this.em();
     if (!(await em.count(SiteEntity, { id: input.siteId }))) {
       throw new DialbookError('DIALBOOK_SITE_UNKNOWN', `site ${input.siteId} does not exist`, { status: 422, field: 'siteId' });
@@ -49,12 +51,17 @@ export class PhonebookService {
     });
     await em.flush().catch(slugTaken);
     await this.changed(pb, 'phonebook.created');
-    return this.dto(em, pb);
+    const dto = await this.dto(em, pb);
+    await this.hooks.emit('phonebook.created', { phonebook: dto });
+    return dto;
   }
 
   async list(siteId?: string): Promise<PhonebookDto[]> {
     const em = this.em();
-    const rows = await em.find(PhonebookEntity, siteId ? { site: siteId } : {}, { orderBy: { name: 'asc', id: 'asc' } });
+    if (siteId) assertSiteAccess(siteId, 'site', siteId);
+    const sites = allowedSites();
+    const where = siteId ? { site: siteId } : sites ? { site: { $in: [...sites] } } : {};
+    const rows = await em.find(PhonebookEntity, where, { orderBy: { name: 'asc', id: 'asc' } });
     return Promise.all(rows.map((r) => this.dto(em, r)));
   }
 
@@ -139,6 +146,7 @@ export class PhonebookService {
   private async find(em: SqlEntityManager, id: string): Promise<Phonebook> {
     const pb = await em.findOne(PhonebookEntity, { id });
     if (!pb) throw notFound('phonebook', id);
+    assertSiteAccess(siteIdOf(pb), 'phonebook', id);
     return pb;
   }
 

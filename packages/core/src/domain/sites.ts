@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import { ContactEntity, PhonebookEntity, SiteEntity, type Site } from '../db/entities/index.js';
+import { allowedSites, assertSiteAccess } from '../auth/access.js';
 import { conflict, notFound } from '../errors.js';
+import type { HookBus } from '../hooks/bus.js';
 import { SiteCreateSchema, SiteUpdateSchema, slugify, type SiteCreate, type SiteDto, type SiteUpdate } from './site-types.js';
 import { parseInput } from './validate.js';
 
@@ -20,30 +22,39 @@ const slugTaken = (e: unknown): never => {
 };
 
 export class SiteService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hooks?: HookBus,
+  ) {}
 
+  /** Emits `site.created` after the commit. */
   async create(body: SiteCreate): Promise<SiteDto> {
     const input = parseInput(SiteCreateSchema, body);
     const em = this.orm.em.fork();
     const site = em.create(SiteEntity, { id: randomUUID(), name: input.name, slug: input.slug ?? slugify(input.name), defaultCountry: input.defaultCountry ?? null });
     await em.flush().catch(slugTaken);
-    return toDto(site);
+    const dto = toDto(site);
+    await this.hooks?.emit('site.created', { site: dto });
+    return dto;
   }
 
   async list(): Promise<SiteDto[]> {
-    const rows = await this.orm.em.fork().find(SiteEntity, {}, { orderBy: { name: 'asc', id: 'asc' } });
+    const sites = allowedSites();
+    const rows = await this.orm.em.fork().find(SiteEntity, sites ? { id: { $in: [...sites] } } : {}, { orderBy: { name: 'asc', id: 'asc' } });
     return rows.map(toDto);
   }
 
   async get(id: string): Promise<SiteDto> {
     const s = await this.orm.em.fork().findOne(SiteEntity, { id });
     if (!s) throw notFound('site', id);
+    assertSiteAccess(s.id, 'site', id);
     return toDto(s);
   }
 
   async findBySlug(slug: string): Promise<SiteDto | null> {
     const s = await this.orm.em.fork().findOne(SiteEntity, { slug });
-    return s ? toDto(s) : null;
+    const sites = allowedSites();
+    return s && (!sites || sites.has(s.id)) ? toDto(s) : null;
   }
 
   async update(id: string, body: SiteUpdate): Promise<SiteDto> {
@@ -51,6 +62,7 @@ export class SiteService {
     const em = this.orm.em.fork();
     const s = await em.findOne(SiteEntity, { id });
     if (!s) throw notFound('site', id);
+    assertSiteAccess(s.id, 'site', id);
     em.assign(s, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
     await em.flush().catch(slugTaken);
     return toDto(s);
@@ -61,6 +73,7 @@ export class SiteService {
     const em = this.orm.em.fork();
     const s = await em.findOne(SiteEntity, { id });
     if (!s) throw notFound('site', id);
+    assertSiteAccess(s.id, 'site', id);
     const contacts = await em.count(ContactEntity, { site: id });
     const phonebooks = await em.count(PhonebookEntity, { site: id });
     if (contacts || phonebooks) {

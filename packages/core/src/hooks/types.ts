@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import type { ContactDto, ContactInput, FieldChange } from '../domain/contact-types.js';
+import type { PhonebookDto, SiteDto } from '../domain/site-types.js';
 
 /**
  * Events: fired after a change is committed. Listeners cannot undo the change;
@@ -24,6 +25,13 @@ export interface HookEvents {
   'phonebook.changed': { phonebookId: string | null; siteId: string; reason: string };
   'sync.finished': { source: string; siteId: string; created: number; updated: number; deleted: number; unchanged: number; failed: number };
   'notification.created': { id: string; siteId: string | null; title: string };
+  // ---- sites, phonebooks, settings (settings and mail release) ----
+  /** A site was created (the mail module tells the site's people). */
+  'site.created': { site: SiteDto };
+  /** A phonebook was created (also reported as `phonebook.changed` with reason `phonebook.created`). */
+  'phonebook.created': { phonebook: PhonebookDto };
+  /** Settings were saved through the API: which key paths changed (never their values) and who did it. */
+  'settings.changed': { category: string; scope: string; keys: string[]; actor: Actor };
 }
 
 /** Where a filter runs and what it may change or reject. */

@@ -7,10 +7,15 @@ import type { Dialbook } from '../dialbook.js';
 import type { AppEnv } from './env.js';
 import { createRouter } from './openapi.js';
 import { errorToProblem, problem } from './problem.js';
+import { authMiddleware } from './auth.js';
+import { authRoutes } from './routes/auth.js';
 import { contactRoutes } from './routes/contacts.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { mailRoutes } from './routes/mail.js';
 import { pluginRoutes } from './routes/plugins.js';
+import { settingsRoutes } from './routes/settings.js';
 import { phonebookRoutes, siteRoutes } from './routes/sites.js';
+import { credentialRoutes, userRoutes } from './routes/users.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -36,12 +41,20 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
     return c.json(r, r.ready ? 200 : 503);
   });
 
+  app.use(`${API_PREFIX}/*`, authMiddleware(dialbook));
   const api = createRouter();
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'dialbook_session', description: 'The session cookie from POST /auth/signin; writes also need the X-CSRF-Token header' });
+  api.route('/', authRoutes());
+  api.route('/', userRoutes());
+  api.route('/', credentialRoutes());
   api.route('/', siteRoutes());
   api.route('/', phonebookRoutes());
   api.route('/', contactRoutes());
   api.route('/', notificationRoutes());
   api.route('/', pluginRoutes());
+  api.route('/', settingsRoutes());
+  api.route('/', mailRoutes());
   for (const p of dialbook.plugins) {
     for (const r of p.routes) api.route(`/plugins/${p.id}${r.path === '/' ? '' : r.path}`, r.app as never);
   }
@@ -52,6 +65,7 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
       openapi: '3.1.0',
       info: { title: 'Dialbook API', version: dialbook.version, description: 'Contacts, phonebooks, calls and routes for business telephony. Errors are RFC 9457 problem+json.' },
       servers: [{ url: API_PREFIX }],
+      security: [{ bearer: [] }, { session: [] }],
     });
   let cached: ReturnType<typeof document> | undefined;
   app.get('/openapi.json', (c) => c.json((cached ??= document())));

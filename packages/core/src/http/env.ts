@@ -1,3 +1,4 @@
+import type { Role } from '../auth/access.js';
 import type { Actor } from '../domain/actor.js';
 import type { Dialbook } from '../dialbook.js';
 
@@ -6,5 +7,7 @@ export interface AppEnv {
   Variables: {
     actor: Actor;
     dialbook: Dialbook;
+    /** Set on authenticated requests. */
+    auth: { userId: string; role: Role; via: 'session' | 'token'; csrfToken: string | null };
   };
 }

@@ -22,12 +22,17 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
+  401: 'Not signed in',
+  403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  410: 'Gone',
+  429: 'Too many requests',
   412: 'Precondition failed',
   415: 'Unsupported media type',
   422: 'Invalid input',
   500: 'Internal error',
+  502: 'Bad gateway',
 };
 
 export function problem(c: Context, status: number, code: string, detail: string, extra: { field?: string | undefined; errors?: FieldProblem[] | undefined } = {}): Response {

@@ -22,7 +22,7 @@ export interface PluginHooks {
 }
 
 /** Everything a plugin may use. It is the plugin's only door into the core. */
-export interface PluginContext<O = unknown> {
+export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   /** Instance id from the config (`ldap-main`); one package may run as several instances. */
   readonly id: string;
   /** The plugin's `name`. */
@@ -45,8 +45,17 @@ export interface PluginContext<O = unknown> {
   /** Buttons for the admin UI; ids are prefixed with the instance id (`csv.sync`). */
   readonly actions: { register(action: PluginAction): void };
   readonly health: { register(check: HealthCheck): void };
-  /** Mount a Hono app under `/api/v1/plugins/<instance id><path>`. */
-  readonly http: { route(path: string, app: Hono): void };
+  /**
+   * Mount a Hono app under `/api/v1/plugins/<instance id><path>`. Callers must be signed in
+   * with at least `access` (default `admin`; `public` for endpoints machines call with their own credentials).
+   */
+  readonly http: { route(path: string, app: Hono, options?: { access?: 'public' | 'user' | 'staff' | 'admin' }): void };
+  /**
+   * This instance's runtime settings (category `<instance id>`), resolved as schema defaults ←
+   * database ← config ← environment, validated, secrets decrypted. For a site-scoped plugin,
+   * `siteId` picks that site's values. Throws `DIALBOOK_SETTINGS_INVALID` while required keys are unset.
+   */
+  readonly settings: { get(siteId?: string | null): Promise<S> };
   /** The plugin's child container, for advanced dependency injection. */
   readonly container: DependencyContainer;
   resolve<T>(token: InjectionToken<T>): T;

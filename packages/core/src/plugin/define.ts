@@ -6,28 +6,34 @@ import type { PluginContext } from './context.js';
 /** Marks plugin values across separately installed copies of core (never use `instanceof`). */
 export const PLUGIN_BRAND = Symbol.for('dialbook.plugin');
 
-export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
+export interface PluginDefinition<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject> {
   /** Package-style name, lower-case: `ldap`, `yealink`, `example-csv`. */
   name: string;
   version?: string;
   description?: string;
   /** Validates this plugin's options from the deployment config at start-up. */
   options?: O;
-  /** Runtime settings schema (edited in the admin UI; stored in the database by a later release). */
-  settings?: z.ZodType;
+  /**
+   * Runtime settings (a `z.object`): edited in the admin UI and stored in the database as the
+   * settings category `<instance id>`; mark passwords with `secret(z.string())`. Read them with
+   * `ctx.settings.get(siteId?)`.
+   */
+  settings?: S;
+  /** `global` (default): one set of settings; `site`: one set per site over a shared default set. */
+  settingsScope?: 'global' | 'site';
   /** Entities the plugin owns; their tables are prefixed with the plugin name. */
   entities?: EntitySchema<AnyEntity>[];
   /** The plugin's migrations for each dialect, oldest first. */
   migrations?: Partial<Record<Dialect, MigrationObject[]>>;
   /** Register sources, renderers, hooks, routes. The only place a plugin runs code during boot. */
-  setup(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+  setup(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
   /** After every plugin is set up and the registries are frozen: open connections, start timers. */
-  start?(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+  start?(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
   /** On shutdown, in reverse order, within the host's time limit. */
-  stop?(ctx: PluginContext<z.output<O>>): void | Promise<void>;
+  stop?(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
 }
 
-export type DialbookPlugin<O extends z.ZodType = z.ZodType> = Readonly<PluginDefinition<O>> & { readonly [PLUGIN_BRAND]: true };
+export type DialbookPlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject> = Readonly<PluginDefinition<O, S>> & { readonly [PLUGIN_BRAND]: true };
 
 const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
@@ -44,7 +50,7 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/;
  * });
  * ```
  */
-export function definePlugin<O extends z.ZodType = z.ZodType>(definition: PluginDefinition<O>): DialbookPlugin<O> {
+export function definePlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject>(definition: PluginDefinition<O, S>): DialbookPlugin<O, S> {
   if (!NAME.test(definition.name)) {
     throw new TypeError(`definePlugin: name "${definition.name}" must be lower-case letters, digits and dashes, starting with a letter`);
   }

@@ -11,11 +11,13 @@ import type { ContactService } from '../domain/contacts.js';
 import type { NotificationService } from '../domain/notifications.js';
 import type { PhonebookService } from '../domain/phonebooks.js';
 import type { SiteService } from '../domain/sites.js';
+import type { SettingsService } from '../settings/service.js';
 import { DialbookError } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { PluginContext } from './context.js';
 import { isPlugin, type DialbookPlugin } from './define.js';
 import type { Registries } from './registries.js';
+import type { Access } from '../http/policy.js';
 import { Tokens } from './tokens.js';
 
 /** A plugin instance after its options were validated. */
@@ -27,7 +29,7 @@ export interface LoadedPlugin {
   options: unknown;
   ctx?: PluginContext;
   state: 'loaded' | 'setup' | 'started' | 'stopped' | 'failed';
-  routes: { path: string; app: Hono }[];
+  routes: { path: string; app: Hono; access?: Access }[];
 }
 
 /**
@@ -114,6 +116,7 @@ export interface HostServices {
   sites: SiteService;
   phonebooks: PhonebookService;
   notifications: NotificationService;
+  settings: SettingsService;
 }
 
 /** Build the context a plugin instance receives, on its own child container. */
@@ -152,9 +155,15 @@ export function createPluginContext(p: LoadedPlugin, s: HostServices): PluginCon
     actions: { register: (action) => void s.registries.actions.register(prefixed(action), owner) },
     health: { register: (check) => void s.registries.health.register(prefixed(check), owner) },
     http: {
-      route: (path, app) => {
+      route: (path, app, options) => {
         if (s.registries.actions.isFrozen) throw new DialbookError('DIALBOOK_PLUGIN_REGISTRY_FROZEN', `${owner} tried to mount routes after start-up; mount them in setup()`, { plugin: owner });
-        p.routes.push({ path: path.startsWith('/') ? path : `/${path}`, app });
+        p.routes.push({ path: path.startsWith('/') ? path : `/${path}`, app, ...(options?.access ? { access: options.access } : {}) });
+      },
+    },
+    settings: {
+      get: async (siteId) => {
+        if (!p.plugin.settings) throw new DialbookError('DIALBOOK_SETTINGS_UNKNOWN_CATEGORY', `plugin "${owner}" declares no settings schema`, { plugin: owner });
+        return s.settings.get(owner, siteId);
       },
     },
     container,

@@ -1,11 +1,15 @@
 import type { InjectionToken } from 'tsyringe';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { AccountService } from '../auth/accounts.js';
+import type { CredentialService } from '../auth/credentials.js';
 import type { ContactService } from '../domain/contacts.js';
 import type { NotificationService } from '../domain/notifications.js';
 import type { PhonebookService } from '../domain/phonebooks.js';
 import type { SiteService } from '../domain/sites.js';
 import type { HookBus } from '../hooks/bus.js';
+import type { MailService } from '../mail/service.js';
+import type { SettingsService } from '../settings/service.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Registries } from './registries.js';
 
@@ -24,6 +28,10 @@ export const Tokens = {
   Phonebooks: Symbol.for('dialbook.phonebooks') as InjectionToken<PhonebookService>,
   Contacts: Symbol.for('dialbook.contacts') as InjectionToken<ContactService>,
   Notifications: Symbol.for('dialbook.notifications') as InjectionToken<NotificationService>,
+  Accounts: Symbol.for('dialbook.accounts') as InjectionToken<AccountService>,
+  Credentials: Symbol.for('dialbook.credentials') as InjectionToken<CredentialService>,
+  Settings: Symbol.for('dialbook.settings') as InjectionToken<SettingsService>,
+  Mail: Symbol.for('dialbook.mail') as InjectionToken<MailService>,
   PluginId: Symbol.for('dialbook.plugin.id') as InjectionToken<string>,
   PluginOptions: Symbol.for('dialbook.plugin.options') as InjectionToken<unknown>,
 } as const;

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { DialbookConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { createDialbook, type Dialbook } from '../dialbook.js';
 import { silentLogger } from '../logger.js';
 import type { DialbookPlugin } from '../plugin/define.js';
 import type { SiteDto } from '../domain/site-types.js';
+import type { UserDto } from '../auth/types.js';
+import { systemActor } from '../domain/actor.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestCoreOptions {
@@ -18,14 +22,39 @@ export interface TestCoreOptions {
   databaseUrl?: string;
   /** Create a site `test` (country DE) and return it as `site`. Default true. */
   site?: boolean;
+  /** `DIALBOOK_SECRET_KEY` for encrypted settings: default a random key; `null` runs without one. */
+  secretKey?: string | null;
+  /** Environment the config reads (`DIALBOOK_SETTING_…`, `DIALBOOK_PLUGIN_…`); default none. */
+  env?: NodeJS.ProcessEnv;
+  /** Logger for the core (default: silent). */
+  logger?: Logger;
+}
+
+export type TestRequestInit = RequestInit & {
+  /** Sent as a JSON body with `content-type: application/json`. */
+  json?: unknown;
+  /** Send no credentials (default: the test administrator's API token). */
+  anonymous?: boolean;
+};
+
+export interface TestUser {
+  user: UserDto;
+  /** An API token of this user. */
+  token: string;
+  /** Requests as this user (bearer token). */
+  request(path: string, init?: TestRequestInit): Promise<Response>;
 }
 
 export interface TestCore {
   dialbook: Dialbook;
   /** The site created for the test (unless `site: false`). */
   site: SiteDto;
-  /** Send a request to the HTTP app without a port: `await core.request('/api/v1/contacts')`. */
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** The administrator `admin@test.invalid` that `request` acts as. */
+  admin: TestUser;
+  /** Send a request to the HTTP app without a port, as the test administrator: `await core.request('/api/v1/contacts')`. */
+  request(path: string, init?: TestRequestInit): Promise<Response>;
+  /** Create a signed-up user with this role and sites, holding an API token. */
+  createUser(options: { role: 'admin' | 'staff' | 'user'; siteIds?: string[]; email?: string }): Promise<TestUser>;
   close(): Promise<void>;
 }
 
@@ -43,27 +72,40 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
   const db = await createTestDatabase(options.databaseUrl);
   try {
     const config = await loadConfig({
-      env: {},
+      env: options.env ?? {},
       config: {
         logLevel: 'silent',
+        ...(options.secretKey === null ? {} : { secretKey: options.secretKey ?? randomBytes(32).toString('base64') }),
         ...options.config,
         database: { url: db.url },
         plugins: Object.fromEntries(Object.entries(options.plugins ?? {}).map(([id, p]) => [id, 'setup' in p ? { plugin: p } : p])),
       },
     });
-    const dialbook = await createDialbook(config, { logger: silentLogger(), migrate: true });
+    const dialbook = await createDialbook(config, { logger: options.logger ?? silentLogger(), migrate: true });
     // The site exists before plugins start, so a plugin that syncs on start can use it.
     const site = options.site === false ? (undefined as unknown as SiteDto) : await dialbook.sites.create({ name: 'Test site', slug: 'test', defaultCountry: 'DE' });
     await dialbook.start();
+    const send = (token: string | null) => (path: string, init: TestRequestInit = {}) => {
+      const { json, anonymous, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      if (token && !anonymous && !headers.has('authorization') && !headers.has('cookie')) headers.set('authorization', `Bearer ${token}`);
+      return Promise.resolve(dialbook.app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
+    };
+    let n = 0;
+    const createUser: TestCore['createUser'] = async ({ role, siteIds = [], email }) => {
+      const { user, signupLink } = await dialbook.accounts.createUser({ email: email ?? `${role}-${++n}@test.invalid`, role, siteIds }, systemActor);
+      await dialbook.accounts.completeSignup(new URL(signupLink).searchParams.get('token')!, 'test-password-1234');
+      const { token } = await dialbook.accounts.createApiToken(user.id, 'tests', null, systemActor);
+      return { user: await dialbook.accounts.getUser(user.id), token, request: send(token) };
+    };
+    const admin = await createUser({ role: 'admin', email: 'admin@test.invalid' });
     return {
       dialbook,
       site,
-      request: (path, init = {}) => {
-        const { json, ...rest } = init;
-        const headers = new Headers(rest.headers);
-        if (json !== undefined) headers.set('content-type', 'application/json');
-        return Promise.resolve(dialbook.app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
-      },
+      admin,
+      request: send(admin.token),
+      createUser,
       close: async () => {
         await dialbook.stop();
         await db.drop();

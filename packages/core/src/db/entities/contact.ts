@@ -5,7 +5,7 @@ export const ContactEntity = defineEntity({
   name: 'Contact',
   tableName: 'contact',
   uniques: [{ name: 'contact_site_source_external_unique', properties: ['site', 'source', 'externalId'] }],
-  indexes: [{ properties: ['site', 'deletedAt', 'sortName'] }, { properties: ['site', 'department'] }],
+  indexes: [{ properties: ['site', 'deletedAt', 'sortName'] }, { properties: ['site', 'departmentKey'] }],
   properties: {
     id: p.uuid().primary(),
     site: () => p.manyToOne(SiteEntity).deleteRule('cascade'),
@@ -16,6 +16,8 @@ export const ContactEntity = defineEntity({
     sortName: p.string().length(600),
     organization: p.string().length(200).nullable(),
     department: p.string().length(200).nullable(),
+    /** The department lower-cased and accent-folded: what the department filter compares (SQLite's lower() is ASCII-only). */
+    departmentKey: p.string().length(200).nullable(),
     title: p.string().length(200).nullable(),
     emails: p.json<string[]>(),
     tags: p.json<string[]>(),

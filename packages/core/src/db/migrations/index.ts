@@ -2,6 +2,10 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { Dialect } from '../orm.js';
 import { Initial0001Postgresql } from './0001-initial.postgresql.js';
 import { Initial0001Sqlite } from './0001-initial.sqlite.js';
+import { Accounts0002Postgresql } from './0002-accounts.postgresql.js';
+import { Accounts0002Sqlite } from './0002-accounts.sqlite.js';
+import { SettingsMail0003Postgresql } from './0003-settings-mail.postgresql.js';
+import { SettingsMail0003Sqlite } from './0003-settings-mail.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -9,8 +13,16 @@ import { Initial0001Sqlite } from './0001-initial.sqlite.js';
  * Add a migration: write `NNNN-name.sqlite.ts` and `NNNN-name.postgresql.ts`, list both here.
  */
 const lists: Record<Dialect, MigrationObject[]> = {
-  sqlite: [{ name: '0001-initial', class: Initial0001Sqlite }],
-  postgresql: [{ name: '0001-initial', class: Initial0001Postgresql }],
+  sqlite: [
+    { name: '0001-initial', class: Initial0001Sqlite },
+    { name: '0002-accounts', class: Accounts0002Sqlite },
+    { name: '0003-settings-mail', class: SettingsMail0003Sqlite },
+  ],
+  postgresql: [
+    { name: '0001-initial', class: Initial0001Postgresql },
+    { name: '0002-accounts', class: Accounts0002Postgresql },
+    { name: '0003-settings-mail', class: SettingsMail0003Postgresql },
+  ],
 };
 
 export const migrationsFor = (dialect: Dialect): MigrationObject[] => lists[dialect];

@@ -1,0 +1,162 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { MachineCredentialEntity, PhonebookEntity, type MachineCredential } from '../db/entities/index.js';
+import { refId } from '../domain/contact-phones.js';
+import { actorKey, type Actor } from '../domain/actor.js';
+import { DialbookError, notFound } from '../errors.js';
+import { allowedSites, assertSiteAccess } from './access.js';
+import { newSecret, safeEqual, tokenHash } from './crypto.js';
+import type { CredentialDto } from './types.js';
+
+export type CredentialKind = 'phonebook' | 'service' | 'engine';
+
+/** Each kind has its own prefix, so a secret is recognisably good for one purpose only. */
+const PREFIX: Record<CredentialKind, string> = { phonebook: 'dbk_pb_', service: 'dbk_svc_', engine: 'dbk_eng_' };
+
+export interface IssuedCredential {
+  credential: CredentialDto;
+  /** Shown once. For phonebooks also the basic-auth password and the URL token. */
+  secret: string;
+  username: string | null;
+}
+
+const dto = (c: MachineCredential): CredentialDto => ({
+  id: c.id,
+  kind: c.kind as CredentialKind,
+  name: c.name,
+  siteId: c.siteId ?? null,
+  phonebookId: c.phonebookId ?? null,
+  service: c.service ?? null,
+  username: c.username ?? null,
+  prefix: c.prefix,
+  createdBy: c.createdBy,
+  createdAt: c.createdAt.toISOString(),
+  lastUsedAt: c.lastUsedAt ? c.lastUsedAt.toISOString() : null,
+  revoked: c.revokedAt != null,
+});
+
+/**
+ * Credentials for machines: desk phones fetching one phonebook (HTTP basic with
+ * user name and secret, or the secret as a token in the URL), remote vendor services,
+ * and telephony engines. Stored as SHA-256 of the secret; revocable; none of them
+ * is accepted by the REST API, and each `verify…` accepts only its own kind.
+ */
+export class CredentialService {
+  constructor(private readonly orm: MikroORM) {}
+
+  private em(): EntityManager {
+    return this.orm.em.fork();
+  }
+
+  async createForPhonebook(phonebookId: string, name: string, actor: Actor): Promise<IssuedCredential> {
+    const em = this.em();
+    const pb = await em.findOne(PhonebookEntity, { id: phonebookId });
+    if (!pb) throw notFound('phonebook', phonebookId);
+    assertSiteAccess(refId(pb.site), 'phonebook', phonebookId);
+    const username = `phone-${randomBytes(4).toString('hex')}`;
+    return this.issue(em, 'phonebook', { name, siteId: refId(pb.site), phonebookId, username }, actor);
+  }
+
+  async createServiceKey(service: string, phonebookId: string | null, name: string, actor: Actor): Promise<IssuedCredential> {
+    const em = this.em();
+    let siteId: string | null = null;
+    if (phonebookId) {
+      const pb = await em.findOne(PhonebookEntity, { id: phonebookId });
+      if (!pb) throw new DialbookError('DIALBOOK_PHONEBOOK_UNKNOWN', `phonebook ${phonebookId} does not exist`, { status: 422, field: 'phonebookId' });
+      siteId = refId(pb.site);
+    }
+    return this.issue(em, 'service', { name, service, phonebookId, siteId }, actor);
+  }
+
+  async createEngineToken(name: string, actor: Actor): Promise<IssuedCredential> {
+    return this.issue(this.em(), 'engine', { name }, actor);
+  }
+
+  /** Credentials visible to the current request (a user sees those of their sites' phonebooks). */
+  async list(filter: { kind?: CredentialKind; phonebookId?: string } = {}): Promise<CredentialDto[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.phonebookId) where.phonebookId = filter.phonebookId;
+    const sites = allowedSites();
+    if (sites) where.siteId = { $in: [...sites] };
+    return (await this.em().find(MachineCredentialEntity, where, { orderBy: { createdAt: 'desc' } })).map(dto);
+  }
+
+  async revoke(id: string): Promise<CredentialDto> {
+    const em = this.em();
+    const c = await em.findOne(MachineCredentialEntity, { id });
+    if (!c) throw notFound('credential', id);
+    if (c.siteId) assertSiteAccess(c.siteId, 'credential', id);
+    else if (allowedSites()) throw notFound('credential', id);
+    if (!c.revokedAt) {
+      c.revokedAt = new Date();
+      await em.flush();
+    }
+    return dto(c);
+  }
+
+  /** HTTP basic from a desk phone: good only for the phonebook it was made for. */
+  async verifyPhonebookBasic(phonebookId: string, username: string, password: string): Promise<CredentialDto | null> {
+    const c = await this.lookup('phonebook', password);
+    if (!c || c.phonebookId !== phonebookId || !c.username || !safeEqual(c.username, username)) return null;
+    return this.touch(c);
+  }
+
+  /** A token in the URL, for phones that cannot send credentials. */
+  async verifyPhonebookToken(phonebookId: string, token: string): Promise<CredentialDto | null> {
+    const c = await this.lookup('phonebook', token);
+    if (!c || c.phonebookId !== phonebookId) return null;
+    return this.touch(c);
+  }
+
+  async verifyServiceKey(key: string): Promise<CredentialDto | null> {
+    const c = await this.lookup('service', key);
+    return c ? this.touch(c) : null;
+  }
+
+  async verifyEngineToken(token: string): Promise<CredentialDto | null> {
+    const c = await this.lookup('engine', token);
+    return c ? this.touch(c) : null;
+  }
+
+  private async lookup(kind: CredentialKind, secret: string): Promise<MachineCredential | null> {
+    if (!secret.startsWith(PREFIX[kind])) return null;
+    const c = await this.em().findOne(MachineCredentialEntity, { secretHash: tokenHash(secret), kind });
+    return c && !c.revokedAt ? c : null;
+  }
+
+  private async touch(c: MachineCredential): Promise<CredentialDto> {
+    const now = new Date();
+    if (!c.lastUsedAt || now.getTime() - c.lastUsedAt.getTime() > 60_000) {
+      await this.em().nativeUpdate(MachineCredentialEntity, { id: c.id }, { lastUsedAt: now });
+      c.lastUsedAt = now;
+    }
+    return dto(c);
+  }
+
+  private async issue(
+    em: EntityManager,
+    kind: CredentialKind,
+    fields: { name: string; siteId?: string | null; phonebookId?: string | null; service?: string | null; username?: string | null },
+    actor: Actor,
+  ): Promise<IssuedCredential> {
+    const secret = newSecret(PREFIX[kind]);
+    const row = em.create(MachineCredentialEntity, {
+      id: randomUUID(),
+      kind,
+      name: fields.name,
+      siteId: fields.siteId ?? null,
+      phonebookId: fields.phonebookId ?? null,
+      service: fields.service ?? null,
+      username: fields.username ?? null,
+      secretHash: tokenHash(secret),
+      prefix: secret.slice(0, PREFIX[kind].length + 4),
+      createdBy: actorKey(actor),
+      createdAt: new Date(),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await em.flush();
+    return { credential: dto(row), secret, username: row.username ?? null };
+  }
+}

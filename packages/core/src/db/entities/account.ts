@@ -1,0 +1,138 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** A person who signs in. No password until they complete the sign-up link. */
+export const UserEntity = defineEntity({
+  name: 'User',
+  tableName: 'app_user',
+  properties: {
+    id: p.uuid().primary(),
+    email: p.string().length(320).unique(),
+    firstName: p.string().length(200).nullable(),
+    lastName: p.string().length(200).nullable(),
+    /** `admin`, `staff` or `user`. */
+    role: p.string().length(16),
+    /** `invited` (no password yet), `active` or `disabled`. */
+    status: p.string().length(16),
+    passwordHash: p.string().length(300).nullable(),
+    failedSignins: p.integer().default(0),
+    lockedUntil: p.datetime().nullable(),
+    lastSigninAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type User = InstanceType<typeof UserEntity.class>;
+
+/** The sites a user may see and edit (admins and staff see every site). */
+export const UserSiteEntity = defineEntity({
+  name: 'UserSite',
+  tableName: 'user_site',
+  properties: {
+    userId: p.uuid().primary(),
+    siteId: p.uuid().primary().index(),
+  },
+});
+
+/** Sign-up and password-reset links; only the SHA-256 of the token is stored. */
+export const AuthLinkEntity = defineEntity({
+  name: 'AuthLink',
+  tableName: 'auth_link',
+  indexes: [{ properties: ['userId'] }],
+  properties: {
+    id: p.uuid().primary(),
+    userId: p.uuid(),
+    /** `signup` or `reset`. */
+    purpose: p.string().length(16),
+    tokenHash: p.string().length(64).unique(),
+    expiresAt: p.datetime(),
+    usedAt: p.datetime().nullable(),
+    createdAt: p.datetime(),
+  },
+});
+
+/** A signed-in browser. The cookie holds a random token; the row holds its hash. */
+export const SessionEntity = defineEntity({
+  name: 'Session',
+  tableName: 'user_session',
+  indexes: [{ properties: ['userId'] }],
+  properties: {
+    id: p.uuid().primary(),
+    userId: p.uuid(),
+    tokenHash: p.string().length(64).unique(),
+    csrfToken: p.string().length(64),
+    createdAt: p.datetime(),
+    lastSeenAt: p.datetime(),
+    expiresAt: p.datetime(),
+    ip: p.string().length(64).nullable(),
+    userAgent: p.string().length(300).nullable(),
+  },
+});
+
+/** A bearer token for automation, owned by a user, acting with that user's rights. */
+export const ApiTokenEntity = defineEntity({
+  name: 'ApiToken',
+  tableName: 'api_token',
+  indexes: [{ properties: ['userId'] }],
+  properties: {
+    id: p.uuid().primary(),
+    userId: p.uuid(),
+    name: p.string().length(200),
+    tokenHash: p.string().length(64).unique(),
+    /** First characters of the token, to recognise it in lists. */
+    prefix: p.string().length(16),
+    createdAt: p.datetime(),
+    lastUsedAt: p.datetime().nullable(),
+    expiresAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+
+/**
+ * Credentials for machines, each good for one purpose only: `phonebook` (desk phones
+ * fetching one phonebook: basic auth or a token in the URL), `service` (a remote vendor
+ * service, optionally for one phonebook) and `engine` (a telephony engine such as Asterisk).
+ */
+export const MachineCredentialEntity = defineEntity({
+  name: 'MachineCredential',
+  tableName: 'machine_credential',
+  indexes: [{ properties: ['phonebookId'] }, { properties: ['kind', 'username'] }],
+  properties: {
+    id: p.uuid().primary(),
+    kind: p.string().length(16),
+    name: p.string().length(200),
+    siteId: p.uuid().nullable(),
+    phonebookId: p.uuid().nullable(),
+    /** Vendor service id for `service` credentials (`yealink`). */
+    service: p.string().length(64).nullable(),
+    /** Basic-auth user name (phonebook credentials). */
+    username: p.string().length(64).nullable(),
+    secretHash: p.string().length(64).unique(),
+    prefix: p.string().length(16),
+    createdBy: p.string().length(200),
+    createdAt: p.datetime(),
+    lastUsedAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+
+/** Who did what through the API: one row per write, and per sign-in attempt. */
+export const AuditEventEntity = defineEntity({
+  name: 'AuditEvent',
+  tableName: 'audit_event',
+  indexes: [{ properties: ['at'] }, { properties: ['actor'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    at: p.datetime(),
+    actor: p.string().length(200),
+    actorName: p.string().length(320).nullable(),
+    action: p.string().length(100),
+    method: p.string().length(10).nullable(),
+    path: p.string().length(500).nullable(),
+    status: p.integer().nullable(),
+    siteId: p.uuid().nullable(),
+    targetId: p.string().length(100).nullable(),
+    ip: p.string().length(64).nullable(),
+    detail: p.json<Record<string, unknown>>().nullable(),
+  },
+});
+export type MachineCredential = InstanceType<typeof MachineCredentialEntity.class>;

@@ -1,0 +1,96 @@
+import type { Role } from '../auth/access.js';
+import type { Dialbook } from '../dialbook.js';
+
+export type Access = 'public' | Role;
+
+/**
+ * Who may call what, for every route under `/api/v1`, in one table. Site limits are
+ * applied below this by the domain services (a `user` sees only their sites).
+ * A route missing here is refused; a test checks every documented route has an entry.
+ */
+export const POLICIES: readonly (readonly [method: string, pattern: string, access: Access])[] = [
+  ['POST', '/auth/signin', 'public'],
+  ['POST', '/auth/signup', 'public'],
+  ['POST', '/auth/password-reset', 'public'],
+  ['POST', '/auth/password-reset/complete', 'public'],
+  ['GET', '/auth/session', 'user'],
+  ['POST', '/auth/signout', 'user'],
+  ['GET', '/auth/tokens', 'user'],
+  ['POST', '/auth/tokens', 'user'],
+  ['DELETE', '/auth/tokens/:id', 'user'],
+
+  ['GET', '/sites', 'user'],
+  ['GET', '/sites/:id', 'user'],
+  ['POST', '/sites', 'staff'],
+  ['PATCH', '/sites/:id', 'staff'],
+  ['DELETE', '/sites/:id', 'staff'],
+
+  ['GET', '/phonebooks', 'user'],
+  ['POST', '/phonebooks', 'user'],
+  ['GET', '/phonebooks/:id', 'user'],
+  ['PATCH', '/phonebooks/:id', 'user'],
+  ['DELETE', '/phonebooks/:id', 'user'],
+  ['GET', '/phonebooks/:id/members', 'user'],
+  ['POST', '/phonebooks/:id/members', 'user'],
+  ['DELETE', '/phonebooks/:id/members/:contactId', 'user'],
+  ['GET', '/phonebooks/:id/credentials', 'user'],
+  ['POST', '/phonebooks/:id/credentials', 'staff'],
+
+  ['GET', '/contacts', 'user'],
+  ['POST', '/contacts', 'user'],
+  ['GET', '/contacts/lookup', 'user'],
+  ['GET', '/contacts/:id', 'user'],
+  ['PATCH', '/contacts/:id', 'user'],
+  ['DELETE', '/contacts/:id', 'user'],
+  ['POST', '/contacts/:id/restore', 'user'],
+  ['DELETE', '/contacts/:id/permanent', 'user'],
+  ['GET', '/contacts/:id/history', 'user'],
+
+  ['GET', '/notifications', 'user'],
+  ['GET', '/notifications/unread-count', 'user'],
+  ['POST', '/notifications/mark-all-read', 'user'],
+  ['DELETE', '/notifications', 'user'],
+
+  ['GET', '/users', 'staff'],
+  ['POST', '/users', 'staff'],
+  ['GET', '/users/:id', 'staff'],
+  ['PATCH', '/users/:id', 'staff'],
+  ['DELETE', '/users/:id', 'staff'],
+  ['POST', '/users/:id/invite', 'staff'],
+
+  ['GET', '/credentials', 'staff'],
+  ['DELETE', '/credentials/:id', 'staff'],
+  ['POST', '/service-keys', 'admin'],
+  ['POST', '/engine-tokens', 'admin'],
+  ['GET', '/audit', 'staff'],
+
+  ['GET', '/plugins', 'user'],
+  ['POST', '/actions/:actionId', 'staff'],
+
+  ['GET', '/settings', 'admin'],
+  ['GET', '/settings/:category', 'admin'],
+  ['PATCH', '/settings/:category', 'admin'],
+  ['GET', '/mail/outbox', 'admin'],
+  ['POST', '/mail/templates/:id/preview', 'admin'],
+  ['POST', '/mail/test', 'admin'],
+];
+
+const compile = (pattern: string) => new RegExp(`^${pattern.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`);
+const compiled = POLICIES.map(([method, pattern, access]) => ({ method, pattern, access, re: compile(pattern) }));
+
+/**
+ * The policy for a request: the table above, then plugin routes (`/plugins/<id>/…`), which
+ * need the access the plugin declared when mounting them (default `admin`).
+ */
+export function findPolicy(method: string, path: string, dialbook?: Dialbook): { pattern: string; access: Access } | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  const hit = compiled.find((p) => p.method === m && p.re.test(path));
+  if (hit) return hit;
+  const plugin = /^\/plugins\/([^/]+)(\/.*)?$/.exec(path);
+  if (plugin && dialbook) {
+    const p = dialbook.plugins.find((x) => x.id === plugin[1]);
+    const route = p?.routes.find((r) => (plugin[2] ?? '/').startsWith(r.path === '/' ? '/' : r.path));
+    if (route) return { pattern: `/plugins/${p!.id}${route.path}*`, access: route.access ?? 'admin' };
+  }
+  return undefined;
+}

@@ -1,0 +1,135 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { AuditEventEntity } from '../../db/entities/index.js';
+import { CredentialSchema, UserCreateSchema, UserSchema, UserUpdateSchema } from '../../auth/types.js';
+import { createRouter } from '../openapi.js';
+import { body, errors, IdParam, json, pageOf } from './common.js';
+
+export function userRoutes() {
+  const app = createRouter();
+  const tags = ['Users'];
+  const Created = z.object({ user: UserSchema }).meta({ id: 'UserCreated' });
+
+  app.openapi(createRoute({ method: 'get', path: '/users', tags, summary: 'List users', responses: { 200: json(z.object({ items: z.array(UserSchema) }), 'Users') } }), async (c) =>
+    c.json({ items: await c.var.dialbook.accounts.listUsers() }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users',
+      tags,
+      summary: 'Create a user and mail them a sign-up link (valid 12 hours)',
+      description: 'Staff create `user` accounts; only administrators give other roles.',
+      request: body(UserCreateSchema),
+      responses: { 201: json(Created, 'Created; the link went out by mail'), 403: errors[409], 409: errors[409], 422: errors[422] },
+    }),
+    async (c) => {
+      const { user } = await c.var.dialbook.accounts.createUser(c.req.valid('json'), c.var.actor);
+      c.header('Location', `/api/v1/users/${user.id}`);
+      return c.json({ user }, 201);
+    },
+  );
+  app.openapi(createRoute({ method: 'get', path: '/users/{id}', tags, summary: 'Read a user', request: { params: IdParam }, responses: { 200: json(UserSchema, 'The user'), 404: errors[404] } }), async (c) =>
+    c.json(await c.var.dialbook.accounts.getUser(c.req.valid('param').id), 200),
+  );
+  app.openapi(
+    createRoute({ method: 'patch', path: '/users/{id}', tags, summary: 'Update names, sites, role (administrators) or status', request: { params: IdParam, ...body(UserUpdateSchema) }, responses: { 200: json(UserSchema, 'Updated'), 403: errors[409], 404: errors[404], 409: errors[409], 422: errors[422] } }),
+    async (c) => c.json(await c.var.dialbook.accounts.updateUser(c.req.valid('param').id, c.req.valid('json'), c.var.actor), 200),
+  );
+  app.openapi(
+    createRoute({ method: 'delete', path: '/users/{id}', tags, summary: 'Delete a user (their sessions and tokens end)', request: { params: IdParam }, responses: { 204: { description: 'Gone' }, 403: errors[409], 404: errors[404], 409: errors[409] } }),
+    async (c) => {
+      await c.var.dialbook.accounts.deleteUser(c.req.valid('param').id, c.var.actor);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/users/{id}/invite', tags, summary: 'Send a fresh sign-up link (earlier ones stop working)', request: { params: IdParam }, responses: { 202: { description: 'Sent' }, 404: errors[404], 409: errors[409] } }),
+    async (c) => {
+      await c.var.dialbook.accounts.resendInvite(c.req.valid('param').id, c.var.actor);
+      return c.body(null, 202);
+    },
+  );
+
+  const AuditSchema = z
+    .object({ id: z.number().int(), at: z.iso.datetime(), actor: z.string(), actorName: z.string().nullable(), action: z.string(), method: z.string().nullable(), path: z.string().nullable(), status: z.number().int().nullable(), targetId: z.string().nullable(), ip: z.string().nullable() })
+    .meta({ id: 'AuditEvent' });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/audit',
+      tags: ['Audit'],
+      summary: 'Who did what, newest first',
+      request: { query: z.object({ actor: z.string().max(200).optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(100) }) },
+      responses: { 200: json(pageOf(AuditSchema, 'AuditPage'), 'A page of audit events'), 422: errors[422] },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const [rows, total] = await c.var.dialbook.orm.em.fork().findAndCount(AuditEventEntity, q.actor ? { actor: q.actor } : {}, { orderBy: { id: 'desc' }, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+      const items = rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, actorName: r.actorName ?? null, action: r.action, method: r.method ?? null, path: r.path ?? null, status: r.status ?? null, targetId: r.targetId ?? null, ip: r.ip ?? null }));
+      return c.json({ items, total, page: q.page, pageSize: q.pageSize }, 200);
+    },
+  );
+  return app;
+}
+
+export function credentialRoutes() {
+  const app = createRouter();
+  const tags = ['Machine credentials'];
+  const Issued = z
+    .object({
+      credential: CredentialSchema,
+      secret: z.string().meta({ description: 'Shown once. Phonebooks: the basic-auth password, and the token for URLs' }),
+      username: z.string().nullable().meta({ description: 'Basic-auth user name (phonebook credentials)' }),
+    })
+    .meta({ id: 'CredentialIssued' });
+  const Name = z.object({ name: z.string().trim().min(1).max(200) });
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/phonebooks/{id}/credentials', tags, summary: "A phonebook's phone credentials (never the secrets)", request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(CredentialSchema) }), 'Credentials'), 404: errors[404] } }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await c.var.dialbook.phonebooks.get(id); // 404 outside the caller's sites
+      return c.json({ items: await c.var.dialbook.credentials.list({ kind: 'phonebook', phonebookId: id }) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/phonebooks/{id}/credentials',
+      tags,
+      summary: 'Create a credential desk phones use to fetch this phonebook (shown once)',
+      description: 'Phones send it as HTTP basic (`username` / `secret`) or, when they cannot, as a token in the directory URL. It is good for this phonebook only.',
+      request: { params: IdParam, ...body(Name.meta({ id: 'PhonebookCredentialCreate' })) },
+      responses: { 201: json(Issued, 'Issued'), 404: errors[404], 422: errors[422] },
+    }),
+    async (c) => c.json(await c.var.dialbook.credentials.createForPhonebook(c.req.valid('param').id, c.req.valid('json').name, c.var.actor), 201),
+  );
+  app.openapi(
+    createRoute({ method: 'get', path: '/credentials', tags, summary: 'All machine credentials', request: { query: z.object({ kind: z.enum(['phonebook', 'service', 'engine']).optional() }) }, responses: { 200: json(z.object({ items: z.array(CredentialSchema) }), 'Credentials'), 422: errors[422] } }),
+    async (c) => c.json({ items: await c.var.dialbook.credentials.list(c.req.valid('query')) }, 200),
+  );
+  app.openapi(
+    createRoute({ method: 'delete', path: '/credentials/{id}', tags, summary: 'Revoke a machine credential', request: { params: IdParam }, responses: { 200: json(CredentialSchema, 'Revoked'), 404: errors[404] } }),
+    async (c) => c.json(await c.var.dialbook.credentials.revoke(c.req.valid('param').id), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/service-keys',
+      tags,
+      summary: 'Create an API key for a remote vendor service (shown once)',
+      request: body(Name.extend({ service: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a vendor service id such as yealink'), phonebookId: z.uuid().nullish() }).meta({ id: 'ServiceKeyCreate' })),
+      responses: { 201: json(Issued, 'Issued'), 422: errors[422] },
+    }),
+    async (c) => {
+      const b = c.req.valid('json');
+      return c.json(await c.var.dialbook.credentials.createServiceKey(b.service, b.phonebookId ?? null, b.name, c.var.actor), 201);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/engine-tokens', tags, summary: 'Create an internal token for a telephony engine (shown once)', request: body(Name.meta({ id: 'EngineTokenCreate' })), responses: { 201: json(Issued, 'Issued'), 422: errors[422] } }),
+    async (c) => c.json(await c.var.dialbook.credentials.createEngineToken(c.req.valid('json').name, c.var.actor), 201),
+  );
+  return app;
+}

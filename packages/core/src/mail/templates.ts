@@ -1,0 +1,87 @@
+/**
+ * Mail templates: a subject and a plain-text body with placeholders such as
+ * `{first_name}` or `{link}`. Values are inserted as plain text (mails are
+ * text/plain); line breaks in a value never reach the subject header.
+ */
+
+/** Every placeholder a template may use. Unknown ones are refused when a template is saved. */
+export const PLACEHOLDERS = {
+  first_name: 'first name of the recipient',
+  last_name: 'last name of the recipient',
+  name: 'full name of the recipient (or the e-mail address)',
+  email: 'e-mail address of the recipient',
+  link: 'the link the mail is about (sign-up, password reset, the site in the admin app)',
+  pin: 'a PIN or code',
+  site: 'name of the site',
+  phonebook: 'name of the phonebook',
+  expires: 'when the link stops working',
+  url: 'base URL of this Dialbook (config server.publicUrl)',
+} as const;
+export type Placeholder = keyof typeof PLACEHOLDERS;
+export type TemplateData = Partial<Record<Placeholder, string | number | Date | null | undefined>>;
+
+export const TEMPLATE_IDS = ['signup', 'password_reset', 'site_added', 'phonebook_added', 'test'] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+export interface MailTemplate {
+  subject: string;
+  body: string;
+}
+
+export const DEFAULT_TEMPLATES: Record<TemplateId, MailTemplate> = {
+  signup: {
+    subject: 'Complete your Dialbook registration',
+    body: 'Hello {first_name},\n\nan account for {email} was created for you on Dialbook.\nChoose your password here to complete the registration:\n\n{link}\n\nThe link is valid for 12 hours (until {expires}). If you did not expect this mail, ignore it.\n',
+  },
+  password_reset: {
+    subject: 'Reset your Dialbook password',
+    body: 'Hello {first_name},\n\nsomeone asked to reset the password of {email} on Dialbook.\nChoose a new password here:\n\n{link}\n\nThe link is valid until {expires}. If it was not you, ignore this mail; your password stays as it is.\n',
+  },
+  site_added: {
+    subject: 'New site in Dialbook: {site}',
+    body: 'Hello {first_name},\n\nthe site "{site}" was added to Dialbook.\n\n{link}\n',
+  },
+  phonebook_added: {
+    subject: 'New phonebook in {site}: {phonebook}',
+    body: 'Hello {first_name},\n\nthe phonebook "{phonebook}" was added to the site "{site}" in Dialbook.\n\n{link}\n',
+  },
+  test: {
+    subject: 'Dialbook test mail',
+    body: 'Hello,\n\nthis is a test mail from Dialbook ({url}). If you can read it, mail delivery works.\n',
+  },
+};
+
+const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+
+/** Placeholders in `text` that are not in {@link PLACEHOLDERS}. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((p) => !Object.hasOwn(PLACEHOLDERS, p)))];
+}
+
+const show = (v: TemplateData[Placeholder]): string => {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return `${v.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return String(v);
+};
+
+/** Fill the placeholders (missing values become empty); the subject is kept on one line. */
+export function renderTemplate(template: MailTemplate, data: TemplateData): { subject: string; text: string } {
+  const fill = (s: string) => s.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(PLACEHOLDERS, key) ? show(data[key as Placeholder]) : whole));
+  return { subject: fill(template.subject).replace(/[\r\n]+/g, ' ').trim().slice(0, 400), text: fill(template.body) };
+}
+
+/** Values used by the preview. */
+export function sampleData(url: string): TemplateData {
+  return {
+    first_name: 'Erika',
+    last_name: 'Mustermann',
+    name: 'Erika Mustermann',
+    email: 'erika.mustermann@example.com',
+    link: `${url}/example-link`,
+    pin: '4711',
+    site: 'Main office',
+    phonebook: 'Everyone',
+    expires: new Date(Date.now() + 12 * 3600_000),
+    url,
+  };
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestCore, type TestCore, type TestUser } from '@dialbook/core/testing';
+import { systemActor } from '@dialbook/core';
+import { findPolicy } from '../src/http/policy.js';
+
+/**
+ * Every route of the API, for every role, against another site's data: nothing leaks
+ * and nothing changes. The routes come from the OpenAPI document, so a new route is
+ * covered (and must have an access policy) without touching this test.
+ */
+let core: TestCore;
+let staff: TestUser;
+let userA: TestUser;
+const foreign: Record<string, string> = {};
+type Route = { method: string; path: string };
+let routes: Route[] = [];
+
+/** Tables whose content must not change when a request is refused (sessions, tokens and the audit log may). */
+const GUARDED = ['site', 'phonebook', 'phonebook_member', 'contact', 'contact_phone', 'history', 'notification', 'app_user', 'user_site', 'machine_credential'];
+
+async function digest(): Promise<string> {
+  const conn = core.dialbook.orm.em.fork().getConnection();
+  const h = createHash('sha256');
+  for (const table of GUARDED) {
+    const rows = await conn.execute(`select * from ${table} order by 1, 2`);
+    h.update(`${table}:${JSON.stringify(rows)}`);
+  }
+  return h.digest('hex');
+}
+
+beforeAll(async () => {
+  core = await createTestCore();
+  const siteB = await core.dialbook.sites.create({ name: 'Foreign site', slug: 'foreign', defaultCountry: 'DE' });
+  foreign.site = siteB.id;
+  const c = await core.dialbook.contacts.create({ siteId: siteB.id, firstName: 'Foreignperson', lastName: 'Secretname', phones: [{ number: '040 7777777' }] }, systemActor);
+  foreign.contact = c.id;
+  await core.dialbook.contacts.create({ siteId: siteB.id, firstName: 'Deletedforeign' }, systemActor).then((d) => core.dialbook.contacts.softDelete(d.id, systemActor)).then((d) => (foreign.deleted = d.id));
+  const pb = await core.dialbook.phonebooks.create({ siteId: siteB.id, name: 'Foreign book', filter: {} });
+  foreign.phonebook = pb.id;
+  foreign.credential = (await core.dialbook.credentials.createForPhonebook(pb.id, 'lobby phone', systemActor)).credential.id;
+  await core.dialbook.notifications.notify({ siteId: siteB.id, title: 'Foreign notice' });
+  const userB = await core.createUser({ role: 'user', siteIds: [siteB.id] });
+  foreign.user = userB.user.id;
+  staff = await core.createUser({ role: 'staff' });
+  userA = await core.createUser({ role: 'user', siteIds: [core.site.id] });
+  foreign.token = (await core.dialbook.accounts.listApiTokens(core.admin.user.id))[0]!.id;
+  await core.dialbook.contacts.create({ siteId: core.site.id, firstName: 'Ownperson', phones: [{ number: '030 1111111' }] }, systemActor);
+
+  const doc = (await (await core.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+  routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
+});
+afterAll(() => core?.close());
+
+function concrete(path: string): string {
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    if (name === 'contactId') return foreign.contact!;
+    if (name === 'actionId') return 'nope.action';
+    if (name === 'category') return 'email';
+    if (path.startsWith('/contacts')) return foreign.contact!;
+    if (path.startsWith('/phonebooks')) return foreign.phonebook!;
+    if (path.startsWith('/sites')) return foreign.site!;
+    if (path.startsWith('/users')) return foreign.user!;
+    if (path.startsWith('/credentials')) return foreign.credential!;
+    if (path.startsWith('/auth/tokens')) return foreign.token!;
+    if (path.startsWith('/mail/templates')) return 'signup';
+    return foreign.contact!;
+  });
+}
+
+/** A body that names the foreign site's things wherever a field could take them. */
+const hostileBody = () => ({
+  siteId: foreign.site,
+  siteIds: [foreign.site],
+  contactIds: [foreign.contact],
+  phonebookId: foreign.phonebook,
+  name: 'Hostile',
+  firstName: 'Hostile',
+  email: 'hostile@test.invalid',
+  role: 'admin',
+  service: 'yealink',
+  to: 'hostile@test.invalid',
+  password: 'wrong-password-123',
+  token: 'not-a-real-token-0000',
+  filter: {},
+});
+
+async function send(who: TestUser | null, method: string, path: string): Promise<Response> {
+  const query = method === 'GET' ? `?siteId=${foreign.site}&number=${encodeURIComponent('+49 40 7777777')}` : '';
+  const init = { method, ...(method === 'GET' || method === 'DELETE' ? {} : { json: hostileBody() }) };
+  return who ? who.request(`/api/v1${concrete(path)}${query}`, init) : core.request(`/api/v1${concrete(path)}${query}`, { ...init, anonymous: true });
+}
+
+/** The body without `instance` (the requester's own path, echoed back in problems). */
+async function bodyText(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    delete j.instance;
+    return JSON.stringify(j);
+  } catch {
+    return text;
+  }
+}
+
+/** Names of the foreign site's things must never show; its ids only in an error echoing what was asked for. */
+const NAMES = ['Foreignperson', 'Secretname', 'Foreign book', 'Foreign notice', 'Deletedforeign', 'Foreign site', 'lobby phone'];
+const LEAKS = (status = 200) => (status < 300 ? [foreign.site!, foreign.contact!, foreign.phonebook!, foreign.credential!, foreign.deleted!, ...NAMES] : NAMES);
+
+describe('authorization matrix', () => {
+  test('every documented route has an access policy', () => {
+    expect(routes.length).toBeGreaterThan(40);
+    const missing = routes.filter((r) => !findPolicy(r.method, r.path.replace(/\{(\w+)\}/g, 'x')));
+    expect(missing).toEqual([]);
+  });
+
+  test('anonymous: every non-public route is 401, nothing changes', async () => {
+    const before = await digest();
+    for (const r of routes) {
+      const policy = findPolicy(r.method, r.path.replace(/\{(\w+)\}/g, 'x'))!;
+      const res = await send(null, r.method, r.path);
+      if (policy.access !== 'public') expect(res.status, `${r.method} ${r.path}`).toBe(401);
+      else expect([202, 401, 410, 422], `${r.method} ${r.path}`).toContain(res.status);
+      expect(await bodyText(res), `${r.method} ${r.path}`).not.toMatch(new RegExp(LEAKS(res.status).join('|')));
+    }
+    expect(await digest()).toBe(before);
+  });
+
+  test("a user of site A: other sites' data is 403/404/422 or absent from lists, and nothing changes", async () => {
+    const before = await digest();
+    const outcomes: string[] = [];
+    for (const r of routes) {
+      const policy = findPolicy(r.method, r.path.replace(/\{(\w+)\}/g, 'x'))!;
+      const res = await send(userA, r.method, r.path);
+      const text = await bodyText(res);
+      const label = `${r.method} ${r.path} → ${res.status}`;
+      outcomes.push(label);
+      if (policy.access === 'staff' || policy.access === 'admin') expect(res.status, label).toBe(403);
+      else expect([200, 201, 202, 204, 401, 403, 404, 410, 422], label).toContain(res.status);
+      if (res.status < 300 && r.method !== 'GET' && policy.access !== 'public' && !['/auth/tokens', '/auth/signout', '/notifications/mark-all-read', '/notifications'].includes(r.path)) {
+        throw new Error(`${label}: a write by a user of another site succeeded`);
+      }
+      expect(text, label).not.toMatch(new RegExp(LEAKS(res.status).join('|')));
+    }
+    expect(await digest()).toBe(before);
+    // Lists work, limited to the user's site.
+    const own = (await (await userA.request('/api/v1/contacts')).json()) as { items: { displayName: string }[] };
+    expect(own.items.map((c) => c.displayName)).toEqual(['Ownperson']);
+    const unread = (await (await userA.request('/api/v1/notifications/unread-count')).json()) as { unread: number };
+    expect(unread.unread).toBe(0);
+    expect((await (await core.request('/api/v1/notifications/unread-count')).json()) as { unread: number }).toEqual({ unread: 1 });
+  });
+
+  test('staff: administrator-only routes are 403 and nothing changes; roles stay with administrators', async () => {
+    const before = await digest();
+    for (const r of routes) {
+      const policy = findPolicy(r.method, r.path.replace(/\{(\w+)\}/g, 'x'))!;
+      if (policy.access !== 'admin') continue;
+      const res = await send(staff, r.method, r.path);
+      expect(res.status, `${r.method} ${r.path}`).toBe(403);
+    }
+    const promote = await staff.request(`/api/v1/users/${foreign.user}`, { method: 'PATCH', json: { role: 'admin' } });
+    expect(promote.status).toBe(403);
+    const makeAdmin = await staff.request('/api/v1/users', { method: 'POST', json: { email: 'boss@test.invalid', role: 'admin' } });
+    expect(makeAdmin.status).toBe(403);
+    const editAdmin = await staff.request(`/api/v1/users/${core.admin.user.id}`, { method: 'PATCH', json: { firstName: 'Pwned' } });
+    expect(editAdmin.status).toBe(403);
+    expect(await digest()).toBe(before);
+  });
+
+  test('a user of site A works normally within site A', async () => {
+    const created = await userA.request('/api/v1/contacts', { method: 'POST', json: { siteId: core.site.id, firstName: 'Made', lastName: 'ByUser' } });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    expect((await userA.request(`/api/v1/contacts/${id}`, { method: 'PATCH', json: { title: 'Agent' } })).status).toBe(200);
+    const history = (await (await userA.request(`/api/v1/contacts/${id}/history`)).json()) as { items: { actorName: string }[] };
+    expect(history.items[0]!.actorName).toBe(userA.user.email);
+    expect((await userA.request('/api/v1/sites')).status).toBe(200);
+    expect(((await (await userA.request('/api/v1/sites')).json()) as { items: { id: string }[] }).items.map((s) => s.id)).toEqual([core.site.id]);
+  });
+});

@@ -139,6 +139,19 @@ describe('outbox', () => {
   });
 });
 
+describe('notification mails', () => {
+  test('a new site and a new phonebook are announced to administrators and the site\'s users', async () => {
+    const site = await json<{ id: string }>(await call('/api/v1/sites', { method: 'POST', json: { name: 'Hamburg' } }));
+    await call('/api/v1/users', { method: 'POST', json: { email: 'hamburger@example.com', siteIds: [site.id] } }); // invited: not yet a recipient
+    await call('/api/v1/phonebooks', { method: 'POST', json: { siteId: site.id, name: 'Hamburg reception' } });
+    await core.dialbook.mail.flush();
+    const toAdmin = smtp.to('admin@test.invalid').map((m) => m.headers.subject);
+    expect(toAdmin.some((s) => s?.includes('Hamburg'))).toBe(true);
+    expect(toAdmin.some((s) => s?.includes('Hamburg reception'))).toBe(true);
+    expect(smtp.to('erika@example.com').some((m) => m.headers.subject?.includes('Hamburg'))).toBe(false); // Erika's site is another one
+  });
+});
+
 describe('secrets', () => {
   test('a failing test mail reports the SMTP error without the password', async () => {
     await call('/api/v1/settings/email', { method: 'PATCH', json: { smtp: { password: 'definitely-Wrong-pw' } } });

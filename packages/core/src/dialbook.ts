@@ -8,11 +8,14 @@ import type { ResolvedConfig } from './config/schema.js';
 import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from './db/orm.js';
 import { AccountService } from './auth/accounts.js';
 import { CredentialService } from './auth/credentials.js';
+import { JobService } from './jobs/service.js';
 import { ContactService } from './domain/contacts.js';
 import { NotificationService } from './domain/notifications.js';
 import { PhonebookService } from './domain/phonebooks.js';
 import { SiteService } from './domain/sites.js';
 import { DialbookError } from './errors.js';
+import type { Actor } from './domain/actor.js';
+import type { SyncResult } from './plugin/contracts.js';
 import { HookBus } from './hooks/bus.js';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
@@ -48,6 +51,7 @@ export class Dialbook {
   readonly notifications: NotificationService;
   readonly accounts: AccountService;
   readonly credentials: CredentialService;
+  readonly jobs: JobService;
   /** Runtime settings (categories, values, encrypted secrets). */
   readonly settings: SettingsService;
   /** Outgoing mail: templates, outbox worker, test send. */
@@ -72,6 +76,7 @@ export class Dialbook {
     this.mail = new MailService(orm, this.hooks, this.settings, logger.child({ area: 'mail' }), { ...config.mail, publicUrl });
     this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });
     this.credentials = new CredentialService(orm);
+    this.jobs = new JobService(orm, logger.child({ area: 'jobs' }));
     // Site and phonebook mails go to administrators, staff and the site's users.
     this.mail.setRecipients((siteId) => this.accounts.recipientsFor(siteId));
     container.registerInstance(Tokens.Settings, this.settings);
@@ -87,6 +92,7 @@ export class Dialbook {
     container.registerInstance(Tokens.Notifications, this.notifications);
     container.registerInstance(Tokens.Accounts, this.accounts);
     container.registerInstance(Tokens.Credentials, this.credentials);
+    container.registerInstance(Tokens.Jobs, this.jobs);
   }
 
   get dialect(): Dialect {
@@ -118,7 +124,7 @@ export class Dialbook {
 
   /** `setup` every plugin in config order, freeze the registries, build the HTTP app. */
   async setup(): Promise<void> {
-    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications, settings: this.settings };
+    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications, settings: this.settings, jobs: this.jobs, orm: this.orm };
     for (const p of this.plugins) {
       if (p.plugin.settings) this.settings.register({ id: p.id, label: p.plugin.description ?? p.plugin.name, scope: p.plugin.settingsScope ?? 'global', schema: p.plugin.settings }, p.id);
       const ctx = createPluginContext(p, services);
@@ -172,8 +178,20 @@ export class Dialbook {
       }
     }
     this.started = false;
+    this.jobs.stop();
     await this.mail.stop();
     await this.orm.close(true);
+  }
+
+  /**
+   * Run a contact source's sync into a site as a tracked job (`<source>.sync:<site id>`),
+   * refusing a second run of the same pair while one is going.
+   */
+  async syncSource(sourceId: string, siteId: string, actor: Actor): Promise<SyncResult> {
+    const source = this.registries.contactSources.require(sourceId);
+    if (!source.sync) throw new DialbookError('DIALBOOK_SOURCE_NO_SYNC', `${source.label} cannot sync`, { status: 422 });
+    const owner = this.registries.contactSources.ownerOf(sourceId) ?? 'core';
+    return this.jobs.track(`${sourceId}.sync:${siteId}`, `${source.label}: sync`, owner, (progress) => source.sync!({ siteId, actor, progress }));
   }
 
   get isStarted(): boolean {

@@ -31,3 +31,7 @@ export type { MailService, MailInput, MailRecipient, RecipientsProvider, OutboxI
 export { PLACEHOLDERS, TEMPLATE_IDS, type TemplateData, type TemplateId, type MailTemplate } from './mail/templates.js';
 export type { EmailSettings } from './mail/settings.js';
 export { z } from 'zod';
+export type { Progress, ScheduledJob, JobState } from './jobs/service.js';
+/** For plugins that own tables: declare entities and write migrations with core's copy of MikroORM. */
+export { defineEntity, p, type EntityManager } from '@mikro-orm/core';
+export { Migration } from '@mikro-orm/migrations';

@@ -305,5 +305,13 @@ describe('dialbook start', () => {
     expect(result).toEqual({ code: 0, signal: null });
     expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     expect(stderr).toBe('');
+
+    // `dialbook sync <source>` runs the same source from the command line.
+    const synced = await runCli(['--config', file, 'sync', 'staff', '--site', 'main'], db.env);
+    expect(synced.stdout).toBe('main: 0 created, 0 updated, 0 deleted, 12 unchanged, 0 failed\n');
+    expect(synced.code).toBe(0);
+    const unknown = await runCli(['--config', file, 'sync', 'nope', '--site', 'main'], db.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no contact source "nope" is registered (known: staff)');
   });
 });

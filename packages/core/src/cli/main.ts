@@ -129,6 +129,29 @@ userCmd
     });
   });
 
+program
+  .command('sync')
+  .description("run a contact source's sync now (e.g. `dialbook sync ldap --site main`)")
+  .argument('<source>', 'the source id (its plugin instance id)')
+  .option('--site <slug...>', 'sites to sync (default: every site)')
+  .action(async (sourceId: string, opts: { site?: string[] }) => {
+    await withCore(async (d) => {
+      const sites = opts.site ? await Promise.all(opts.site.map(async (slug) => (await d.sites.findBySlug(slug)) ?? Promise.reject(new DialbookError('DIALBOOK_SITE_UNKNOWN', `no site with slug "${slug}"`)))) : await d.sites.list();
+      let failed = 0;
+      for (const site of sites) {
+        try {
+          const r = await d.syncSource(sourceId, site.id, systemActor);
+          process.stdout.write(`${site.slug}: ${r.created} created, ${r.updated} updated, ${r.deleted} deleted, ${r.unchanged} unchanged, ${r.failed} failed\n`);
+          if (r.failed) failed++;
+        } catch (err) {
+          failed++;
+          process.stderr.write(`dialbook: ${site.slug}: ${err instanceof Error ? err.message : String(err)}\n`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+    });
+  });
+
 const tokenCmd = program.command('token').description('API tokens for automation');
 tokenCmd
   .command('create')

@@ -10,6 +10,7 @@ import { errorToProblem, problem } from './problem.js';
 import { authMiddleware } from './auth.js';
 import { authRoutes } from './routes/auth.js';
 import { contactRoutes } from './routes/contacts.js';
+import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { mailRoutes } from './routes/mail.js';
 import { pluginRoutes } from './routes/plugins.js';
@@ -53,6 +54,7 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   api.route('/', contactRoutes());
   api.route('/', notificationRoutes());
   api.route('/', pluginRoutes());
+  api.route('/', jobRoutes());
   api.route('/', settingsRoutes());
   api.route('/', mailRoutes());
   for (const p of dialbook.plugins) {

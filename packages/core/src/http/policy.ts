@@ -65,6 +65,9 @@ export const POLICIES: readonly (readonly [method: string, pattern: string, acce
   ['GET', '/audit', 'staff'],
 
   ['GET', '/plugins', 'user'],
+  ['GET', '/jobs', 'staff'],
+  ['GET', '/sources', 'staff'],
+  ['POST', '/sources/:id/sync', 'staff'],
   ['POST', '/actions/:actionId', 'staff'],
 
   ['GET', '/settings', 'admin'],

@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { Hono } from 'hono';
+import type { Progress, ScheduledJob } from '../jobs/service.js';
 import type { Logger } from 'pino';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Actor } from '../domain/actor.js';
@@ -39,6 +41,16 @@ export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   readonly sites: Pick<SiteService, 'list' | 'get' | 'findBySlug' | 'create'>;
   readonly phonebooks: Pick<PhonebookService, 'list' | 'get' | 'members' | 'create' | 'addMembers'>;
   readonly notifications: Pick<NotificationService, 'notify'>;
+  /**
+   * Jobs: `schedule` fires on a cron pattern, each firing on one instance of a cluster only;
+   * `track` runs work with live progress shown at `GET /api/v1/jobs`. Ids are prefixed `<instance id>.`.
+   */
+  readonly jobs: {
+    schedule(options: { id: string; label: string; cron: string | null; timezone?: string; run: (progress: Progress) => Promise<unknown> }): ScheduledJob;
+    track<T>(id: string, label: string, fn: (progress: Progress) => Promise<T>): Promise<T>;
+  };
+  /** The plugin's own tables: a fresh EntityManager per call, and which database this is. */
+  readonly db: { em(): EntityManager; readonly dialect: 'sqlite' | 'postgresql' };
   readonly calls: { registerSource(source: CallSource): void };
   readonly directory: { registerRenderer(renderer: DirectoryRenderer): void };
   readonly routes: { registerExecutor(executor: RouteExecutor): void };

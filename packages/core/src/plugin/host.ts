@@ -17,6 +17,9 @@ import type { HookBus } from '../hooks/bus.js';
 import type { PluginContext } from './context.js';
 import { isPlugin, type DialbookPlugin } from './define.js';
 import type { Registries } from './registries.js';
+import type { MikroORM } from '@mikro-orm/core';
+import { dialectOf } from '../db/orm.js';
+import type { JobService } from '../jobs/service.js';
 import type { Access } from '../http/policy.js';
 import { Tokens } from './tokens.js';
 
@@ -117,6 +120,8 @@ export interface HostServices {
   phonebooks: PhonebookService;
   notifications: NotificationService;
   settings: SettingsService;
+  jobs: JobService;
+  orm: MikroORM;
 }
 
 /** Build the context a plugin instance receives, on its own child container. */
@@ -149,6 +154,11 @@ export function createPluginContext(p: LoadedPlugin, s: HostServices): PluginCon
     sites: bind(s.sites, ['list', 'get', 'findBySlug', 'create']),
     phonebooks: bind(s.phonebooks, ['list', 'get', 'members', 'create', 'addMembers']),
     notifications: bind(s.notifications, ['notify']),
+    jobs: {
+      schedule: (options) => s.jobs.schedule({ ...options, id: prefixed(options).id, owner }),
+      track: (id, label, fn) => s.jobs.track(prefixed({ id }).id, label, owner, fn),
+    },
+    db: { em: () => s.orm.em.fork(), dialect: dialectOf(s.orm) },
     calls: { registerSource: (source) => void s.registries.callSources.register(source, owner) },
     directory: { registerRenderer: (renderer) => void s.registries.renderers.register(renderer, owner) },
     routes: { registerExecutor: (executor) => void s.registries.routeExecutors.register(executor, owner) },

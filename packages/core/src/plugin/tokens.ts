@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { AccountService } from '../auth/accounts.js';
 import type { CredentialService } from '../auth/credentials.js';
+import type { JobService } from '../jobs/service.js';
 import type { ContactService } from '../domain/contacts.js';
 import type { NotificationService } from '../domain/notifications.js';
 import type { PhonebookService } from '../domain/phonebooks.js';
@@ -30,6 +31,7 @@ export const Tokens = {
   Notifications: Symbol.for('dialbook.notifications') as InjectionToken<NotificationService>,
   Accounts: Symbol.for('dialbook.accounts') as InjectionToken<AccountService>,
   Credentials: Symbol.for('dialbook.credentials') as InjectionToken<CredentialService>,
+  Jobs: Symbol.for('dialbook.jobs') as InjectionToken<JobService>,
   Settings: Symbol.for('dialbook.settings') as InjectionToken<SettingsService>,
   Mail: Symbol.for('dialbook.mail') as InjectionToken<MailService>,
   PluginId: Symbol.for('dialbook.plugin.id') as InjectionToken<string>,

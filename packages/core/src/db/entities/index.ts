@@ -1,6 +1,7 @@
 import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, MachineCredentialEntity, SessionEntity, UserEntity, UserSiteEntity } from './account.js';
 import { ContactEntity, ContactPhoneEntity, PhonebookMemberEntity } from './contact.js';
 import { HistoryEntity } from './history.js';
+import { JobRunEntity } from './job.js';
 import { MailOutboxEntity } from './mail-outbox.js';
 import { NotificationEntity } from './notification.js';
 import { PhonebookEntity } from './phonebook.js';
@@ -10,6 +11,7 @@ import { SiteEntity } from './site.js';
 export * from './account.js';
 export * from './contact.js';
 export * from './history.js';
+export * from './job.js';
 export * from './mail-outbox.js';
 export * from './notification.js';
 export * from './phonebook.js';
@@ -31,6 +33,7 @@ export const coreEntities = [
   ApiTokenEntity,
   MachineCredentialEntity,
   AuditEventEntity,
+  JobRunEntity,
   // settings and mail (0003-settings-mail)
   SettingEntity,
   MailOutboxEntity,

@@ -6,6 +6,8 @@ import { Accounts0002Postgresql } from './0002-accounts.postgresql.js';
 import { Accounts0002Sqlite } from './0002-accounts.sqlite.js';
 import { SettingsMail0003Postgresql } from './0003-settings-mail.postgresql.js';
 import { SettingsMail0003Sqlite } from './0003-settings-mail.sqlite.js';
+import { Jobs0004Postgresql } from './0004-jobs.postgresql.js';
+import { Jobs0004Sqlite } from './0004-jobs.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -17,11 +19,13 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0001-initial', class: Initial0001Sqlite },
     { name: '0002-accounts', class: Accounts0002Sqlite },
     { name: '0003-settings-mail', class: SettingsMail0003Sqlite },
+    { name: '0004-jobs', class: Jobs0004Sqlite },
   ],
   postgresql: [
     { name: '0001-initial', class: Initial0001Postgresql },
     { name: '0002-accounts', class: Accounts0002Postgresql },
     { name: '0003-settings-mail', class: SettingsMail0003Postgresql },
+    { name: '0004-jobs', class: Jobs0004Postgresql },
   ],
 };
 

@@ -503,7 +503,7 @@ async function benchQueries(core: Dialbook, site: SiteDto, dialect: Dialect, tar
         params,
         opts.warmup,
         (department) => core.contacts.list({ siteId, department, sort: 'name', order: 'asc', pageSize: 50 }),
-        (department) => rawList(raw, siteId, { sql: 'c.department = ?', params: [department] }, 50, 0),
+        (department) => rawList(raw, siteId, { sql: 'c.department_key = ?', params: [fold(department)] }, 50, 0),
         (department, page, rawPage) => {
           listChecks('list department', department, page, rawPage);
           check(page.items.every((c) => c.department === department), () => `list department "${department}" returned a contact of another department`);
@@ -511,7 +511,7 @@ async function benchQueries(core: Dialbook, site: SiteDto, dialect: Dialect, tar
           matches += page.total;
         },
       );
-      record('department+sort', 'list({ siteId, department, sort: "name", pageSize: 50 })', 'count(*) + select … where site_id = ? and deleted_at is null and department = ? order by sort_name, id limit 50 + numbers', t, matches / runs);
+      record('department+sort', 'list({ siteId, department, sort: "name", pageSize: 50 })', 'count(*) + select … where site_id = ? and deleted_at is null and department_key = ? order by sort_name, id limit 50 + numbers', t, matches / runs);
     }
     // A page deep into the unfiltered list (page 500 of 50 at 100,000 contacts: offset 24,950).
     {

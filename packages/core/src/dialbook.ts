@@ -228,8 +228,10 @@ export interface CreateOptions {
 export async function createDialbook(config: ResolvedConfig, options: CreateOptions = {}): Promise<Dialbook> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const plugins = await loadPlugins(config);
-  const migrations = { sqlite: plugins.flatMap((p) => p.plugin.migrations?.sqlite ?? []), postgresql: plugins.flatMap((p) => p.plugin.migrations?.postgresql ?? []) };
-  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities: plugins.flatMap((p) => p.plugin.entities ?? []), migrations, logger });
+  // One package may run as several instances (ldap-berlin, ldap-munich): its tables and migrations count once.
+  const packages = [...new Map(plugins.map((p) => [p.plugin.name, p.plugin])).values()];
+  const migrations = { sqlite: packages.flatMap((p) => p.migrations?.sqlite ?? []), postgresql: packages.flatMap((p) => p.migrations?.postgresql ?? []) };
+  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities: packages.flatMap((p) => p.entities ?? []), migrations, logger });
   try {
     const dialbook = new Dialbook(config, orm, plugins, logger, rootContainer.createChildContainer());
     if (options.migrate ?? config.migrateOnStart) {

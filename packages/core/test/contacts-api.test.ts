@@ -199,6 +199,19 @@ describe('delete, restore, permanent delete', () => {
   });
 });
 
+describe('sources', () => {
+  test('a sync leaves fields the source does not send alone, and merges attribute namespaces', async () => {
+    const actor = { type: 'plugin' as const, id: 'dir' };
+    const first = await core.dialbook.contacts.upsertFromSource(core.site.id, 'dir', 'u-1', { firstName: 'Sync', lastName: 'Ed', attributes: { dir: { dn: 'uid=u1' } } }, actor);
+    expect(first.created).toBe(true);
+    await core.request(`/api/v1/contacts/${first.contact.id}`, { method: 'PATCH', json: { tags: ['vip'], attributes: { dir: { dn: 'uid=u1' }, cucm: { pin: '1234' } } } });
+    const again = await core.dialbook.contacts.upsertFromSource(core.site.id, 'dir', 'u-1', { firstName: 'Sync', lastName: 'Edited', attributes: { dir: { dn: 'uid=u1,ou=x' } } }, actor);
+    expect(again.changes.map((c) => c.field).sort()).toEqual(['attributes', 'displayName', 'lastName']);
+    expect(again.contact.tags).toEqual(['vip']);
+    expect(again.contact.attributes).toEqual({ dir: { dn: 'uid=u1,ou=x' }, cucm: { pin: '1234' } });
+  });
+});
+
 describe('notifications', () => {
   test('mark all read, then clear all', async () => {
     await core.dialbook.notifications.notify({ title: 'one' });

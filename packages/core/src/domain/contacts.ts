@@ -275,13 +275,12 @@ export class ContactService {
       await this.emitCreated(contact, actor);
       result = { contact, created: true, restored: false, changes: [] };
     } else {
-      const { emails = [], phones = [], tags = [], attributes = {}, ...rest } = body;
-      const { dto, changes, restored } = await this.applyUpdate(
-        existing.id,
-        { ...rest, emails, phones, tags, attributes: { ...(existing.attributes ?? {}), ...attributes } },
-        actor,
-        { restore: true },
-      );
+      // Fields the source does not send stay as they are (tags an admin added survive a sync);
+      // attribute namespaces the source sends replace only themselves.
+      const { attributes, ...rest } = body;
+      const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
+      if (attributes) patch.attributes = { ...(existing.attributes ?? {}), ...attributes };
+      const { dto, changes, restored } = await this.applyUpdate(existing.id, patch, actor, { restore: true });
       result = { contact: dto, created: false, restored, changes };
     }
     await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });

@@ -83,6 +83,24 @@ describe('list', () => {
   });
 });
 
+describe('scan', () => {
+  test('walks a whole site in id order across batches, by status and source', async () => {
+    const all: string[] = [];
+    for await (const batch of core.dialbook.contacts.scan({ siteId: core.site.id, status: 'all', batch: 2 })) {
+      expect(batch.length).toBeLessThanOrEqual(2);
+      all.push(...batch.map((c) => c.id));
+    }
+    expect(all).toEqual([...all].sort());
+    expect(new Set(all)).toEqual(new Set([ids.anna, ids.bernd, ids.celine, ids.dora, ids.erik]));
+    const active: string[] = [];
+    for await (const batch of core.dialbook.contacts.scan({ siteId: core.site.id })) active.push(...batch.map((c) => c.displayName));
+    expect(active.sort()).toEqual(['Anna Müller', 'Bernd Zander', 'Céline Dubois', 'Dora']);
+    const csv: string[] = [];
+    for await (const batch of core.dialbook.contacts.scan({ siteId: core.site.id, source: 'csv', status: 'all' })) csv.push(...batch.map((c) => c.displayName));
+    expect(csv).toEqual(['Dora']);
+  });
+});
+
 describe('sites', () => {
   test('create, slug clash 409, update, refuse deleting a site with contacts', async () => {
     const res = await core.request('/api/v1/sites', { method: 'POST', json: { name: 'Zürich Büro', defaultCountry: 'ch' } });

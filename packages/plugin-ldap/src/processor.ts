@@ -42,10 +42,9 @@ export function uidsOf(contact: ContactDto, source: string, namespace: string): 
 /** Read the site's contacts once (500 a page) into a {@link SiteIndex}. */
 export async function loadSiteIndex(ctx: Ctx, siteId: string, signal?: AbortSignal): Promise<SiteIndex> {
   const index: SiteIndex = { ours: new Map(), uids: new Map() };
-  for (let page = 1; ; page++) {
+  for await (const batch of ctx.contacts.scan({ siteId, status: 'all', batch: LIST_PAGE })) {
     signal?.throwIfAborted();
-    const res = await ctx.contacts.list({ siteId, status: 'all', sort: 'createdAt', pageSize: LIST_PAGE, page });
-    for (const c of res.items) {
+    for (const c of batch) {
       if (c.source === ctx.id && c.externalId) index.ours.set(c.externalId, c.id);
       if (c.deleted) continue;
       for (const uid of uidsOf(c, ctx.id, ctx.plugin)) {
@@ -53,9 +52,9 @@ export async function loadSiteIndex(ctx: Ctx, siteId: string, signal?: AbortSign
         if (!index.uids.has(key)) index.uids.set(key, { id: c.id, source: c.source, externalId: c.externalId });
       }
     }
-    if (page * res.pageSize >= res.total || !res.items.length) return index;
     await yieldToEventLoop();
   }
+  return index;
 }
 
 /**
@@ -67,13 +66,13 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => se
 
 /** Every active contact of this source in the site, as (externalId, id) pairs. */
 export async function* activeContacts(ctx: Ctx, siteId: string): AsyncGenerator<{ id: string; externalId: string | null }> {
-  // Collect ids first: deleting while paging would shift the pages.
-  for (let page = 1; ; page++) {
-    const res = await ctx.contacts.list({ siteId, source: ctx.id, status: 'active', sort: 'createdAt', pageSize: LIST_PAGE, page });
-    for (const c of res.items) yield { id: c.id, externalId: c.externalId };
-    if (page * res.pageSize >= res.total || !res.items.length) return;
+  // Collect ids first: deleting while scanning would shift what comes next.
+  const all: { id: string; externalId: string | null }[] = [];
+  for await (const batch of ctx.contacts.scan({ siteId, source: ctx.id, status: 'active', batch: LIST_PAGE })) {
+    for (const c of batch) all.push({ id: c.id, externalId: c.externalId });
     await yieldToEventLoop();
   }
+  yield* all;
 }
 
 export type EntryOutcome =

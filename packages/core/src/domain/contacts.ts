@@ -209,6 +209,29 @@ export class ContactService {
   }
 
   /**
+   * Every contact of a site (optionally of one source and status), in batches by id — no
+   * count, no offset: for sources that index a whole site (deletion checks, conflict detection).
+   */
+  async *scan(query: { siteId: string; source?: string; status?: 'active' | 'deleted' | 'all'; batch?: number }): AsyncGenerator<ContactDto[]> {
+    assertSiteAccess(query.siteId, 'site', query.siteId);
+    const batch = Math.min(Math.max(query.batch ?? 1000, 1), 5000);
+    let after = '';
+    for (;;) {
+      const em = this.em();
+      const where: Record<string, unknown> = { site: query.siteId, id: { $gt: after } };
+      if (query.source) where.source = query.source;
+      if ((query.status ?? 'active') === 'active') where.deletedAt = null;
+      if (query.status === 'deleted') where.deletedAt = { $ne: null };
+      const rows = await em.find(ContactEntity, where as never, { orderBy: { id: 'asc' }, limit: batch });
+      if (!rows.length) return;
+      const phones = await loadPhones(em, rows.map((r) => r.id));
+      yield rows.map((r) => toDto(r, phones.get(r.id) ?? []));
+      if (rows.length < batch) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /**
    * Active contacts owning a number written in any common form. National forms are
    * read with `country`, else the site's default country, else the configured default.
    */

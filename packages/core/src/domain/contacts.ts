@@ -215,10 +215,10 @@ export class ContactService {
   async *scan(query: { siteId: string; source?: string; status?: 'active' | 'deleted' | 'all'; batch?: number }): AsyncGenerator<ContactDto[]> {
     assertSiteAccess(query.siteId, 'site', query.siteId);
     const batch = Math.min(Math.max(query.batch ?? 1000, 1), 5000);
-    let after = '';
+    let after: string | null = null;
     for (;;) {
       const em = this.em();
-      const where: Record<string, unknown> = { site: query.siteId, id: { $gt: after } };
+      const where: Record<string, unknown> = { site: query.siteId, ...(after ? { id: { $gt: after } } : {}) };
       if (query.source) where.source = query.source;
       if ((query.status ?? 'active') === 'active') where.deletedAt = null;
       if (query.status === 'deleted') where.deletedAt = { $ne: null };

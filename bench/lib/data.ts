@@ -4,6 +4,7 @@
  * write identical data.
  */
 import type { ContactCreate, PhoneType } from '@dialbook/core';
+import { fold, likeEscape } from '../../packages/core/src/domain/text.js';
 
 /** mulberry32: tiny, fast, good enough for test data, fully reproducible. */
 export function createRandom(seed: number) {
@@ -27,15 +28,8 @@ export function createRandom(seed: number) {
 }
 export type Random = ReturnType<typeof createRandom>;
 
-/** Same folding as the core's search text (`packages/core/src/domain/text.ts`), for the raw SQL baseline. */
-export const fold = (value: string): string =>
-  value
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss')
-    .toLowerCase();
-
-export const likeEscape = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** The core's own folding and LIKE escaping, so the raw SQL baseline matches exactly what the product stores. */
+export { fold, likeEscape };
 
 export const FIRST_NAMES = [
   'Jürgen', 'Jörg', 'Björn', 'Sören', 'Günther', 'Käthe', 'Zoë', 'Chloé', 'Renée', 'José', 'François', 'Élodie',

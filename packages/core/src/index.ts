@@ -20,7 +20,7 @@ export { PhonebookSchema, SiteSchema, type PhonebookDto, type SiteDto, type Phon
 export { normaliseNumber, type NormalisedNumber } from './domain/phone.js';
 export type { NotificationDto } from './domain/notifications.js';
 export { Dialbook, createDialbook } from './dialbook.js';
-export type { UpsertResult } from './domain/contacts.js';
+export type { SourceItem, SourceItemResult, UpsertResult } from './domain/contacts.js';
 export { listen, type RunningServer } from './server.js';
 export { createLogger, type Logger } from './logger.js';
 // ---- settings and mail ----

@@ -3,7 +3,7 @@
  * conflict decision if an admin made one, hold it back if its uid is already claimed,
  * else create or update its contact through the core (History, `contact.synced`).
  */
-import { isDialbookError, type ContactDto, type PluginContext } from '@dialbook/core';
+import { isDialbookError, type ContactDto, type PluginContext, type SourceItemResult } from '@dialbook/core';
 import { mapEntry, nameOf, type ContactFields, type LdapEntry, type MappedEntry } from './mapping.js';
 import type { ResolvedSettings, LdapSettings } from './settings.js';
 import type { Conflict, Store } from './store.js';
@@ -29,7 +29,7 @@ export interface SiteIndex {
 }
 
 /** Page size when reading the site's contacts through the core. */
-const LIST_PAGE = 500;
+const LIST_PAGE = 2000;
 
 /** The uid a contact claims: the `uid` this plugin stored (any LDAP instance), or a foreign source's externalId. */
 export function uidsOf(contact: ContactDto, source: string, namespace: string): string[] {
@@ -42,7 +42,7 @@ export function uidsOf(contact: ContactDto, source: string, namespace: string): 
 /** Read the site's contacts once (500 a page) into a {@link SiteIndex}. */
 export async function loadSiteIndex(ctx: Ctx, siteId: string, signal?: AbortSignal): Promise<SiteIndex> {
   const index: SiteIndex = { ours: new Map(), uids: new Map() };
-  for await (const batch of ctx.contacts.scan({ siteId, status: 'all', batch: LIST_PAGE })) {
+  for await (const batch of ctx.contacts.scan({ siteId, status: 'all', batch: LIST_PAGE, phones: false })) {
     signal?.throwIfAborted();
     for (const c of batch) {
       if (c.source === ctx.id && c.externalId) index.ours.set(c.externalId, c.id);
@@ -68,7 +68,7 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => se
 export async function* activeContacts(ctx: Ctx, siteId: string): AsyncGenerator<{ id: string; externalId: string | null }> {
   // Collect ids first: deleting while scanning would shift what comes next.
   const all: { id: string; externalId: string | null }[] = [];
-  for await (const batch of ctx.contacts.scan({ siteId, source: ctx.id, status: 'active', batch: LIST_PAGE })) {
+  for await (const batch of ctx.contacts.scan({ siteId, source: ctx.id, status: 'active', batch: LIST_PAGE, phones: false })) {
     for (const c of batch) all.push({ id: c.id, externalId: c.externalId });
     await yieldToEventLoop();
   }
@@ -90,6 +90,13 @@ export interface RunMemory {
   claimed: Map<string, string>;
   /** Identities whose conflict this run raised or refreshed. */
   raised: Set<string>;
+}
+
+/** An entry that is a plain create or update of this source's contact. */
+interface WriteStep {
+  kind: 'write';
+  mapped: Extract<MappedEntry, { ok: true }>;
+  uidKey: string | null;
 }
 
 export const newRunMemory = (): RunMemory => ({ seen: new Set(), claimed: new Map(), raised: new Set() });
@@ -115,6 +122,62 @@ export class EntryProcessor {
   }
 
   async processMapped(mapped: MappedEntry): Promise<EntryOutcome> {
+    const step = await this.prepare(mapped);
+    if (step.kind !== 'write') return step;
+    let result: SourceItemResult;
+    try {
+      result = await this.ctx.contacts.upsertFromSource(this.siteId, this.ctx.id, step.mapped.identity, step.mapped.contact, this.ctx.actor);
+    } catch (err) {
+      if (!isDialbookError(err)) throw err;
+      result = { error: err };
+    }
+    return this.written(step, result);
+  }
+
+  /**
+   * A page of entries: everything that is a plain create or update goes to the core in one
+   * batch (`contacts.upsertManyFromSource`: one transaction, no write for an
+   * unchanged contact). Outcomes come back in the entries' order. An entry whose identity or
+   * uid an entry still waiting in the batch claims first sends the batch off before it is
+   * looked at, so conflicts are judged exactly as one entry at a time would judge them.
+   */
+  async processPage(entries: readonly MappedEntry[]): Promise<EntryOutcome[]> {
+    const out: EntryOutcome[] = new Array(entries.length);
+    let pending: { at: number; step: WriteStep }[] = [];
+    const pendingIds = new Set<string>();
+    const pendingUids = new Set<string>();
+    const flush = async () => {
+      if (!pending.length) return;
+      const batch = pending;
+      pending = [];
+      pendingIds.clear();
+      pendingUids.clear();
+      const results = await this.ctx.contacts.upsertManyFromSource(
+        this.siteId,
+        this.ctx.id,
+        batch.map((p) => ({ externalId: p.step.mapped.identity, body: p.step.mapped.contact })),
+        this.ctx.actor,
+      );
+      batch.forEach((p, k) => (out[p.at] = this.written(p.step, results[k]!)));
+    };
+    for (let at = 0; at < entries.length; at++) {
+      const mapped = entries[at]!;
+      if (mapped.ok && (pendingIds.has(mapped.identity) || (mapped.uid && pendingUids.has(mapped.uid.toLowerCase())))) await flush();
+      const step = await this.prepare(mapped);
+      if (step.kind !== 'write') {
+        out[at] = step;
+        continue;
+      }
+      pending.push({ at, step });
+      pendingIds.add(step.mapped.identity);
+      if (step.uidKey) pendingUids.add(step.uidKey);
+    }
+    await flush();
+    return out;
+  }
+
+  /** Everything before the write: decisions, held-back conflicts, failures. */
+  private async prepare(mapped: MappedEntry): Promise<EntryOutcome | WriteStep> {
     const { ctx, memory } = this;
     if (!mapped.ok) {
       if (mapped.identity) memory.seen.add(mapped.identity);
@@ -160,17 +223,19 @@ export class EntryProcessor {
         return { kind: 'held', identity, conflict, isNewConflict: isNew, warnings };
       }
     }
+    return { kind: 'write', mapped, uidKey };
+  }
 
-    let result;
-    try {
-      result = await ctx.contacts.upsertFromSource(this.siteId, ctx.id, identity, mapped.contact, ctx.actor);
-    } catch (err) {
+  /** The outcome of a create/update the core answered. */
+  private written(step: WriteStep, result: SourceItemResult): EntryOutcome {
+    const { identity, dn, warnings } = step.mapped;
+    if ('error' in result) {
       // Refused by the core's validation or another plugin's filter: skip the entry, keep its contact.
-      if (isDialbookError(err) && err.status === 422) return { kind: 'failed', identity, dn: mapped.dn, message: err.message };
-      throw err;
+      if (result.error.status === 422) return { kind: 'failed', identity, dn, message: result.error.message };
+      throw result.error;
     }
     this.index.ours.set(identity, result.contact.id);
-    if (uidKey && !memory.claimed.has(uidKey)) memory.claimed.set(uidKey, identity);
+    if (step.uidKey && !this.memory.claimed.has(step.uidKey)) this.memory.claimed.set(step.uidKey, identity);
     const kind = result.created ? 'created' : result.restored || result.changes.length ? 'updated' : 'unchanged';
     return { kind, identity, contact: result.contact, restored: result.restored, warnings };
   }

@@ -57,8 +57,8 @@ export interface LdapSyncOutcome extends SyncResult {
 const MAX_REPORTED = 20;
 /** Safety margin against clock skew when the next incremental run starts from this run's start time. */
 const SKEW_MS = 5 * 60_000;
-/** Give the event loop a turn at least this often (HTTP requests, timers) while entries are written. */
-const YIELD_MS = 25;
+/** Entries written in one core batch (one transaction); the event loop gets a turn between batches. */
+const WRITE_SLICE = 250;
 /** Renew the site lease at least this often while entries stream in. */
 const RENEW_MS = 30_000;
 
@@ -121,11 +121,15 @@ export async function runSync(ctx: Ctx, store: Store, site: SiteDto, s: Resolved
   let conn: LdapConnection | undefined;
   log.info({ mode, reason, trigger: options.trigger }, `LDAP sync of site "${site.slug}" started (${mode}: ${reason})`);
   try {
-    progress('reading the site');
-    const index = await loadSiteIndex(ctx, site.id, options.signal);
     const decisions = await store.decisions(site.id);
     const memory = newRunMemory();
-    const processor = new EntryProcessor(ctx, store, s, site.id, index, decisions, memory);
+    // The site's index is read when the first entry arrives: an incremental run that finds no change reads nothing.
+    let processor: EntryProcessor | undefined;
+    const processorFor = async () => {
+      if (processor) return processor;
+      progress('reading the site');
+      return (processor = new EntryProcessor(ctx, store, s, site.id, await loadSiteIndex(ctx, site.id, options.signal), decisions, memory));
+    };
 
     progress('connecting');
     conn = await connect(s, ctx.id);
@@ -133,7 +137,6 @@ export async function runSync(ctx: Ctx, store: Store, site: SiteDto, s: Resolved
     const filter = mode === 'incremental' ? changedSince(s.filter, s.changeAttribute, state!.marker!) : s.filter;
     let maxSeen: string | null = null;
     let lastRenew = Date.now();
-    let lastYield = performance.now();
     const pages = conn.client.searchPaginated(s.baseDN, {
       scope: s.scope,
       filter: decodeUtf8Escapes(filter),
@@ -146,40 +149,47 @@ export async function runSync(ctx: Ctx, store: Store, site: SiteDto, s: Resolved
       for await (const page of pages) {
         reading = false;
         outcome.pages++;
-        for (const entry of page.searchEntries as LdapEntry[]) {
+        options.signal?.throwIfAborted();
+        const entries = page.searchEntries as LdapEntry[];
+        if (!entries.length) {
+          reading = true;
+          continue;
+        }
+        const processor = await processorFor();
+        const mappedPage = entries.map((entry) => processor.map(entry));
+        for (const mapped of mappedPage) if (mapped.ok) maxSeen = laterMarker(s.changeAttribute, maxSeen, mapped.changed[s.changeAttribute]);
+        // A page is written in slices: the event loop gets a turn between them, and a lease renewal.
+        for (let from = 0; from < mappedPage.length; from += WRITE_SLICE) {
           options.signal?.throwIfAborted();
-          const mapped = processor.map(entry);
-          if (mapped.ok) maxSeen = laterMarker(s.changeAttribute, maxSeen, mapped.changed[s.changeAttribute]);
-          const result = await processor.processMapped(mapped);
-          outcome.entries++;
-          switch (result.kind) {
-            case 'created':
-            case 'updated':
-            case 'unchanged':
-              outcome[result.kind]++;
-              if (result.restored) outcome.restored++;
-              outcome.warnings += result.warnings.length;
-              if (result.warnings.length) log.warn({ dn: entry.dn, warnings: result.warnings }, `entry ${entry.dn}: ${result.warnings.join('; ')}`);
-              break;
-            case 'held':
-              outcome.skipped++;
-              outcome.conflicts++;
-              if (result.isNewConflict) outcome.newConflicts++;
-              break;
-            case 'kept':
-              outcome.skipped++;
-              break;
-            case 'failed':
-              outcome.failed++;
-              if (outcome.failures.length < MAX_REPORTED) outcome.failures.push({ dn: result.dn, message: result.message });
-              log.warn({ dn: result.dn }, `entry ${result.dn} skipped: ${result.message}`);
-              break;
+          const results = await processor.processPage(mappedPage.slice(from, from + WRITE_SLICE));
+          for (const result of results) {
+            outcome.entries++;
+            switch (result.kind) {
+              case 'created':
+              case 'updated':
+              case 'unchanged':
+                outcome[result.kind]++;
+                if (result.restored) outcome.restored++;
+                outcome.warnings += result.warnings.length;
+                if (result.warnings.length) log.warn({ identity: result.identity, warnings: result.warnings }, `entry ${result.identity}: ${result.warnings.join('; ')}`);
+                break;
+              case 'held':
+                outcome.skipped++;
+                outcome.conflicts++;
+                if (result.isNewConflict) outcome.newConflicts++;
+                break;
+              case 'kept':
+                outcome.skipped++;
+                break;
+              case 'failed':
+                outcome.failed++;
+                if (outcome.failures.length < MAX_REPORTED) outcome.failures.push({ dn: result.dn, message: result.message });
+                log.warn({ dn: result.dn }, `entry ${result.dn} skipped: ${result.message}`);
+                break;
+            }
           }
-          if (outcome.entries % 100 === 0) progress(`page ${outcome.pages}`);
-          if (performance.now() - lastYield > YIELD_MS) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
+          progress(`page ${outcome.pages}`);
+          await yieldToEventLoop();
           if (Date.now() - lastRenew > RENEW_MS) {
             await store.renew(site.id);
             lastRenew = Date.now();

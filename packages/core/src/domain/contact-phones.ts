@@ -5,10 +5,10 @@ import { ContactPhoneEntity, type ContactPhone } from '../db/entities/index.js';
 export const refId = (ref: unknown): string => (typeof ref === 'string' ? ref : (ref as { id: string }).id);
 
 /** Numbers of the given contacts, in their stored order, keyed by contact id (500 ids per query). */
-export async function loadPhones(em: EntityManager, ids: string[]): Promise<Map<string, ContactPhone[]>> {
+export async function loadPhones(em: EntityManager, ids: string[], options: { disableIdentityMap?: boolean } = {}): Promise<Map<string, ContactPhone[]>> {
   const map = new Map<string, ContactPhone[]>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { contact: 'asc', position: 'asc' } });
+    const rows = await em.find(ContactPhoneEntity, { contact: { $in: ids.slice(i, i + 500) } }, { orderBy: { contact: 'asc', position: 'asc' }, ...options });
     for (const r of rows) {
       const cid = refId(r.contact);
       const list = map.get(cid);

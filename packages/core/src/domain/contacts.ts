@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity, SiteEntity, type Contact } from '../db/entities/index.js';
+import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity, SiteEntity, type Contact, type ContactPhone } from '../db/entities/index.js';
 import { dialectOf } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
@@ -63,6 +63,15 @@ export interface UpsertResult {
   /** One entry per changed field (empty for a new or unchanged contact). */
   changes: FieldChange[];
 }
+
+/** One entry of a source for {@link ContactService.upsertManyFromSource}. */
+export interface SourceItem {
+  externalId: string;
+  body: Omit<ContactCreate, 'siteId' | 'source' | 'externalId'>;
+}
+
+/** What became of one {@link SourceItem}: written (or unchanged), or refused with the reason. */
+export type SourceItemResult = UpsertResult | { error: DialbookError };
 
 /**
  * Contacts: create, read, update with History, soft delete, restore,
@@ -183,6 +192,7 @@ export class ContactService {
       body: `By ${actor.name ?? actorKey(actor)}. Its history was removed with it.`,
     });
     await this.hooks.emit('contact.deleted', { contact: dto, permanent: true, actor });
+    await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: dto.siteId, reason: 'contact.purged' });
     return dto;
   }
 
@@ -211,8 +221,9 @@ export class ContactService {
   /**
    * Every contact of a site (optionally of one source and status), in batches by id — no
    * count, no offset: for sources that index a whole site (deletion checks, conflict detection).
+   * `phones: false` skips reading the numbers and leaves each contact's `phones` empty.
    */
-  async *scan(query: { siteId: string; source?: string; status?: 'active' | 'deleted' | 'all'; batch?: number }): AsyncGenerator<ContactDto[]> {
+  async *scan(query: { siteId: string; source?: string; status?: 'active' | 'deleted' | 'all'; batch?: number; phones?: boolean }): AsyncGenerator<ContactDto[]> {
     assertSiteAccess(query.siteId, 'site', query.siteId);
     const batch = Math.min(Math.max(query.batch ?? 1000, 1), 5000);
     let after: string | null = null;
@@ -222,9 +233,9 @@ export class ContactService {
       if (query.source) where.source = query.source;
       if ((query.status ?? 'active') === 'active') where.deletedAt = null;
       if (query.status === 'deleted') where.deletedAt = { $ne: null };
-      const rows = await em.find(ContactEntity, where as never, { orderBy: { id: 'asc' }, limit: batch });
+      const rows = await em.find(ContactEntity, where as never, { orderBy: { id: 'asc' }, limit: batch, disableIdentityMap: true });
       if (!rows.length) return;
-      const phones = await loadPhones(em, rows.map((r) => r.id));
+      const phones = query.phones === false ? new Map<string, ContactPhone[]>() : await loadPhones(em, rows.map((r) => r.id), { disableIdentityMap: true });
       yield rows.map((r) => toDto(r, phones.get(r.id) ?? []));
       if (rows.length < batch) return;
       after = rows[rows.length - 1]!.id;
@@ -308,6 +319,133 @@ export class ContactService {
     }
     await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });
     return result;
+  }
+
+  /**
+   * {@link upsertFromSource} for a batch (a page of a directory): one read of the existing
+   * contacts and their numbers, one transaction, one flush, and no write at all for an
+   * unchanged contact. Same rules per item — fields the source does not send stay, a
+   * deleted contact comes back, History per changed field, `contact.beforeSave` per item —
+   * and the same events after the commit (`contact.created|updated|restored`,
+   * `contact.synced` per item, one `phonebook.changed`).
+   *
+   * Results come back in the items' order. An item that fails validation or a filter gets
+   * its error and is left out; the others are still written. If the batch cannot be
+   * written as a whole (another writer inserted one of its externalIds meanwhile), it is
+   * retried item by item, so a race never loses an entry.
+   */
+  async upsertManyFromSource(siteId: string, source: string, items: readonly SourceItem[], actor: Actor): Promise<SourceItemResult[]> {
+    assertSiteField(siteId);
+    const results: SourceItemResult[] = new Array(items.length);
+    // An externalId twice in one batch: the later one waits for the earlier one's result.
+    const seen = new Set<string>();
+    const batch: number[] = [];
+    const later: number[] = [];
+    items.forEach((it, i) => (seen.has(it.externalId) ? later : (seen.add(it.externalId), batch)).push(i));
+
+    type Staged = { i: number; dto: ContactDto; created: boolean; restored: boolean; changes: FieldChange[] };
+    let staged: Staged[];
+    try {
+      staged = await this.orm.em.fork().transactional(async (em) => {
+        const country = await this.countryOf(em, siteId, true);
+        const existing = new Map<string, Contact>();
+        const ids = batch.map((i) => items[i]!.externalId);
+        for (let k = 0; k < ids.length; k += 500) {
+          for (const c of await em.find(ContactEntity, { site: siteId, source, externalId: { $in: ids.slice(k, k + 500) } }, { disableIdentityMap: true })) existing.set(c.externalId!, c);
+        }
+        const phones = await loadPhones(em, [...existing.values()].map((c) => c.id), { disableIdentityMap: true });
+        const out: Staged[] = [];
+        const now = new Date();
+        const replacePhones: string[] = [];
+        // Rows are written directly (many a statement; one update per changed contact) and the
+        // contacts are read without the identity map: the unit of work would only add bookkeeping.
+        const updates: { id: string; set: Record<string, unknown> }[] = [];
+        const inserts = { contacts: [] as Record<string, unknown>[], phones: [] as (StoredPhone & { contact: string })[], history: [] as Record<string, unknown>[] };
+        for (const i of batch) {
+          const { externalId, body } = items[i]!;
+          const c = existing.get(externalId);
+          try {
+            if (!c) {
+              const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
+              const input = await this.beforeSave(this.normalise(parsed), null, siteId, actor);
+              const row = this.rowsOf(siteId, input, country, actor, now);
+              inserts.contacts.push(row.contact);
+              inserts.phones.push(...row.phones);
+              inserts.history.push(row.history);
+              out.push({ i, dto: toDto(row.contact as unknown as Contact, row.phones), created: true, restored: false, changes: [] });
+              continue;
+            }
+            const own = phones.get(c.id) ?? [];
+            const { attributes, ...rest } = body;
+            const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
+            if (attributes) patch.attributes = { ...(c.attributes ?? {}), ...attributes };
+            const before = toInput(c, own);
+            const after = await this.beforeSave(this.merge(before, parseInput(ContactUpdateSchema, patch)), toDto(c, own), siteId, actor);
+            const changes = diffInputs(before, after);
+            const restored = c.deletedAt != null;
+            if (!changes.length && !restored) {
+              out.push({ i, dto: toDto(c, own), created: false, restored, changes });
+              continue;
+            }
+            const history = (field: string, oldValue: unknown, newValue: unknown) =>
+              inserts.history.push({ contactId: c.id, siteId, field, oldValue: oldValue ?? null, newValue: newValue ?? null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+            const set: Record<string, unknown> = { version: c.version + 1, updatedAt: now };
+            if (restored) {
+              set.deletedAt = null;
+              history('restored', null, null);
+            }
+            let stored: Pick<ContactPhone, 'type' | 'number' | 'label' | 'e164'>[] = own;
+            if (changes.length) {
+              const next = normalisePhones(after.phones, country);
+              Object.assign(set, this.columns(after, next));
+              if (changes.some((ch) => ch.field === 'phones')) {
+                replacePhones.push(c.id);
+                inserts.phones.push(...next.map((ph) => ({ ...ph, contact: c.id })));
+                stored = next;
+              }
+            }
+            for (const ch of changes) history(ch.field, ch.old, ch.new);
+            updates.push({ id: c.id, set });
+            out.push({ i, dto: toDto(Object.assign(c, set), stored), created: false, restored, changes });
+          } catch (err) {
+            if (!(err instanceof DialbookError)) throw err;
+            results[i] = { error: err };
+          }
+        }
+        for (let k = 0; k < replacePhones.length; k += 500) await em.nativeDelete(ContactPhoneEntity, { contact: { $in: replacePhones.slice(k, k + 500) } });
+        for (const u of updates) await em.nativeUpdate(ContactEntity, { id: u.id }, u.set as never);
+        if (inserts.contacts.length) await em.insertMany(ContactEntity, inserts.contacts as never[]);
+        if (inserts.phones.length) await em.insertMany(ContactPhoneEntity, inserts.phones as never[]);
+        if (inserts.history.length) await em.insertMany(HistoryEntity, inserts.history as never[]);
+        return out;
+      });
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      staged = [];
+      later.unshift(...batch.filter((i) => !results[i]));
+      later.sort((a, b) => a - b);
+    }
+
+    let changed = false;
+    for (const s of staged) {
+      const { dto, created, restored, changes } = s;
+      if (created) await this.hooks.emit('contact.created', { contact: dto, actor });
+      if (restored) await this.hooks.emit('contact.restored', { contact: dto, actor });
+      if (changes.length) await this.hooks.emit('contact.updated', { contact: dto, changes, actor });
+      changed ||= created || restored || changes.length > 0;
+      await this.hooks.emit('contact.synced', { contact: dto, source, created });
+      results[s.i] = { contact: dto, created, restored, changes };
+    }
+    if (changed) await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId, reason: 'contact.synced' });
+    for (const i of later) {
+      try {
+        results[i] = await this.upsertFromSource(siteId, source, items[i]!.externalId, items[i]!.body, actor);
+      } catch (err) {
+        if (!(err instanceof DialbookError)) throw err;
+        results[i] = { error: err };
+      }
+    }
+    return results;
   }
 
   /**
@@ -434,6 +572,15 @@ export class ContactService {
     for (const ph of phones) em.create(ContactPhoneEntity, { contact: c, ...ph });
     em.create(HistoryEntity, { contactId: c.id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
     return toDto(c, phones);
+  }
+
+  /** The rows of a new contact, for a direct insert (see {@link build} for the unit-of-work way). */
+  private rowsOf(siteId: string, input: ContactInput, country: string | null, actor: Actor, now: Date) {
+    const id = randomUUID();
+    const phones = normalisePhones(input.phones, country).map((ph) => ({ ...ph, contact: id }));
+    const contact = { id, site: siteId, ...this.columns(input, phones), deletedAt: null, createdAt: now, updatedAt: now, version: 1 };
+    const history = { contactId: id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now };
+    return { contact, phones, history };
   }
 
   private columns(input: ContactInput, phones: StoredPhone[]) {

@@ -12,7 +12,7 @@ import type { EventListener, FilterHandler, HookBus, HookOptions } from '../hook
 import type { EventName, FilterName, HookEvents } from '../hooks/types.js';
 import type { CallSource, ContactSource, DirectoryRenderer, HealthCheck, PluginAction, RouteExecutor } from './contracts.js';
 
-export type ContactsApi = Pick<ContactService, 'create' | 'get' | 'update' | 'softDelete' | 'restore' | 'list' | 'scan' | 'lookup' | 'history' | 'upsertFromSource' | 'createMany'> & {
+export type ContactsApi = Pick<ContactService, 'create' | 'get' | 'update' | 'softDelete' | 'restore' | 'list' | 'scan' | 'lookup' | 'history' | 'upsertFromSource' | 'upsertManyFromSource' | 'createMany'> & {
   registerSource(source: ContactSource): void;
 };
 

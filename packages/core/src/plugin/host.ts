@@ -148,7 +148,7 @@ export function createPluginContext(p: LoadedPlugin, s: HostServices): PluginCon
       emit: (name, payload) => s.hooks.emit(name, payload),
     },
     contacts: {
-      ...bind(s.contacts, ['create', 'get', 'update', 'softDelete', 'restore', 'list', 'scan', 'lookup', 'history', 'upsertFromSource', 'createMany']),
+      ...bind(s.contacts, ['create', 'get', 'update', 'softDelete', 'restore', 'list', 'scan', 'lookup', 'history', 'upsertFromSource', 'upsertManyFromSource', 'createMany']),
       registerSource: (source) => void s.registries.contactSources.register(source, owner),
     },
     sites: bind(s.sites, ['list', 'get', 'findBySlug', 'create']),

@@ -35,7 +35,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,6 +82,11 @@ export interface SlapdOptions {
   anonymousRead?: boolean;
   /** How long start may take (default 20 s). */
   startTimeoutMs?: number;
+  /**
+   * Also serve TLS: a test CA and a server certificate for 127.0.0.1 and localhost are made
+   * with openssl; slapd offers StartTLS on `url` and LDAPS on `ldapsUrl`.
+   */
+  tls?: boolean;
 }
 
 export interface ToolResult {
@@ -115,6 +120,9 @@ export interface Slapd {
   readonly bindPassword: string;
   readonly sizeLimit: number;
   readonly maxPageSize: number | 'unlimited';
+  /** With `tls`: ldaps://127.0.0.1:<tlsPort>, and the PEM of the CA that issued the server certificate. */
+  readonly ldapsUrl: string | undefined;
+  readonly caPem: string | undefined;
   /** The temporary directory: slapd.conf, data/ (mdb), load.ldif, rootdse.ldif. */
   readonly dir: string;
   /** The running slapd's pid (undefined when stopped). */
@@ -285,6 +293,22 @@ interface Config {
   adSchema: boolean;
   anonymousRead: boolean;
   rootDSE: boolean;
+  tls: boolean;
+}
+
+/** A test CA and a server certificate it issued for 127.0.0.1 and localhost (ca.pem, server.pem, server.key in `dir`). */
+async function makeCertificates(dir: string): Promise<void> {
+  const at = (f: string) => join(dir, f);
+  const steps: string[][] = [
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=Dialbook test CA'],
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1'],
+    ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at('server.pem'), '-days', '2', '-extfile', at('san.cnf')],
+  ];
+  await writeFile(at('san.cnf'), 'subjectAltName = IP:127.0.0.1, DNS:localhost\nextendedKeyUsage = serverAuth\n');
+  for (const args of steps) {
+    const r = await runTool('openssl', args, { timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`openssl ${args[0]} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  }
 }
 
 function slapdConf(c: Config): string {
@@ -301,6 +325,7 @@ function slapdConf(c: Config): string {
     `argsfile ${q(join(c.dir, 'slapd.args'))}`,
     ...(mod ? [`modulepath ${q(mod)}`, 'moduleload back_mdb'] : []),
     ...(c.rootDSE ? [`rootDSE ${q(join(c.dir, 'rootdse.ldif'))}`] : []),
+    ...(c.tls ? [`TLSCACertificateFile ${q(join(c.dir, 'ca.pem'))}`, `TLSCertificateFile ${q(join(c.dir, 'server.pem'))}`, `TLSCertificateKeyFile ${q(join(c.dir, 'server.key'))}`] : []),
     '',
     '# Root DSE and schema: readable by anyone (clients probe them before binding).',
     'access to dn.base="" by * read',
@@ -391,10 +416,11 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     const hasRootDSE = Object.keys(rootDSE).length > 0;
     if (hasRootDSE) await writeFile(join(dir, 'rootdse.ldif'), rootDseLdif(rootDSE));
 
+    if (options.tls) await makeCertificates(dir);
     const conf = join(dir, 'slapd.conf');
     await writeFile(
       conf,
-      slapdConf({ dir, baseDN, adminDN, adminPassword, sizeLimit, maxPageSize, adSchema: !!options.adSchema, anonymousRead: !!options.anonymousRead, rootDSE: true }),
+      slapdConf({ dir, baseDN, adminDN, adminPassword, sizeLimit, maxPageSize, adSchema: !!options.adSchema, anonymousRead: !!options.anonymousRead, rootDSE: true, tls: !!options.tls }),
     );
     // slapd wants the rootDSE file to exist when named; an empty one adds nothing.
     if (!hasRootDSE) await writeFile(join(dir, 'rootdse.ldif'), '');
@@ -425,6 +451,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     if (added.code !== 0) throw new Error(`slapadd failed (exit ${added.code}):\n${added.stderr}${added.stdout}\nconfig: ${conf}`);
 
     let port = options.port ?? (await freePort());
+    let tlsPort = options.tls ? await freePort() : undefined;
+    const caPem = options.tls ? await readFile(join(dir, 'ca.pem'), 'utf8') : undefined;
     let startMs = 0;
     let exited: Promise<void> = Promise.resolve();
 
@@ -435,7 +463,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
 
     const launch = async (): Promise<void> => {
       const t = performance.now();
-      const child = spawn(SLAPD_BIN, ['-d', 'none', '-h', `${url()}/`, '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: toolEnv() });
+      const listen = tlsPort ? `${url()}/ ldaps://${host}:${tlsPort}/` : `${url()}/`;
+      const child = spawn(SLAPD_BIN, ['-d', 'none', '-h', listen, '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: toolEnv() });
       state.child = child;
       state.ending = false;
       child.stdout?.on('data', appendLog);
@@ -475,6 +504,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
         // Another process took the port between freePort() and slapd's bind: take another.
         if (options.port === undefined && attempt < 4 && /Address already in use/.test(String(e))) {
           port = await freePort();
+          if (tlsPort) tlsPort = await freePort();
           continue;
         }
         throw e;
@@ -502,6 +532,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
       get port() {
         return port;
       },
+      get ldapsUrl() {
+        return tlsPort ? `ldaps://${host}:${tlsPort}` : undefined;
+      },
+      caPem,
       baseDN,
       adminDN,
       adminPassword,

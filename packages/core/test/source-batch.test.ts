@@ -62,6 +62,10 @@ describe('upsertManyFromSource', () => {
     expect(ok(unchanged)).toMatchObject({ created: false, restored: false, changes: [] });
     expect(ok(unchanged).contact.version).toBe(2);
     expect(ok(unchanged).contact.tags).toEqual(['vip']);
+    // What an unchanged item reports is the stored contact, exactly as get() reads it.
+    expect(ok(unchanged).contact).toEqual(await c.get(same.contact.id));
+    expect(ok(restored).contact).toEqual(await c.get(gone.contact.id));
+    expect(ok(changed).contact).toEqual(await c.get(ok(changed).contact.id));
     expect(ok(restored)).toMatchObject({ created: false, restored: true, changes: [] });
     expect(ok(restored).contact.deleted).toBe(false);
     expect(ok(created)).toMatchObject({ created: true });
@@ -85,7 +89,7 @@ describe('upsertManyFromSource', () => {
     const history = await c.history(e1.id);
     expect(history.filter((h) => h.field === 'lastName').at(-1)).toMatchObject({ old: 'Ernst', new: 'Ernst-Neu', actor: 'plugin:dir' });
     expect((await c.history(ok(restored).contact.id)).map((h) => h.field)).toContain('restored');
-    const listed = await c.list({ siteId: site, source: 'dir', status: 'all', limit: 50 });
+    const listed = await c.list({ siteId: site, source: 'dir', status: 'all', pageSize: 50 });
     expect(listed.items.map((x) => x.externalId).sort()).toEqual(['e-1', 'e-2', 'e-3', 'e-4']);
 
     // Events after the commit: one per change, contact.synced for every written item, one phonebook.changed for the batch.

@@ -19,7 +19,7 @@ import {
   type StoredPhone,
 } from './contact-mapping.js';
 import { applyContactFilter } from './contact-query.js';
-import { loadPhones, phonesOf, refId } from './contact-phones.js';
+import { loadPhones, phonesOf, plainContacts, refId } from './contact-phones.js';
 import {
   ContactCreateSchema,
   ContactListQuerySchema,
@@ -213,7 +213,7 @@ export class ContactService {
     // Nulls last in both directions, then id for a stable order across pages.
     qb.orderBy([{ [SORT_PROPERTIES[q.sort]]: `${q.order} nulls last` }, { id: 'asc' }] as never);
     qb.limit(q.pageSize, (q.page - 1) * q.pageSize);
-    const rows = await qb.getResultList();
+    const rows = await plainContacts(qb);
     const phones = await loadPhones(em, rows.map((r) => r.id));
     return { items: rows.map((r) => toDto(r, phones.get(r.id) ?? [])), total, page: q.page, pageSize: q.pageSize };
   }
@@ -233,9 +233,9 @@ export class ContactService {
       if (query.source) where.source = query.source;
       if ((query.status ?? 'active') === 'active') where.deletedAt = null;
       if (query.status === 'deleted') where.deletedAt = { $ne: null };
-      const rows = await em.find(ContactEntity, where as never, { orderBy: { id: 'asc' }, limit: batch, disableIdentityMap: true });
+      const rows = await plainContacts(em.createQueryBuilder(ContactEntity).select('*').where(where as never).orderBy({ id: 'asc' }).limit(batch));
       if (!rows.length) return;
-      const phones = query.phones === false ? new Map<string, ContactPhone[]>() : await loadPhones(em, rows.map((r) => r.id), { disableIdentityMap: true });
+      const phones = query.phones === false ? new Map<string, ContactPhone[]>() : await loadPhones(em, rows.map((r) => r.id));
       yield rows.map((r) => toDto(r, phones.get(r.id) ?? []));
       if (rows.length < batch) return;
       after = rows[rows.length - 1]!.id;
@@ -351,9 +351,16 @@ export class ContactService {
         const existing = new Map<string, Contact>();
         const ids = batch.map((i) => items[i]!.externalId);
         for (let k = 0; k < ids.length; k += 500) {
-          for (const c of await em.find(ContactEntity, { site: siteId, source, externalId: { $in: ids.slice(k, k + 500) } }, { disableIdentityMap: true })) existing.set(c.externalId!, c);
+          // Plain rows, no entities made: most of a page is usually unchanged, and only read.
+          const rows = await plainContacts(
+            (em as SqlEntityManager)
+              .createQueryBuilder(ContactEntity)
+              .select('*')
+              .where({ site: siteId, source, externalId: { $in: ids.slice(k, k + 500) } }),
+          );
+          for (const c of rows) existing.set(c.externalId!, c);
         }
-        const phones = await loadPhones(em, [...existing.values()].map((c) => c.id), { disableIdentityMap: true });
+        const phones = await loadPhones(em, [...existing.values()].map((c) => c.id));
         const out: Staged[] = [];
         const now = new Date();
         const replacePhones: string[] = [];

@@ -7,7 +7,7 @@ import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { allowedSites, assertSiteAccess, assertSiteField } from '../auth/access.js';
 import { toDto as contactDto } from './contact-mapping.js';
-import { loadPhones, refId } from './contact-phones.js';
+import { loadPhones, plainContacts, refId } from './contact-phones.js';
 import { contactFilterConditions, joinConditions } from './contact-query.js';
 import type { ContactDto, Page } from './contact-types.js';
 import { PhonebookCreateSchema, PhonebookUpdateSchema, slugify, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from './site-types.js';
@@ -138,7 +138,7 @@ export class PhonebookService {
     const pageSize = options.pageSize ?? 100;
     qb.orderBy({ sortName: 'asc', id: 'asc' });
     if (pageSize > 0) qb.limit(pageSize, (page - 1) * pageSize);
-    const rows = await qb.getResultList();
+    const rows = await plainContacts(qb);
     const phones = await loadPhones(em, rows.map((r) => r.id));
     return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total, page, pageSize };
   }

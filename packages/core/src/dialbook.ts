@@ -9,6 +9,9 @@ import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from './
 import { AccountService } from './auth/accounts.js';
 import { CredentialService } from './auth/credentials.js';
 import { JobService } from './jobs/service.js';
+import { DirectoryService } from './directory/service.js';
+import { VendorHub } from './vendors/hub.js';
+import { VendorServices } from './vendors/service.js';
 import { ContactService } from './domain/contacts.js';
 import { NotificationService } from './domain/notifications.js';
 import { PhonebookService } from './domain/phonebooks.js';
@@ -56,6 +59,12 @@ export class Dialbook {
   readonly settings: SettingsService;
   /** Outgoing mail: templates, outbox worker, test send. */
   readonly mail: MailService;
+  /** Phone directories: members → order → `directory.beforeRender` → renderer → cached bytes with ETag; fetch audit. */
+  readonly directory: DirectoryService;
+  /** Remote vendor services: connected services, live (phonebook, vendor) states, stored configurations. */
+  readonly vendors: VendorServices;
+  /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
+  readonly vendorHub: VendorHub;
   app!: Hono<AppEnv>;
   private started = false;
 
@@ -77,6 +86,9 @@ export class Dialbook {
     this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });
     this.credentials = new CredentialService(orm);
     this.jobs = new JobService(orm, logger.child({ area: 'jobs' }));
+    this.directory = new DirectoryService({ orm, hooks: this.hooks, registries: this.registries, phonebooks: this.phonebooks, contacts: this.contacts, logger: logger.child({ area: 'directory' }) });
+    this.vendors = new VendorServices({ orm, hooks: this.hooks, credentials: this.credentials, phonebooks: this.phonebooks, sites: this.sites, directory: this.directory, logger: logger.child({ area: 'vendors' }), secretKey: config.secretKey, answerTimeoutMs: config.vendorServices.answerTimeoutMs });
+    this.vendorHub = new VendorHub(this.vendors, this.credentials, logger.child({ area: 'vendors' }), { heartbeatMs: config.vendorServices.heartbeatMs });
     // Site and phonebook mails go to administrators, staff and the site's users.
     this.mail.setRecipients((siteId) => this.accounts.recipientsFor(siteId));
     container.registerInstance(Tokens.Settings, this.settings);
@@ -178,7 +190,9 @@ export class Dialbook {
       }
     }
     this.started = false;
+    await this.vendorHub.close();
     this.jobs.stop();
+    await this.directory.stop(); // writes the queued fetch audit rows
     await this.mail.stop();
     await this.orm.close(true);
   }

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
 export type { PluginContext, ContactsApi, PluginHooks } from './plugin/context.js';
-export type { CallSource, ContactSource, DirectoryInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
+export type { CallSource, ContactSource, DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
 export { Registry } from './plugin/registry.js';
 export { Tokens } from './plugin/tokens.js';
 export { defineConfig, type DialbookConfig, type ResolvedConfig } from './config/schema.js';
@@ -18,6 +18,10 @@ export { type Actor, systemActor, anonymousActor, pluginActor } from './domain/a
 export * from './domain/contact-types.js';
 export { PhonebookSchema, SiteSchema, type PhonebookDto, type SiteDto, type PhonebookCreate, type SiteCreate } from './domain/site-types.js';
 export { normaliseNumber, type NormalisedNumber } from './domain/phone.js';
+export { fold } from './domain/text.js';
+export { parseUserAgent } from './directory/user-agent.js';
+export type { DeviceInfo, DirectoryServed } from './directory/types.js';
+export type { DirectoryService, RenderedBytes } from './directory/service.js';
 export type { NotificationDto } from './domain/notifications.js';
 export { Dialbook, createDialbook } from './dialbook.js';
 export type { SourceItem, SourceItemResult, UpsertResult } from './domain/contacts.js';

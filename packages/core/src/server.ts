@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Dialbook } from './dialbook.js';
 
@@ -17,6 +18,7 @@ export async function listen(dialbook: Dialbook, options: { port?: number; host?
     const s = serve({ fetch: dialbook.app.fetch, port, hostname: host }, () => resolve(s));
     s.once('error', reject);
   });
+  dialbook.vendorHub.attach(server as Server); // websocket for remote vendor services (/api/v1/vendor-services/ws)
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -27,6 +29,7 @@ export async function listen(dialbook: Dialbook, options: { port?: number; host?
     url: `http://${shownHost}:${actual}`,
     close: () =>
       (closing ??= (async () => {
+        await dialbook.vendorHub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();

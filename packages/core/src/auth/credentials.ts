@@ -10,6 +10,10 @@ import type { CredentialDto } from './types.js';
 
 export type CredentialKind = 'phonebook' | 'service' | 'engine';
 
+/** How long a verified machine credential is trusted without reading the database again. */
+export const VERIFIED_TTL_MS = 30_000;
+const VERIFIED_MAX = 10_000;
+
 /** Each kind has its own prefix, so a secret is recognisably good for one purpose only. */
 const PREFIX: Record<CredentialKind, string> = { phonebook: 'dbk_pb_', service: 'dbk_svc_', engine: 'dbk_eng_' };
 
@@ -42,6 +46,13 @@ const dto = (c: MachineCredential): CredentialDto => ({
  * is accepted by the REST API, and each `verify…` accepts only its own kind.
  */
 export class CredentialService {
+  /**
+   * Verified credentials by secret hash, for `VERIFIED_TTL_MS`: a phone fetching every few
+   * seconds (and thousands of phones) do not cost a database read each. `revoke` empties it;
+   * another instance of a cluster stops accepting a revoked secret within the TTL.
+   */
+  private readonly verified = new Map<string, { c: MachineCredential; until: number }>();
+
   constructor(private readonly orm: MikroORM) {}
 
   private em(): EntityManager {
@@ -92,6 +103,7 @@ export class CredentialService {
       c.revokedAt = new Date();
       await em.flush();
     }
+    this.verified.clear();
     return dto(c);
   }
 
@@ -109,6 +121,12 @@ export class CredentialService {
     return this.touch(c);
   }
 
+  /** A token in the URL that names no phonebook (`/directory/t/{token}/…`): the credential, whose `phonebookId` says which. */
+  async resolvePhonebookToken(token: string): Promise<CredentialDto | null> {
+    const c = await this.lookup('phonebook', token);
+    return c?.phonebookId ? this.touch(c) : null;
+  }
+
   async verifyServiceKey(key: string): Promise<CredentialDto | null> {
     const c = await this.lookup('service', key);
     return c ? this.touch(c) : null;
@@ -121,8 +139,15 @@ export class CredentialService {
 
   private async lookup(kind: CredentialKind, secret: string): Promise<MachineCredential | null> {
     if (!secret.startsWith(PREFIX[kind])) return null;
-    const c = await this.em().findOne(MachineCredentialEntity, { secretHash: tokenHash(secret), kind });
-    return c && !c.revokedAt ? c : null;
+    const hash = tokenHash(secret);
+    const now = Date.now();
+    const hit = this.verified.get(hash);
+    if (hit && hit.until > now && hit.c.kind === kind) return hit.c;
+    const c = await this.em().findOne(MachineCredentialEntity, { secretHash: hash, kind });
+    if (!c || c.revokedAt) return null;
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(hash, { c, until: now + VERIFIED_TTL_MS });
+    return c;
   }
 
   private async touch(c: MachineCredential): Promise<CredentialDto> {

@@ -167,4 +167,19 @@ tokenCmd
     });
   });
 
+const serviceKeyCmd = program.command('service-key').description('keys for remote vendor services (dialbook-yealink, …)');
+serviceKeyCmd
+  .command('create')
+  .description('create a key a remote vendor service registers with, and print it (shown once; revoke with DELETE /api/v1/credentials/{id})')
+  .argument('<service>', 'the service name, e.g. yealink')
+  .option('--phonebook <id>', 'limit the service to this phonebook')
+  .option('--name <name>', 'what the key is for')
+  .action(async (service: string, opts: { phonebook?: string; name?: string }) => {
+    if (!/^[a-z][a-z0-9-]{0,63}$/.test(service)) throw new DialbookError('DIALBOOK_SERVICE_NAME_INVALID', `"${service}" is not a service name (lower-case letters, digits and dashes, e.g. yealink)`);
+    await withCore(async (d) => {
+      const { secret } = await d.credentials.createServiceKey(service, opts.phonebook ?? null, opts.name ?? `${service} service`, systemActor);
+      process.stdout.write(`${secret}\n`);
+    });
+  });
+
 program.parseAsync(process.argv).catch(fail);

@@ -57,6 +57,13 @@ export const ConfigSchema = z
         retryMaxMs: z.number().int().min(10).default(15 * 60_000),
       })
       .prefault({}),
+    /** Remote vendor services (websocket at `/api/v1/vendor-services/ws`): heartbeat and how long the API waits for a service's answer. */
+    vendorServices: z
+      .object({
+        heartbeatMs: z.number().int().min(50).default(15_000),
+        answerTimeoutMs: z.number().int().min(50).default(10_000),
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 import type { Actor } from '../domain/actor.js';
 import type { ContactDto, ContactInput, FieldChange } from '../domain/contact-types.js';
 import type { PhonebookDto, SiteDto } from '../domain/site-types.js';
+import type { DirectoryInput } from '../plugin/contracts.js';
+import type { DirectoryServed } from '../directory/types.js';
 
 /**
  * Events: fired after a change is committed. Listeners cannot undo the change;
@@ -32,6 +34,9 @@ export interface HookEvents {
   'phonebook.created': { phonebook: PhonebookDto };
   /** Settings were saved through the API: which key paths changed (never their values) and who did it. */
   'settings.changed': { category: string; scope: string; keys: string[]; actor: Actor };
+  // ---- directories (phone directories issue) ----
+  /** A phone fetched a directory (or a caller-ID lookup), in-process or through a remote vendor service. Also written to the audit log. */
+  'directory.served': DirectoryServed;
 }
 
 /** Where a filter runs and what it may change or reject. */
@@ -46,6 +51,8 @@ export interface FilterContext {
 export interface HookFilters {
   /** The normalised contact about to be written (create or update). */
   'contact.beforeSave': { input: ContactInput; existing: ContactDto | null; siteId: string };
+  /** What a directory renderer is about to get (members in order, options, query); may drop, reorder or rewrite entries. */
+  'directory.beforeRender': { input: DirectoryInput };
 }
 
 export type EventName = keyof HookEvents;

@@ -8,8 +8,11 @@ import type { AppEnv } from './env.js';
 import { createRouter } from './openapi.js';
 import { errorToProblem, problem } from './problem.js';
 import { authMiddleware } from './auth.js';
+import { webAppHandler } from './web-app.js';
 import { authRoutes } from './routes/auth.js';
 import { contactRoutes } from './routes/contacts.js';
+import { directoryRoutes, phoneDirectoryRoutes } from './routes/directory.js';
+import { vendorRoutes } from './routes/vendors.js';
 import { jobRoutes } from './routes/jobs.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { mailRoutes } from './routes/mail.js';
@@ -29,7 +32,9 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   const log = (err: unknown) => dialbook.logger.error({ err }, 'request failed');
 
   app.onError((err, c) => errorToProblem(err, c, log));
-  app.notFound((c) => problem(c, 404, 'DIALBOOK_HTTP_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  // Where no route matched: the admin app (@dialbook/web) for page and asset GETs, else a 404 problem.
+  const webApp = webAppHandler();
+  app.notFound(async (c) => (await webApp(c)) ?? problem(c, 404, 'DIALBOOK_HTTP_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.use('*', async (c, next) => {
     c.set('dialbook', dialbook);
     c.set('actor', anonymousActor);
@@ -42,6 +47,9 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
     return c.json(r, r.ready ? 200 : 503);
   });
 
+  // What desk phones fetch: their own credentials, outside /api/v1 (see routes/directory.ts).
+  app.route('/', phoneDirectoryRoutes(dialbook));
+
   app.use(`${API_PREFIX}/*`, authMiddleware(dialbook));
   const api = createRouter();
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' });
@@ -51,6 +59,8 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   api.route('/', credentialRoutes());
   api.route('/', siteRoutes());
   api.route('/', phonebookRoutes());
+  api.route('/', directoryRoutes());
+  api.route('/', vendorRoutes());
   api.route('/', contactRoutes());
   api.route('/', notificationRoutes());
   api.route('/', pluginRoutes());

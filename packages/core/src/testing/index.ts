@@ -9,6 +9,7 @@ import type { SiteDto } from '../domain/site-types.js';
 import type { UserDto } from '../auth/types.js';
 import { systemActor } from '../domain/actor.js';
 import { createTestDatabase } from './database.js';
+import { listen } from '../server.js';
 
 export interface TestCoreOptions {
   /** Plugins keyed by instance id, with their options. */
@@ -28,6 +29,11 @@ export interface TestCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Logger for the core (default: silent). */
   logger?: Logger;
+  /**
+   * Also serve HTTP on a real port (127.0.0.1, a free port unless given), with the websocket for
+   * remote vendor services; `url` and `port` say where. Default: no port (`request` only).
+   */
+  listen?: boolean | { port?: number };
 }
 
 export type TestRequestInit = RequestInit & {
@@ -51,6 +57,9 @@ export interface TestCore {
   site: SiteDto;
   /** The administrator `admin@test.invalid` that `request` acts as. */
   admin: TestUser;
+  /** With `listen`: the base URL (`http://127.0.0.1:<port>`) and the port. */
+  url?: string;
+  port?: number;
   /** Send a request to the HTTP app without a port, as the test administrator: `await core.request('/api/v1/contacts')`. */
   request(path: string, init?: TestRequestInit): Promise<Response>;
   /** Create a signed-up user with this role and sites, holding an API token. */
@@ -100,14 +109,17 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
       return { user: await dialbook.accounts.getUser(user.id), token, request: send(token) };
     };
     const admin = await createUser({ role: 'admin', email: 'admin@test.invalid' });
+    const running = options.listen ? await listen(dialbook, { host: '127.0.0.1', port: typeof options.listen === 'object' ? (options.listen.port ?? 0) : 0 }) : null;
     return {
       dialbook,
       site,
       admin,
+      ...(running ? { url: `http://127.0.0.1:${running.port}`, port: running.port } : {}),
       request: send(admin.token),
       createUser,
       close: async () => {
-        await dialbook.stop();
+        if (running) await running.close(); // stops the server, then the core
+        else await dialbook.stop();
         await db.drop();
       },
     };

@@ -7,6 +7,7 @@ import { NotificationEntity } from './notification.js';
 import { PhonebookEntity } from './phonebook.js';
 import { SettingEntity } from './setting.js';
 import { SiteEntity } from './site.js';
+import { VendorServicePairEntity } from '../../vendors/entity.js';
 
 export * from './account.js';
 export * from './contact.js';
@@ -17,6 +18,7 @@ export * from './notification.js';
 export * from './phonebook.js';
 export * from './setting.js';
 export * from './site.js';
+export * from '../../vendors/entity.js';
 
 export const coreEntities = [
   SiteEntity,
@@ -37,4 +39,6 @@ export const coreEntities = [
   // settings and mail (0003-settings-mail)
   SettingEntity,
   MailOutboxEntity,
+  // remote vendor services (0006-vendor-services)
+  VendorServicePairEntity,
 ];

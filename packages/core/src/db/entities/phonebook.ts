@@ -22,6 +22,8 @@ export const PhonebookEntity = defineEntity({
     description: p.text().nullable(),
     /** Null: explicit members only. `{}`: every active contact of the site. */
     filter: p.json<PhonebookFilter>().nullable(),
+    /** Per-vendor directory options (`{ yealink: { format: 'directory' } }`), validated by each renderer's `options` schema. */
+    directoryOptions: p.json<Record<string, Record<string, unknown>>>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

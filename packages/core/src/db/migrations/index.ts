@@ -8,6 +8,10 @@ import { SettingsMail0003Postgresql } from './0003-settings-mail.postgresql.js';
 import { SettingsMail0003Sqlite } from './0003-settings-mail.sqlite.js';
 import { Jobs0004Postgresql } from './0004-jobs.postgresql.js';
 import { Jobs0004Sqlite } from './0004-jobs.sqlite.js';
+import { Directory0005Postgresql } from './0005-directory.postgresql.js';
+import { Directory0005Sqlite } from './0005-directory.sqlite.js';
+import { VendorServices0006Postgresql } from './0006-vendor-services.postgresql.js';
+import { VendorServices0006Sqlite } from './0006-vendor-services.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -20,12 +24,16 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0002-accounts', class: Accounts0002Sqlite },
     { name: '0003-settings-mail', class: SettingsMail0003Sqlite },
     { name: '0004-jobs', class: Jobs0004Sqlite },
+    { name: '0005-directory', class: Directory0005Sqlite },
+    { name: '0006-vendor-services', class: VendorServices0006Sqlite },
   ],
   postgresql: [
     { name: '0001-initial', class: Initial0001Postgresql },
     { name: '0002-accounts', class: Accounts0002Postgresql },
     { name: '0003-settings-mail', class: SettingsMail0003Postgresql },
     { name: '0004-jobs', class: Jobs0004Postgresql },
+    { name: '0005-directory', class: Directory0005Postgresql },
+    { name: '0006-vendor-services', class: VendorServices0006Postgresql },
   ],
 };
 

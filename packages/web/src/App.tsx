@@ -1,0 +1,125 @@
+/** The shell: public pages (sign-in, sign-up, reset), and the signed-in layout with its navigation. */
+import { useState, type ReactNode } from 'react';
+import { useAuth } from './auth';
+import { JobsPage, NotificationsPage, useUnreadCount } from './pages/ActivityPages';
+import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
+import { ContactDetailPage } from './pages/ContactDetailPage';
+import { ContactEditPage, ContactNewPage } from './pages/ContactForm';
+import { ContactsPage } from './pages/ContactsPage';
+import { PhonebookDetailPage, PhonebooksPage } from './pages/PhonebooksPage';
+import { PluginsPage } from './pages/PluginsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SitesPage } from './pages/SitesPage';
+import { UsersPage } from './pages/UsersPage';
+import { Link, matchRoute, useRouter } from './router';
+import { ErrorMessage, Loading } from './ui/states';
+import type { User } from './api/client';
+
+interface Route {
+  pattern: string;
+  role?: User['role'];
+  render(params: Record<string, string>): ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/', render: () => <ContactsPage /> },
+  { pattern: '/contacts', render: () => <ContactsPage /> },
+  { pattern: '/contacts/new', render: () => <ContactNewPage /> },
+  { pattern: '/contacts/:id', render: (p) => <ContactDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/contacts/:id/edit', render: (p) => <ContactEditPage key={p.id} id={p.id!} /> },
+  { pattern: '/phonebooks', render: () => <PhonebooksPage /> },
+  { pattern: '/phonebooks/:id', render: (p) => <PhonebookDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/sites', render: () => <SitesPage /> },
+  { pattern: '/users', role: 'staff', render: () => <UsersPage /> },
+  { pattern: '/settings', role: 'admin', render: () => <SettingsPage /> },
+  { pattern: '/settings/:category', role: 'admin', render: (p) => <SettingsPage category={p.category} /> },
+  { pattern: '/notifications', render: () => <NotificationsPage /> },
+  { pattern: '/jobs', role: 'staff', render: () => <JobsPage /> },
+  { pattern: '/plugins', render: () => <PluginsPage /> },
+];
+
+const NAV: { to: string; label: string; role?: User['role'] }[] = [
+  { to: '/contacts', label: 'Contacts' },
+  { to: '/phonebooks', label: 'Phonebooks' },
+  { to: '/sites', label: 'Sites' },
+  { to: '/users', label: 'Users', role: 'staff' },
+  { to: '/jobs', label: 'Jobs', role: 'staff' },
+  { to: '/plugins', label: 'Plugins' },
+  { to: '/settings', label: 'Settings', role: 'admin' },
+];
+
+export function App() {
+  const { path } = useRouter();
+  const { user, error } = useAuth();
+  // Link pages work signed in or out: a new user may open their sign-up link in a browser someone else left signed in.
+  if (path === '/signup') return <SignUpPage />;
+  if (path === '/reset-password') return <ResetPasswordPage />;
+  if (path === '/forgot-password') return <ForgotPasswordPage />;
+  if (user === undefined) return error ? <main className="auth-page"><ErrorMessage error={error} retry={() => window.location.reload()} /></main> : <main className="auth-page"><Loading what="Starting" /></main>;
+  if (user === null) return <SignInPage />;
+  return <Shell />;
+}
+
+function Shell() {
+  const { path } = useRouter();
+  const { user, signOut, isAtLeast } = useAuth();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const unread = useUnreadCount(true);
+  let page: ReactNode = (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page at <code>{path}</code>. <Link to="/contacts">Go to the contacts.</Link>
+      </p>
+    </section>
+  );
+  for (const r of ROUTES) {
+    const params = matchRoute(r.pattern, path);
+    if (!params) continue;
+    page = r.role && !isAtLeast(r.role) ? <ErrorMessage error={new Error(`This page needs the ${r.role} role.`)} /> : r.render(params);
+    break;
+  }
+  const count = unread.data ?? 0;
+  return (
+    <div className="shell">
+      <a href="#main" className="skip">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <Link to="/contacts" className="brand">
+          Dialbook
+        </Link>
+        <div className="topbar-right">
+          <Link to="/notifications" className="bell" aria-label={`Notifications, ${count} unread`}>
+            Notifications
+            {count > 0 && (
+              <span className="count" data-testid="unread-count">
+                {count}
+              </span>
+            )}
+          </Link>
+          <span className="who hide-narrow" title={user?.email}>
+            {user?.email} <span className="badge">{user?.role}</span>
+          </span>
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav id="nav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label="Main">
+        {NAV.filter((n) => !n.role || isAtLeast(n.role)).map((n) => (
+          <Link key={n.to} to={n.to} aria-current={path === n.to || path.startsWith(`${n.to}/`) ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+            {n.label}
+          </Link>
+        ))}
+        <a href="/docs">API reference</a>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {page}
+      </main>
+    </div>
+  );
+}

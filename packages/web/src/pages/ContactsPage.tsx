@@ -1,0 +1,220 @@
+/** Contacts: search, filters, sort, pagination, active/deleted switch, and row actions with confirmation. */
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api, ok, type Contact } from '../api/client';
+import { useSites } from '../api/queries';
+import { Link, useSearchParams } from '../router';
+import { ConfirmButton } from '../ui/confirm';
+import { Empty, ErrorMessage, Loading } from '../ui/states';
+
+type Sort = 'name' | 'firstName' | 'lastName' | 'organization' | 'department' | 'createdAt' | 'updatedAt';
+const SORTS: { key: Sort; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'organization', label: 'Organisation' },
+  { key: 'department', label: 'Department' },
+  { key: 'updatedAt', label: 'Changed' },
+];
+const PAGE_SIZES = ['25', '50', '100', '200'];
+
+export function ContactsPage() {
+  const [params, setParams] = useSearchParams();
+  const queries = useQueryClient();
+  const sites = useSites();
+  const status = params.get('status') === 'deleted' ? 'deleted' : 'active';
+  const sort = (params.get('sort') as Sort | null) ?? 'name';
+  const order = params.get('order') === 'desc' ? 'desc' : 'asc';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const pageSize = Number(params.get('pageSize')) || 50;
+  const filters = {
+    q: params.get('q') ?? undefined,
+    department: params.get('department') ?? undefined,
+    tag: params.get('tag') ?? undefined,
+    source: params.get('source') ?? undefined,
+    hasAttribute: params.get('hasAttribute') ?? undefined,
+    siteId: params.get('siteId') ?? undefined,
+  };
+  const query = { ...filters, status, sort, order, page, pageSize } as const;
+  const list = useQuery({ queryKey: ['contacts', query], queryFn: () => ok(api.GET('/contacts', { params: { query } })), placeholderData: keepPreviousData });
+
+  // The search box updates the URL (and so the query) a moment after typing stops.
+  const [q, setQ] = useState(filters.q ?? '');
+  useEffect(() => {
+    if (q === (params.get('q') ?? '')) return;
+    const t = setTimeout(() => setParams({ q, page: null }), 300);
+    return () => clearTimeout(t);
+  }, [q, params, setParams]);
+
+  const refresh = () => queries.invalidateQueries({ queryKey: ['contacts'] });
+  const act = async (call: Promise<{ response: Response; error?: unknown }>) => {
+    await ok(call);
+    await refresh();
+    await queries.invalidateQueries({ queryKey: ['contact'] });
+  };
+  const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? '';
+  const sortBy = (key: Sort) => setParams({ sort: key, order: sort === key && order === 'asc' ? 'desc' : 'asc', page: null });
+  const total = list.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+
+  return (
+    <section>
+      <header className="page-head">
+        <h1>Contacts</h1>
+        <Link to="/contacts/new" className="button primary">
+          New contact
+        </Link>
+      </header>
+
+      <div className="toolbar" role="search">
+        <label className="grow">
+          <span className="sr-only">Search</span>
+          <input type="search" placeholder="Search names, numbers, e-mails…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search contacts" />
+        </label>
+        <div className="segmented" role="group" aria-label="Show">
+          <button type="button" aria-pressed={status === 'active'} onClick={() => setParams({ status: null, page: null })}>
+            Active
+          </button>
+          <button type="button" aria-pressed={status === 'deleted'} onClick={() => setParams({ status: 'deleted', page: null })}>
+            Deleted
+          </button>
+        </div>
+      </div>
+      <details className="filters" open={Object.entries(filters).some(([k, v]) => k !== 'q' && v)}>
+        <summary>Filters</summary>
+        <div className="filter-grid">
+          <FilterInput label="Department" value={filters.department} onChange={(v) => setParams({ department: v, page: null })} />
+          <FilterInput label="Tag" value={filters.tag} onChange={(v) => setParams({ tag: v, page: null })} />
+          <FilterInput label="Source" value={filters.source} placeholder="manual, csv, ldap…" onChange={(v) => setParams({ source: v, page: null })} />
+          <FilterInput label="Has plugin attribute" value={filters.hasAttribute} placeholder="cucm or cucm.pin" onChange={(v) => setParams({ hasAttribute: v, page: null })} />
+          <label>
+            Site
+            <select value={filters.siteId ?? ''} onChange={(e) => setParams({ siteId: e.target.value, page: null })}>
+              <option value="">All sites</option>
+              {sites.data?.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </details>
+
+      <ErrorMessage error={list.error} retry={() => void list.refetch()} />
+      {list.isPending ? (
+        <Loading what="Loading contacts" />
+      ) : list.data && list.data.items.length === 0 ? (
+        <Empty>{status === 'deleted' ? 'No deleted contacts.' : Object.values(filters).some(Boolean) ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}</Empty>
+      ) : list.data ? (
+        <>
+          <div className="table-wrap" aria-busy={list.isFetching}>
+            <table className="data">
+              <thead>
+                <tr>
+                  {SORTS.map((s) => (
+                    <th key={s.key} aria-sort={sort === s.key ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                      <button type="button" className="sort" onClick={() => sortBy(s.key)}>
+                        {s.label} {sort === s.key ? (order === 'asc' ? '▲' : '▼') : ''}
+                      </button>
+                    </th>
+                  ))}
+                  <th>Numbers</th>
+                  <th className="hide-narrow">Tags</th>
+                  <th className="hide-narrow">Source</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((c) => (
+                  <ContactRow key={c.id} contact={c} siteName={siteName(c.siteId)} act={act} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Pages">
+            <span>
+              {total} contact{total === 1 ? '' : 's'} · page {page} of {pages}
+            </span>
+            <button type="button" disabled={page <= 1} onClick={() => setParams({ page: String(page - 1) })}>
+              Previous
+            </button>
+            <button type="button" disabled={page >= pages} onClick={() => setParams({ page: String(page + 1) })}>
+              Next
+            </button>
+            <label>
+              Per page{' '}
+              <select value={String(pageSize)} onChange={(e) => setParams({ pageSize: e.target.value, page: null })}>
+                {PAGE_SIZES.map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            </label>
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function FilterInput({ label, value, placeholder, onChange }: { label: string; value: string | undefined; placeholder?: string; onChange: (v: string) => void }) {
+  const [draft, setDraft] = useState(value ?? '');
+  const [last, setLast] = useState(value);
+  if (value !== last) {
+    setLast(value);
+    setDraft(value ?? '');
+  }
+  return (
+    <label>
+      {label}
+      <input value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft !== (value ?? '') && onChange(draft.trim())} onKeyDown={(e) => e.key === 'Enter' && onChange(draft.trim())} />
+    </label>
+  );
+}
+
+function ContactRow({ contact: c, siteName, act }: { contact: Contact; siteName: string; act: (call: Promise<{ response: Response; error?: unknown }>) => Promise<void> }) {
+  const path = { params: { path: { id: c.id } } };
+  return (
+    <tr>
+      <td>
+        <Link to={`/contacts/${c.id}`}>{c.displayName || '(no name)'}</Link>
+        {c.title && <div className="muted">{c.title}</div>}
+        {siteName && <div className="muted small">{siteName}</div>}
+      </td>
+      <td>{c.organization ?? ''}</td>
+      <td>{c.department ?? ''}</td>
+      <td className="nowrap small">{new Date(c.updatedAt).toLocaleDateString()}</td>
+      <td className="small">
+        {c.phones.map((p, i) => (
+          <div key={i}>
+            {p.number} <span className="muted">{p.type}</span>
+          </div>
+        ))}
+      </td>
+      <td className="hide-narrow">
+        {c.tags.map((t) => (
+          <span key={t} className="tag">
+            {t}
+          </span>
+        ))}
+      </td>
+      <td className="hide-narrow">{c.source}</td>
+      <td className="row-actions">
+        {c.deleted ? (
+          <>
+            <ConfirmButton title="Restore contact" message={<p>Restore {c.displayName}? It shows in phonebooks again.</p>} confirmLabel="Restore" onConfirm={() => act(api.POST('/contacts/{id}/restore', path))}>
+              Restore
+            </ConfirmButton>
+            <ConfirmButton danger title="Delete for good" message={<p>Delete {c.displayName} permanently, with its history? This cannot be undone.</p>} confirmLabel="Delete permanently" onConfirm={() => act(api.DELETE('/contacts/{id}/permanent', path))}>
+              Delete permanently
+            </ConfirmButton>
+          </>
+        ) : (
+          <ConfirmButton danger title="Delete contact" message={<p>Delete {c.displayName}? It can be restored from the deleted list.</p>} confirmLabel="Delete" onConfirm={() => act(api.DELETE('/contacts/{id}', path))}>
+            Delete
+          </ConfirmButton>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,341 @@
+/** Phonebooks: list, create, and each one's members, directory URLs per vendor and phone credentials. */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, ok, type Phonebook, type Schemas } from '../api/client';
+import { useSites } from '../api/queries';
+import { useAuth } from '../auth';
+import { Link, useRouter } from '../router';
+import { ConfirmButton } from '../ui/confirm';
+import { SelectField, TextField } from '../ui/forms';
+import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
+
+const describeFilter = (f: Phonebook['filter']): string => {
+  if (!f) return 'explicit members only';
+  const parts = Object.entries(f).filter(([, v]) => v);
+  return parts.length ? parts.map(([k, v]) => `${k}: ${String(v)}`).join(', ') : 'the whole site';
+};
+
+export function PhonebooksPage() {
+  const books = useQuery({ queryKey: ['phonebooks'], queryFn: () => ok(api.GET('/phonebooks')).then((r) => r.items) });
+  const sites = useSites();
+  return (
+    <section>
+      <header className="page-head">
+        <h1>Phonebooks</h1>
+      </header>
+      <NewPhonebook />
+      <QueryState query={books} what="Loading phonebooks">
+        {(items) =>
+          items.length === 0 ? (
+            <Empty>No phonebooks yet.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Site</th>
+                    <th>Members</th>
+                    <th className="hide-narrow">Changed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((b) => (
+                    <tr key={b.id}>
+                      <td>
+                        <Link to={`/phonebooks/${b.id}`}>{b.name}</Link> <code className="muted">{b.slug}</code>
+                      </td>
+                      <td>{sites.data?.find((s) => s.id === b.siteId)?.name ?? ''}</td>
+                      <td>
+                        {describeFilter(b.filter)}
+                        {b.explicitMembers ? ` + ${b.explicitMembers} explicit` : ''}
+                      </td>
+                      <td className="hide-narrow">{formatDate(b.updatedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+function NewPhonebook() {
+  const sites = useSites();
+  const queries = useQueryClient();
+  const { navigate } = useRouter();
+  const [siteId, setSiteId] = useState('');
+  const [name, setName] = useState('');
+  const [mode, setMode] = useState<'site' | 'department' | 'explicit'>('site');
+  const [department, setDepartment] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const site = siteId || sites.data?.[0]?.id || '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setErrors({});
+    setFailure(null);
+    const filter = mode === 'site' ? {} : mode === 'department' ? { department } : null;
+    try {
+      const pb = await ok(api.POST('/phonebooks', { body: { siteId: site, name, filter } }));
+      await queries.invalidateQueries({ queryKey: ['phonebooks'] });
+      navigate(`/phonebooks/${pb.id}`);
+    } catch (err) {
+      const fe = err instanceof ApiError ? err.fieldErrors() : {};
+      setErrors(fe);
+      if (!Object.keys(fe).length) setFailure(err);
+    }
+  };
+  if (!sites.data?.length) return null;
+  return (
+    <form className="card inline-form" noValidate onSubmit={(e) => void submit(e)}>
+      <h2>New phonebook</h2>
+      <SelectField label="Site" value={site} error={errors.siteId} onChange={(e) => setSiteId(e.target.value)}>
+        {sites.data.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </SelectField>
+      <TextField label="Name" value={name} error={errors.name} onChange={(e) => setName(e.target.value)} />
+      <SelectField label="Members" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+        <option value="site">Every contact of the site</option>
+        <option value="department">One department</option>
+        <option value="explicit">Only contacts added by hand</option>
+      </SelectField>
+      {mode === 'department' && <TextField label="Department" value={department} error={errors['filter.department']} onChange={(e) => setDepartment(e.target.value)} />}
+      <ErrorMessage error={failure} />
+      <button type="submit" className="primary">
+        Create phonebook
+      </button>
+    </form>
+  );
+}
+
+export function PhonebookDetailPage({ id }: { id: string }) {
+  const book = useQuery({ queryKey: ['phonebook', id], queryFn: () => ok(api.GET('/phonebooks/{id}', { params: { path: { id } } })) });
+  return <QueryState query={book} what="Loading the phonebook">{(b) => <PhonebookDetail book={b} />}</QueryState>;
+}
+
+function PhonebookDetail({ book }: { book: Phonebook }) {
+  const { navigate } = useRouter();
+  const queries = useQueryClient();
+  const members = useQuery({ queryKey: ['phonebook', book.id, 'members'], queryFn: () => ok(api.GET('/phonebooks/{id}/members', { params: { path: { id: book.id }, query: { pageSize: 50 } } })) });
+  return (
+    <section>
+      <header className="page-head">
+        <div>
+          <p className="crumbs">
+            <Link to="/phonebooks">Phonebooks</Link> /
+          </p>
+          <h1>{book.name}</h1>
+          <p className="muted">Members: {describeFilter(book.filter)}</p>
+        </div>
+        <ConfirmButton
+          danger
+          title="Delete phonebook"
+          message={<p>Delete the phonebook {book.name}? Its contacts stay; phones using its URLs stop getting it.</p>}
+          confirmLabel="Delete"
+          onConfirm={async () => {
+            await ok(api.DELETE('/phonebooks/{id}', { params: { path: { id: book.id } } }));
+            await queries.invalidateQueries({ queryKey: ['phonebooks'] });
+            navigate('/phonebooks');
+          }}
+        >
+          Delete
+        </ConfirmButton>
+      </header>
+      <div className="two-col">
+        <div>
+          <DirectoryUrls id={book.id} />
+          <Credentials id={book.id} />
+        </div>
+        <div className="card">
+          <h2>Members</h2>
+          <QueryState query={members} what="Loading members">
+            {(page) =>
+              page.items.length === 0 ? (
+                <Empty>No members.</Empty>
+              ) : (
+                <>
+                  <ul className="plain">
+                    {page.items.map((c) => (
+                      <li key={c.id}>
+                        <Link to={`/contacts/${c.id}`}>{c.displayName}</Link> <span className="muted small">{c.phones[0]?.number}</span>
+                      </li>
+                    ))}
+                  </ul>
+                  {page.total > page.items.length && <p className="muted">… and {page.total - page.items.length} more</p>}
+                </>
+              )
+            }
+          </QueryState>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** How desk phones fetch this phonebook, per vendor renderer: URLs, variants and the provisioning snippet. */
+function DirectoryUrls({ id }: { id: string }) {
+  const q = useQuery({ queryKey: ['phonebook', id, 'directory'], queryFn: () => ok(api.GET('/phonebooks/{id}/directory', { params: { path: { id } } })) });
+  const vendors = useQuery({ queryKey: ['phonebook', id, 'vendors'], queryFn: () => ok(api.GET('/phonebooks/{id}/vendors', { params: { path: { id } } })).then((r) => r.items), refetchInterval: 5000 });
+  return (
+    <div className="card">
+      <h2>Directory URLs</h2>
+      <QueryState query={q} what="Loading directory URLs">
+        {(d) =>
+          d.vendors.length === 0 ? (
+            <Empty>No vendor renders phonebooks on this server: enable a vendor plugin such as Yealink.</Empty>
+          ) : (
+            <>
+              {!d.username && <p className="notice">Phones need a credential: create one below (its secret replaces &lt;secret&gt; in the token URLs).</p>}
+              {d.vendors.map((v) => (
+                <div key={v.vendor} className="vendor">
+                  <h3>{v.label}</h3>
+                  <dl className="facts">
+                    <dt>Fetch (HTTP basic)</dt>
+                    <dd>
+                      <code className="break">{v.urls.basic}</code>
+                    </dd>
+                    <dt>Fetch (token in URL)</dt>
+                    <dd>
+                      <code className="break">{v.urls.token}</code>
+                    </dd>
+                    {v.search && (
+                      <>
+                        <dt>Search</dt>
+                        <dd>
+                          <code className="break">{v.urls.search}</code>
+                        </dd>
+                      </>
+                    )}
+                    <dt>Caller-ID lookup</dt>
+                    <dd>
+                      <code className="break">{v.urls.lookup}</code>
+                    </dd>
+                    {Object.entries(v.urls.variants).map(([variant, url]) => [
+                      <dt key={`${variant}-t`}>Variant {variant}</dt>,
+                      <dd key={`${variant}-d`}>
+                        <code className="break">{url}</code>
+                      </dd>,
+                    ])}
+                  </dl>
+                  {v.provisioning && (
+                    <details>
+                      <summary>Provisioning snippet</summary>
+                      <pre>{v.provisioning.text}</pre>
+                    </details>
+                  )}
+                </div>
+              ))}
+            </>
+          )
+        }
+      </QueryState>
+      {vendors.data && vendors.data.length > 0 && (
+        <>
+          <h3>Remote vendor services</h3>
+          <ul className="plain">
+            {vendors.data.map((v) => (
+              <li key={v.vendor} className="row between">
+                <span>{v.vendor}</span>
+                <span className={`badge ${v.state === 'enabled' ? 'ok' : 'warn'}`}>{v.state}</span>
+                {v.message && <span className="muted small">{v.message}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Credentials({ id }: { id: string }) {
+  const { isAtLeast } = useAuth();
+  const queries = useQueryClient();
+  const list = useQuery({ queryKey: ['phonebook', id, 'credentials'], queryFn: () => ok(api.GET('/phonebooks/{id}/credentials', { params: { path: { id } } })).then((r) => r.items) });
+  const [name, setName] = useState('');
+  const [issued, setIssued] = useState<Schemas['CredentialIssued'] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setIssued(await ok(api.POST('/phonebooks/{id}/credentials', { params: { path: { id } }, body: { name } })));
+      setName('');
+      await queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="card">
+      <h2>Phone credentials</h2>
+      {issued && (
+        <div className="notice" role="status">
+          <p>
+            <strong>Copy these now: the secret is not shown again.</strong>
+          </p>
+          <dl className="facts">
+            <dt>User name</dt>
+            <dd>
+              <code>{issued.username ?? '—'}</code>
+            </dd>
+            <dt>Secret</dt>
+            <dd>
+              <code className="break">{issued.secret}</code>
+            </dd>
+          </dl>
+          <button type="button" onClick={() => setIssued(null)}>
+            Done
+          </button>
+        </div>
+      )}
+      <QueryState query={list} what="Loading credentials">
+        {(items) =>
+          items.filter((c) => !c.revoked).length === 0 ? (
+            <Empty>No credentials: phones cannot fetch this phonebook yet.</Empty>
+          ) : (
+            <ul className="plain">
+              {items
+                .filter((c) => !c.revoked)
+                .map((c) => (
+                  <li key={c.id} className="row between">
+                    <span>
+                      {c.name} <code className="muted">{c.username ?? c.prefix}</code>
+                      <span className="muted small"> · last used {formatDate(c.lastUsedAt)}</span>
+                    </span>
+                    {isAtLeast('staff') && (
+                      <ConfirmButton
+                        danger
+                        title="Revoke credential"
+                        message={<p>Revoke {c.name}? Phones using it stop getting the phonebook.</p>}
+                        confirmLabel="Revoke"
+                        onConfirm={async () => {
+                          await ok(api.DELETE('/credentials/{id}', { params: { path: { id: c.id } } }));
+                          await queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] });
+                        }}
+                      >
+                        Revoke
+                      </ConfirmButton>
+                    )}
+                  </li>
+                ))}
+            </ul>
+          )
+        }
+      </QueryState>
+      {isAtLeast('staff') && (
+        <form className="row" onSubmit={(e) => void create(e)}>
+          <TextField label="New credential name" value={name} required placeholder="e.g. Reception phones" onChange={(e) => setName(e.target.value)} />
+          <button type="submit">Create credential</button>
+        </form>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}

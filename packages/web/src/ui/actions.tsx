@@ -1,0 +1,73 @@
+/** A plugin's registered actions as buttons; each shows what it reported. */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ok, type Schemas } from '../api/client';
+import { useSites } from '../api/queries';
+import { errorText } from './states';
+
+type Action = Schemas['PluginInfo']['actions'][number];
+
+export function ActionButtons({ actions }: { actions: Action[] }) {
+  const sites = useSites();
+  const [siteId, setSiteId] = useState('');
+  if (!actions.length) return <p className="muted small">No actions.</p>;
+  return (
+    <div className="action-list">
+      {(sites.data?.length ?? 0) > 1 && (
+        <label className="small">
+          Site for the actions{' '}
+          <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+            <option value="">the plugin's default</option>
+            {sites.data?.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {actions.map((a) => (
+        <ActionButton key={a.id} action={a} siteId={siteId} />
+      ))}
+    </div>
+  );
+}
+
+function ActionButton({ action, siteId }: { action: Action; siteId: string }) {
+  const queries = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; message: string; data?: unknown } | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      setResult(await ok(api.POST('/actions/{actionId}', { params: { path: { actionId: action.id } }, body: siteId ? { siteId } : {} })));
+      void queries.invalidateQueries({ queryKey: ['contacts'] });
+      void queries.invalidateQueries({ queryKey: ['jobs'] });
+      void queries.invalidateQueries({ queryKey: ['notifications'] });
+    } catch (err) {
+      setResult({ ok: false, message: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="action">
+      <button type="button" onClick={() => void run()} disabled={busy} title={action.description ?? undefined}>
+        {busy ? `${action.label}…` : action.label}
+      </button>
+      {action.description && <span className="muted small">{action.description}</span>}
+      {result && (
+        <div className={`result ${result.ok ? 'ok' : 'bad'}`} role="status" aria-label={`${action.label} result`}>
+          <strong>{result.ok ? 'Done' : 'Failed'}:</strong> {result.message}
+          {result.data !== undefined && result.data !== null && (
+            <details>
+              <summary>Details</summary>
+              <pre>{JSON.stringify(result.data, null, 2)}</pre>
+            </details>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -226,6 +226,48 @@ export class Dialbook {
       actions: of(this.registries.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null })),
     }));
   }
+
+  /**
+   * {@link describePlugins} with each plugin's registered health checks (`ctx.health.register`) run now:
+   * all in parallel, each cut off after `timeoutMs`. A check that throws, times out or answers
+   * something else than `{ ok, message }` is reported as not ok, with what went wrong as its message.
+   */
+  async describePluginsWithHealth(timeoutMs = HEALTH_CHECK_TIMEOUT_MS): Promise<(ReturnType<Dialbook['describePlugins']>[number] & { health: PluginHealthResult[] })[]> {
+    const checks = this.registries.health.list();
+    const results = await Promise.all(
+      checks.map(async (check): Promise<PluginHealthResult & { owner: string }> => {
+        const owner = this.registries.health.ownerOf(check.id) ?? 'core';
+        const started = Date.now();
+        let ok = false;
+        let message: string;
+        try {
+          const r: unknown = await withTimeout(`health check "${check.id}"`, timeoutMs, () => check.check());
+          const answer = (r ?? {}) as { ok?: unknown; message?: unknown };
+          ok = answer.ok === true;
+          message = typeof answer.message === 'string' ? answer.message : typeof answer.ok === 'boolean' ? '' : 'the check answered no { ok, message }';
+        } catch (err) {
+          message = err instanceof Error ? err.message : String(err);
+        }
+        return { owner, id: check.id, label: check.label, ok, message, checkedAt: new Date().toISOString(), durationMs: Date.now() - started };
+      }),
+    );
+    return this.describePlugins().map((p) => ({ ...p, health: results.filter((r) => r.owner === p.id).map(({ owner: _owner, ...r }) => r) }));
+  }
+}
+
+/** How long one plugin health check may take before it is reported as not ok. */
+export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+/** One registered health check's answer, as `GET /api/v1/plugins` reports it. */
+export interface PluginHealthResult {
+  /** The check's id (`<plugin id>.<check id>`). */
+  id: string;
+  label: string;
+  ok: boolean;
+  message: string;
+  /** When the answer came (ISO 8601). */
+  checkedAt: string;
+  durationMs: number;
 }
 
 export interface CreateOptions {

@@ -68,6 +68,7 @@ describeWithSlapd('test connection, search and import against slapd', () => {
     expect(await test({ url: 'ldap://attacker.example' })).toMatchObject({ ok: false, stage: 'settings', message: 'settings: enter bindPassword again to test with a changed url (the saved password is only sent to the saved server)' });
 
     dir.kill();
+    await dir.exited(); // refused only once the process is gone; before that the connection is merely cut
     expect(await test()).toMatchObject({ ok: false, stage: 'tcp', message: `TCP: 127.0.0.1:${dir.port} refused the connection. Is the directory server running, and is ${dir.port} its LDAP port?` });
   });
 

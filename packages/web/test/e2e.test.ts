@@ -8,13 +8,15 @@
  * purpose (listed with that step). Screenshots of the main pages go to packages/web/test/screenshots/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { listen, type RunningServer } from '@dialbook/core';
+import { definePlugin, listen, systemActor, type RunningServer } from '@dialbook/core';
 import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
+import { VENDOR_WS_PATH, VendorServiceClient, type ConfigureMessage, type EnablementMessage } from '@dialbook/core/vendor-protocol';
 import csvPlugin from '@dialbook/example-csv';
+import yealinkPlugin from '@dialbook/plugin-yealink';
 import { TestSmtp } from '../../core/test/support/smtp.js';
 
 const CHROMIUM = process.env.DIALBOOK_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,6 +37,17 @@ const freePort = () =>
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });
+  });
+
+/** Can a TCP connection be opened to 127.0.0.1:port? Throws the connect error (ECONNREFUSED) when not. */
+const tcpProbe = (port: number) =>
+  new Promise<{ ok: boolean; message: string }>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve({ ok: true, message: `127.0.0.1:${port} accepts connections` });
+    });
+    socket.once('error', reject);
   });
 
 describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()})`, () => {
@@ -73,14 +86,27 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
     return link!;
   };
 
+  /** A port nothing listens on: the relay probe's second check fails against it. */
+  let closedPort = 0;
+  /** Real health checks (TCP connects), so the Plugins page has a passing and a failing one to show. */
+  const relayProbe = definePlugin({
+    name: 'relay-probe',
+    description: 'Checks that the mail relays accept connections',
+    setup(ctx) {
+      ctx.health.register({ id: 'primary', label: 'Primary mail relay', check: () => tcpProbe(smtp.port) });
+      ctx.health.register({ id: 'backup', label: 'Backup mail relay', check: () => tcpProbe(closedPort) });
+    },
+  });
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await smtp.start();
     const port = await freePort();
+    closedPort = await freePort();
     base = `http://127.0.0.1:${port}`;
     core = await createTestCore({
       config: { server: { publicUrl: base } },
-      plugins: { staff: { plugin: csvPlugin, options: { file: CSV, site: 'test' } } },
+      plugins: { staff: { plugin: csvPlugin, options: { file: CSV, site: 'test' } }, yealink: yealinkPlugin, probe: relayProbe },
     });
     // Mail goes to the test SMTP server: set through the API by the administrator createTestCore made.
     const res = await core.request('/api/v1/settings/email', { method: 'PATCH', json: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' }, from: { address: 'dialbook@example.com' } } });
@@ -289,6 +315,183 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
     await bob.getByText('Sites: Test site').waitFor();
     await shot('users');
     expect(smtp.to('bob.user@example.com').length + 1).toBeGreaterThan(0);
+  });
+
+  test('directory URLs per vendor; a remote vendor service walked from setup to enabled; plugin health', async () => {
+    const books = (await (await core.request('/api/v1/phonebooks')).json()) as { items: { id: string; name: string }[] };
+    const book = books.items.find((b) => b.name === 'Reception')!;
+    await page.goto(`${base}/phonebooks/${book.id}`);
+    await page.getByRole('heading', { name: 'Reception', level: 1 }).waitFor();
+
+    // In-process Yealink renderer: fetch URLs with the phonebook's credential user name, and the provisioning snippet.
+    const urls = page.locator('.card', { hasText: 'Directory URLs' });
+    await urls.getByRole('heading', { name: 'Yealink' }).waitFor();
+    await urls.getByText(`${base}/directory/${book.id}/yealink`, { exact: true }).waitFor();
+    await urls.getByText('Provisioning snippet').click();
+    const snippet = urls.locator('pre').first();
+    await snippet.waitFor();
+    expect(await snippet.textContent()).toMatch(/remote_phonebook\.data\.\d+\.url = http:\/\/127\.0\.0\.1:\d+\/directory\/.*yealink/);
+    expect(await snippet.textContent()).toContain('features.remote_phonebook.enable = 1');
+    const vendorsCard = page.locator('.card', { hasText: 'Remote vendor services' });
+    await vendorsCard.getByText('No remote vendor service is connected').waitFor();
+    await shot('phonebook-directory');
+
+    // A remote Yealink service (played by this test process with core's client) connects over the websocket,
+    // as `dialbook-yealink` started elsewhere would; its fields cover every field type. The page sees it by polling.
+    const key = (await core.dialbook.credentials.createServiceKey('yealink', null, 'e2e Yealink service', systemActor)).secret;
+    const configured: ConfigureMessage[] = [];
+    const enablements: EnablementMessage[] = [];
+    const served = new Map<string, number>();
+    const client: VendorServiceClient = new VendorServiceClient({
+      url: `ws://127.0.0.1:${new URL(base).port}${VENDOR_WS_PATH}`,
+      key,
+      service: 'yealink',
+      version: '2.4.0',
+      instanceId: 'yealink-e2e',
+      config: [
+        { key: 'name', label: 'Name shown on the phone', type: 'string', required: true, fill: 'phonebook.name' },
+        { key: 'site', label: 'Site', type: 'string', fill: 'site.name' },
+        { key: 'username', label: 'User name phones send', type: 'string', required: true },
+        { key: 'password', label: 'Password phones send', type: 'secret', required: true, minLength: 8 },
+        { key: 'format', label: 'Format', type: 'string', options: ['phonebook', 'directory'], default: 'phonebook' },
+        { key: 'refresh', label: 'Refresh every (seconds)', type: 'number', default: 3600 },
+        { key: 'search', label: 'Server-side search', type: 'boolean', default: false },
+      ],
+      handlers: {
+        configure: async (f) => {
+          configured.push(f);
+          if (!f.enabled) return { state: 'disabled', message: 'disabled by an administrator' };
+          // The pair key core just issued fetches the phonebook's data, as a real service does.
+          const update = await client.requestPhonebook(f.phonebookId, f.key);
+          const contacts = (update.directory as { contacts: unknown[] }).contacts.length;
+          served.set(f.phonebookId, contacts);
+          const url = `http://phones.example.test:8090/yealink/${f.phonebookId}`;
+          return {
+            state: 'enabled',
+            message: `serving ${contacts} contacts`,
+            access: {
+              url,
+              username: String(f.configuration.username),
+              notes: 'HTTP basic with the password entered in the configuration.',
+              provisioning: [`remote_phonebook.data.2.url = ${url}`, `remote_phonebook.data.2.name = ${String(f.configuration.name)}`, `remote_phonebook.data.2.username = ${String(f.configuration.username)}`, ''].join('\n'),
+            },
+          };
+        },
+        enablement: (f) => {
+          enablements.push(f);
+          return f.enabled ? { state: 'enabled', message: `serving ${served.get(f.phonebookId) ?? 0} contacts` } : { state: 'disabled', message: 'disabled by an administrator' };
+        },
+        phonebook: () => undefined,
+      },
+    });
+    client.start();
+    try {
+      const badge = page.getByTestId('vendor-state-yealink');
+      await badge.waitFor();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('disabled');
+      await vendorsCard.getByText('yealink-e2e (2.4.0').waitFor();
+
+      // Setup: the form comes from the fields the service declared; core filled the title and the site.
+      await vendorsCard.getByRole('button', { name: 'Start setup' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('setup');
+      const form = page.getByRole('form', { name: 'yealink configuration' });
+      expect(await form.getByLabel('Name shown on the phone').inputValue()).toBe('Reception');
+      expect(await form.getByLabel('Site').inputValue()).toBe('Test site');
+      expect(await form.getByLabel(/^Password phones send/).getAttribute('type')).toBe('password');
+      await form.getByLabel('User name phones send').fill('lobby');
+      await form.getByLabel(/^Password phones send/).fill('short');
+      expected.add(`422 /api/v1/phonebooks/${book.id}/vendors/yealink/configuration`);
+      await form.getByRole('button', { name: 'Save configuration' }).click();
+      const passwordField = form.locator('.field.invalid', { has: page.getByLabel(/^Password phones send/) });
+      await passwordField.getByText('Password phones send: expected at least 8 characters').waitFor();
+      expect(configured).toHaveLength(0); // refused by core before anything reached the service
+      await shot('vendor-setup-form');
+
+      await form.getByLabel(/^Password phones send/).fill('lobby-secret-1');
+      await form.getByLabel('Format').selectOption('directory');
+      await form.getByLabel('Refresh every (seconds)').fill('600');
+      await form.getByLabel('Server-side search').check();
+      await form.getByRole('button', { name: 'Save configuration' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('enabled');
+      const access = page.getByLabel('How phones reach the yealink service');
+      await access.getByText(`http://phones.example.test:8090/yealink/${book.id}`, { exact: true }).waitFor();
+      expect(await page.getByLabel('yealink provisioning snippet').textContent()).toContain('remote_phonebook.data.2.username = lobby');
+      await vendorsCard.getByText(/serving \d+ contacts/).waitFor();
+      // What the service received: the admin's values, core's filled ones (not sent by the form), the secret, a pair key.
+      expect(configured).toHaveLength(1);
+      expect(configured[0]!.configuration).toEqual({ name: 'Reception', site: 'Test site', username: 'lobby', password: 'lobby-secret-1', format: 'directory', refresh: 600, search: true });
+      expect(configured[0]!.key).toMatch(/^dbk_svc_/);
+      expect(served.get(book.id)).toBeGreaterThan(0);
+      await shot('vendor-setup');
+
+      // Disable (confirmed) and enable again.
+      await vendorsCard.getByRole('button', { name: 'Disable' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('disabled');
+      expect(enablements.at(-1)?.enabled).toBe(false);
+      // Setup again shows the stored values; the secret only as "set" (write-only). Cancelled, it stays disabled.
+      await vendorsCard.getByRole('button', { name: 'Start setup' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('setup');
+      expect(await form.getByLabel('User name phones send').inputValue()).toBe('lobby');
+      expect(await form.getByLabel(/^Password phones send/).inputValue()).toBe('');
+      await form.locator('label', { hasText: 'Password phones send' }).getByText('set', { exact: true }).waitFor();
+      await vendorsCard.getByRole('button', { name: 'Cancel setup' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('disabled');
+      await form.waitFor({ state: 'detached' });
+      await vendorsCard.getByRole('button', { name: 'Enable' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('enabled');
+      await access.waitFor();
+
+      // Plugins page: health of each plugin's checks (one passing, one failing with why), the connected service.
+      await page.getByRole('link', { name: 'Plugins' }).click();
+      const probe = page.getByRole('list', { name: 'probe health' });
+      const primary = probe.getByRole('listitem').filter({ hasText: 'Primary mail relay' });
+      const backup = probe.getByRole('listitem').filter({ hasText: 'Backup mail relay' });
+      await primary.getByText('ok', { exact: true }).waitFor();
+      await primary.getByText(`127.0.0.1:${smtp.port} accepts connections`).waitFor();
+      await backup.getByText('failing', { exact: true }).waitFor();
+      await backup.getByText(`ECONNREFUSED 127.0.0.1:${closedPort}`).waitFor();
+      await page.locator('article', { hasText: 'probe' }).getByText('1 failing').waitFor();
+      await page.locator('article', { hasText: 'relay-probe' }).first().waitFor();
+      await page.locator('article', { hasText: 'Yealink' }).getByText('yealink-e2e 2.4.0').waitFor();
+      await page.locator('article', { hasText: 'Yealink' }).getByText('No health checks registered.').waitFor();
+      await page.locator('.card', { hasText: 'Vendor services' }).getByRole('cell', { name: 'yealink-e2e' }).waitFor();
+      await shot('plugins-health');
+
+      // A user (not staff) sees the state and what phones need, but no setup, configuration or enable/disable.
+      const userContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      try {
+        const userPage = await userContext.newPage();
+        userPage.setDefaultTimeout(10_000);
+        userPage.on('pageerror', (err) => problems.push(`page error (user): ${err.message}`));
+        userPage.on('console', (msg) => {
+          if (msg.type() === 'error') problems.push(`console error (user): ${msg.text()} ${msg.location().url ?? ''}`);
+        });
+        await userPage.goto(await linkFromMail('bob.user@example.com', '/signup'));
+        await userPage.getByLabel('New password', { exact: true }).fill('bob-password-123');
+        await userPage.getByLabel('New password again').fill('bob-password-123');
+        await userPage.getByRole('button', { name: 'Set password and sign in' }).click();
+        await userPage.getByRole('heading', { name: 'Contacts' }).waitFor();
+        await userPage.goto(`${base}/phonebooks/${book.id}`);
+        const userBadge = userPage.getByTestId('vendor-state-yealink');
+        await expect.poll(() => userBadge.textContent(), { timeout: 10_000 }).toBe('enabled');
+        await userPage.getByLabel('How phones reach the yealink service').waitFor();
+        const userVendors = userPage.locator('.card', { hasText: 'Remote vendor services' });
+        for (const name of ['Start setup', 'Change configuration', 'Disable', 'Enable', 'Save configuration']) expect(await userVendors.getByRole('button', { name }).count()).toBe(0);
+      } finally {
+        await userContext.close();
+      }
+
+      // The service goes away: the badge turns unavailable by itself (polling), no reload.
+      await page.getByRole('link', { name: 'Phonebooks' }).click();
+      await page.getByRole('link', { name: 'Reception' }).click();
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('enabled');
+      await client.stop();
+      await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('unavailable');
+      await vendorsCard.getByText('No instance of the service is connected').waitFor();
+    } finally {
+      await client.stop();
+    }
   });
 
   test('on a tablet the navigation folds into a menu', async () => {

@@ -136,6 +136,8 @@ export interface Slapd {
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** SIGKILL now ("server dies mid-sync"); data stays, start() brings it back. */
   kill(): void;
+  /** Resolves once the slapd process has exited (after kill() or a crash). */
+  exited(): Promise<void>;
   /** SIGSTOP: connections hang without an answer (timeouts); resume() continues. */
   pause(): void;
   resume(): void;
@@ -581,6 +583,9 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
         if (!state.child) return;
         state.ending = true;
         state.child.kill('SIGKILL');
+      },
+      exited() {
+        return exited;
       },
       pause() {
         state.child?.kill('SIGSTOP');

@@ -5,6 +5,7 @@ import { api, ApiError, ok, type Phonebook, type Schemas } from '../api/client';
 import { useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link, useRouter } from '../router';
+import { PhonebookVendors } from './PhonebookVendors';
 import { ConfirmButton } from '../ui/confirm';
 import { SelectField, TextField } from '../ui/forms';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
@@ -151,6 +152,7 @@ function PhonebookDetail({ book }: { book: Phonebook }) {
       <div className="two-col">
         <div>
           <DirectoryUrls id={book.id} />
+          <PhonebookVendors id={book.id} />
           <Credentials id={book.id} />
         </div>
         <div className="card">
@@ -182,7 +184,6 @@ function PhonebookDetail({ book }: { book: Phonebook }) {
 /** How desk phones fetch this phonebook, per vendor renderer: URLs, variants and the provisioning snippet. */
 function DirectoryUrls({ id }: { id: string }) {
   const q = useQuery({ queryKey: ['phonebook', id, 'directory'], queryFn: () => ok(api.GET('/phonebooks/{id}/directory', { params: { path: { id } } })) });
-  const vendors = useQuery({ queryKey: ['phonebook', id, 'vendors'], queryFn: () => ok(api.GET('/phonebooks/{id}/vendors', { params: { path: { id } } })).then((r) => r.items), refetchInterval: 5000 });
   return (
     <div className="card">
       <h2>Directory URLs</h2>
@@ -236,20 +237,6 @@ function DirectoryUrls({ id }: { id: string }) {
           )
         }
       </QueryState>
-      {vendors.data && vendors.data.length > 0 && (
-        <>
-          <h3>Remote vendor services</h3>
-          <ul className="plain">
-            {vendors.data.map((v) => (
-              <li key={v.vendor} className="row between">
-                <span>{v.vendor}</span>
-                <span className={`badge ${v.state === 'enabled' ? 'ok' : 'warn'}`}>{v.state}</span>
-                {v.message && <span className="muted small">{v.message}</span>}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
     </div>
   );
 }

@@ -1,18 +1,27 @@
 /** Loaded plugins with their state and what they registered, their actions, and remote vendor services. */
-import { useQuery } from '@tanstack/react-query';
-import { api, ok } from '../api/client';
-import { usePlugins } from '../api/queries';
+import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { api, ok, type Schemas } from '../api/client';
 import { useAuth } from '../auth';
 import { ActionButtons } from '../ui/actions';
 import { Empty, formatDate, QueryState } from '../ui/states';
 
+type PluginInfo = Schemas['PluginInfo'];
+type Instance = Schemas['VendorServiceInstance'];
+
+/** Health checks run on each read of `GET /plugins`: read again every 30 s while the page is open. */
+const HEALTH_POLL_MS = 30_000;
+
 export function PluginsPage() {
-  const plugins = usePlugins();
+  const plugins = useQuery({ queryKey: ['plugins'], queryFn: () => ok(api.GET('/plugins')).then((r) => r.items), refetchInterval: HEALTH_POLL_MS });
   const { isAtLeast } = useAuth();
+  const services = useQuery({ queryKey: ['vendor-services'], queryFn: () => ok(api.GET('/vendor-services')).then((r) => r.items), refetchInterval: 5000, enabled: isAtLeast('staff') });
   return (
     <section>
       <header className="page-head">
         <h1>Plugins</h1>
+        <button type="button" onClick={() => void plugins.refetch()} disabled={plugins.isFetching}>
+          {plugins.isFetching ? 'Checking…' : 'Check health now'}
+        </button>
       </header>
       <QueryState query={plugins} what="Loading plugins">
         {(items) =>
@@ -35,7 +44,15 @@ export function PluginsPage() {
                     <dd>{p.contactSources.join(', ') || '—'}</dd>
                     <dt>Directory renderers</dt>
                     <dd>{p.renderers.join(', ') || '—'}</dd>
+                    {services.data &&
+                      p.renderers.map((vendor) => [
+                        <dt key={`${vendor}-t`}>Remote {vendor} service</dt>,
+                        <dd key={`${vendor}-d`}>
+                          <RemoteState instances={services.data.filter((s) => s.vendor === vendor)} />
+                        </dd>,
+                      ])}
                   </dl>
+                  <Health plugin={p} />
                   {isAtLeast('staff') ? <ActionButtons actions={p.actions} /> : p.actions.length > 0 && <p className="muted small">Actions need the staff role.</p>}
                 </article>
               ))}
@@ -43,14 +60,50 @@ export function PluginsPage() {
           )
         }
       </QueryState>
-      {isAtLeast('staff') && <VendorServices />}
+      {isAtLeast('staff') && <VendorServices query={services} />}
     </section>
   );
 }
 
+/** The plugin's registered health checks, as the last read of `GET /plugins` ran them. */
+function Health({ plugin }: { plugin: PluginInfo }) {
+  if (!plugin.health.length) return <p className="muted small">No health checks registered.</p>;
+  const failing = plugin.health.filter((h) => !h.ok).length;
+  return (
+    <>
+      <h3 className="small">
+        Health <span className={`badge ${failing ? 'bad' : 'ok'}`}>{failing ? `${failing} failing` : 'all ok'}</span>
+      </h3>
+      <ul className="health" aria-label={`${plugin.id} health`}>
+        {plugin.health.map((h) => (
+          <li key={h.id}>
+            <span className={`badge ${h.ok ? 'ok' : 'bad'}`}>{h.ok ? 'ok' : 'failing'}</span>
+            <span>
+              <strong>{h.label}</strong>{' '}
+              <span className="muted small">
+                checked {formatDate(h.checkedAt)} · {h.durationMs} ms
+              </span>
+            </span>
+            {h.message && <span className="message small">{h.message}</span>}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** A vendor's remote service instances, live (the hub's state lives in core's memory). */
+function RemoteState({ instances }: { instances: Instance[] }) {
+  if (!instances.length) return <span className="muted">none connected (phones fetch from core)</span>;
+  return (
+    <span>
+      <span className="badge ok">connected</span> {instances.map((i) => `${i.instanceId} ${i.version}`).join(', ')}
+    </span>
+  );
+}
+
 /** Remote vendor services connected to this instance, refreshed every few seconds (their state lives in memory). */
-function VendorServices() {
-  const q = useQuery({ queryKey: ['vendor-services'], queryFn: () => ok(api.GET('/vendor-services')).then((r) => r.items), refetchInterval: 5000 });
+function VendorServices({ query: q }: { query: UseQueryResult<Instance[]> }) {
   return (
     <div className="card">
       <h2>Vendor services</h2>

@@ -3,6 +3,17 @@ import { z } from 'zod';
 import { createRouter } from '../openapi.js';
 import { errors, json } from './common.js';
 
+const PluginHealth = z
+  .object({
+    id: z.string().describe('`<plugin id>.<check id>`'),
+    label: z.string(),
+    ok: z.boolean().describe('false also when the check threw or did not answer in time'),
+    message: z.string().describe("The check's message, or why it failed"),
+    checkedAt: z.iso.datetime(),
+    durationMs: z.number().int().min(0),
+  })
+  .meta({ id: 'PluginHealthCheck' });
+
 const PluginInfo = z
   .object({
     id: z.string(),
@@ -14,6 +25,7 @@ const PluginInfo = z
     contactSources: z.array(z.string()),
     renderers: z.array(z.string()),
     actions: z.array(z.object({ id: z.string(), label: z.string(), description: z.string().nullable() })),
+    health: z.array(PluginHealth).describe("The plugin's registered health checks, run for this answer: in parallel, each with a short time limit (`HEALTH_CHECK_TIMEOUT_MS`, 2 s)"),
   })
   .meta({ id: 'PluginInfo' });
 
@@ -22,8 +34,8 @@ const ActionResult = z.object({ ok: z.boolean(), message: z.string(), data: z.un
 export function pluginRoutes() {
   const app = createRouter();
   const tags = ['Plugins'];
-  app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins and what they registered', responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins') } }), (c) =>
-    c.json({ items: c.var.dialbook.describePlugins() }, 200),
+  app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins, what they registered, and their health', responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins') } }), async (c) =>
+    c.json({ items: await c.var.dialbook.describePluginsWithHealth() }, 200),
   );
   app.openapi(
     createRoute({

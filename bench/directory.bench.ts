@@ -3,7 +3,7 @@
  * load (autocannon, keep-alive, 64 connections), and in the same run nginx (the Debian
  * package, its own config on a free port, never the system instance) serving the same bytes
  * as a static file. Prints both full-response rates and their ratio, the 304 rate (with
- * If-None-Match), and the cold render time after an edit.
+ * If-None-Match), and the cold render time after an edit (over HTTP, and in process without HTTP).
  *
  *   npm run bench:directory
  *   npm run bench:directory -- --count 10000 --duration 10 --connections 64
@@ -162,6 +162,14 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
       cold.push(performance.now() - t0);
     }
+    // The same without HTTP and without the edit's own work: drop the cache, render in process.
+    const renderOnly: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      dialbook.directory.invalidate(pb.id, site.id);
+      const t0 = performance.now();
+      await dialbook.directory.render(pb.id, 'yealink');
+      renderOnly.push(performance.now() - t0);
+    }
     const final = await fetch(url, { headers });
     const bytes = Buffer.from(await final.arrayBuffer());
     const finalEtag = final.headers.get('etag')!;
@@ -196,6 +204,8 @@ async function main(): Promise<void> {
     console.log(`\nFull responses: Dialbook ÷ nginx = ${fmtRatio(full.requests.average / nginxFull.requests.average)} (target ≥ 0.5×)`);
     console.log(`304: Dialbook ${fmtInt(notModified.requests.average)} req/s, ÷ nginx = ${fmtRatio(notModified.requests.average / nginx304.requests.average)}`);
     console.log(`Cold render after an edit (fetch over HTTP, ${EDITS} edits): median ${fmtMs(coldStats.p50)} ms, p95 ${fmtMs(coldStats.p95)} ms, max ${fmtMs(coldStats.max)} ms`);
+    const renderStats = summarise(renderOnly);
+    console.log(`Cold render in process (invalidate → directory.render, ${EDITS}×): median ${fmtMs(renderStats.p50)} ms, p95 ${fmtMs(renderStats.p95)} ms, max ${fmtMs(renderStats.max)} ms`);
     console.log(`Audit rows written for the fetches (batched): ${fmtInt(Number(n))}`);
   } finally {
     nginx?.stop();

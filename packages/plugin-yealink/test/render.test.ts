@@ -44,6 +44,14 @@ describe('YealinkIPPhoneBook (format phonebook, the default)', () => {
     expect(doc.YealinkIPPhoneBook.Title).toBe('ACME & Co');
     expect(doc.YealinkIPPhoneBook.Menu).toBeUndefined();
   });
+
+  test('one Menu of 200,000 contacts renders (no per-argument limit on the way)', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => contact({ organization: `Firm ${i}`, phones: [['work', String(1000 + i)]] }));
+    const xml = renderYealink(input(many, { options: { groupBy: 'none' } })).body as string;
+    expect(xml.match(/<Unit /g)).toHaveLength(200_000);
+    expect(xml.match(/<Menu /g)).toHaveLength(1);
+    expect(xml.endsWith('</Menu>\n</YealinkIPPhoneBook>\n')).toBe(true);
+  });
 });
 
 describe('YealinkIPPhoneDirectory (variant directory)', () => {

@@ -52,6 +52,12 @@ export class CredentialService {
    * another instance of a cluster stops accepting a revoked secret within the TTL.
    */
   private readonly verified = new Map<string, { c: MachineCredential; until: number }>();
+  /**
+   * Exact `Authorization` header values verified by {@link verifyPhonebookBasic}, for the same
+   * TTL and emptied with `verified`: a phone's repeat fetch costs one map read (no base64,
+   * no hash, no await). See {@link cachedPhonebookBasic}.
+   */
+  private readonly verifiedBasic = new Map<string, { c: MachineCredential; dto: CredentialDto; until: number }>();
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -104,14 +110,38 @@ export class CredentialService {
       await em.flush();
     }
     this.verified.clear();
+    this.verifiedBasic.clear();
     return dto(c);
   }
 
-  /** HTTP basic from a desk phone: good only for the phonebook it was made for. */
-  async verifyPhonebookBasic(phonebookId: string, username: string, password: string): Promise<CredentialDto | null> {
+  /**
+   * HTTP basic from a desk phone: good only for the phonebook it was made for. With
+   * `header` (the exact `Authorization` value the user name and password came from), a
+   * success is remembered for {@link cachedPhonebookBasic}.
+   */
+  async verifyPhonebookBasic(phonebookId: string, username: string, password: string, header?: string): Promise<CredentialDto | null> {
     const c = await this.lookup('phonebook', password);
     if (!c || c.phonebookId !== phonebookId || !c.username || !safeEqual(c.username, username)) return null;
-    return this.touch(c);
+    const out = await this.touch(c);
+    if (header) {
+      if (this.verifiedBasic.size >= VERIFIED_MAX) this.verifiedBasic.clear();
+      this.verifiedBasic.set(header, { c, dto: out, until: Date.now() + VERIFIED_TTL_MS });
+    }
+    return out;
+  }
+
+  /**
+   * The phonebook credential this exact `Authorization` header was verified for within
+   * `VERIFIED_TTL_MS` (and whose last use is recorded less than a minute ago), synchronously;
+   * `undefined` otherwise: then {@link verifyPhonebookBasic} decides (and records the use).
+   * Revoking empties it, as it does the other verified credentials.
+   */
+  cachedPhonebookBasic(phonebookId: string, header: string): CredentialDto | undefined {
+    const hit = this.verifiedBasic.get(header);
+    if (!hit || hit.c.phonebookId !== phonebookId) return undefined;
+    const now = Date.now();
+    if (hit.until <= now || !hit.c.lastUsedAt || now - hit.c.lastUsedAt.getTime() > 60_000) return undefined;
+    return hit.dto;
   }
 
   /** A token in the URL, for phones that cannot send credentials. */

@@ -82,7 +82,7 @@ export class DirectoryAuditBuffer {
       }
     } catch (err) {
       this.logger.error({ err, rows: batch.length }, 'could not write directory audit rows; retrying with the next batch');
-      this.queue.unshift(...batch);
+      this.queue = batch.concat(this.queue); // not unshift(...batch): a long outage queues more rows than a call takes arguments
       this.timer ??= setTimeout(() => void this.flush(), this.intervalMs * 5).unref();
     }
   }

@@ -13,6 +13,7 @@ import type { HookBus } from '../hooks/bus.js';
 import type { DirectoryContact, DirectoryInput, DirectoryRenderer } from '../plugin/contracts.js';
 import type { Registries } from '../plugin/registries.js';
 import { DirectoryAuditBuffer, type AuditBufferOptions } from './audit.js';
+import { readDirectoryMembers } from './members.js';
 import { orderDirectory } from './order.js';
 import type { DirectoryServed } from './types.js';
 
@@ -71,6 +72,8 @@ export class DirectoryService {
   private epoch = 0;
   /** A phonebook's site never changes: kept apart from the members so audit rows need no load. */
   private readonly sites = new Map<string, string>();
+  /** Whether a remote vendor service serves (vendor, phonebook): set by core's vendor services. */
+  private remote: ((vendor: string, phonebookId: string) => boolean | Promise<boolean>) | null = null;
   readonly audit: DirectoryAuditBuffer;
 
   constructor(
@@ -125,22 +128,39 @@ export class DirectoryService {
   }
 
   /**
+   * Let remote vendor services receive phonebooks for vendors no plugin renders in core
+   * (a service written in another language): {@link input} asks `isServed` before refusing
+   * an unknown vendor. Core's vendor services set it (a connected service, or a stored pair).
+   */
+  serveRemoteVendors(isServed: (vendor: string, phonebookId: string) => boolean | Promise<boolean>): void {
+    this.remote = isServed;
+  }
+
+  /**
    * The renderer's input: members in directory order, after `directory.beforeRender`.
    * `variant` must be one the renderer lists (404 otherwise); `query` values go to `params`.
+   *
+   * A vendor without a renderer in core is accepted when a remote vendor service serves it
+   * for this phonebook (connected, or configured for it): the options are then the ones stored
+   * for the vendor in the phonebook, unvalidated (none: `{}`), and the variant is passed on as
+   * given (default `''`). Anything else is `DIALBOOK_DIRECTORY_VENDOR_UNKNOWN` (404), as is
+   * every in-process {@link render} of a vendor core has no renderer for.
    */
   async input(phonebookId: string, vendor: string, variant?: string, query: Record<string, string> = {}): Promise<DirectoryInput> {
-    const renderer = this.renderer(vendor);
-    if (variant && (variant === LOOKUP || !renderer.variants.includes(variant))) {
-      throw new DialbookError('DIALBOOK_DIRECTORY_VARIANT_UNKNOWN', `${renderer.label} has no variant "${variant}" (variants: ${renderer.variants.join(', ')})`, { status: 404, field: 'variant' });
+    const renderer = this.deps.registries.renderers.get(vendor) ?? (await this.remoteOnly(vendor, phonebookId));
+    if (variant && (variant === LOOKUP || (renderer && !renderer.variants.includes(variant)))) {
+      const label = renderer?.label ?? vendor;
+      throw new DialbookError('DIALBOOK_DIRECTORY_VARIANT_UNKNOWN', `${label} has no variant "${variant}"${renderer ? ` (variants: ${renderer.variants.join(', ')})` : ''}`, { status: 404, field: 'variant' });
     }
     const m = await this.load(phonebookId);
+    const stored = m.options[vendor] ?? {};
     const input: DirectoryInput = {
       phonebook: { ...m.phonebook },
       vendor,
       contacts: m.contacts.slice(),
       variant: variant ?? '',
       params: { ...query },
-      options: this.parseOptions(renderer, m.options[vendor] ?? {}, 'options'),
+      options: renderer ? this.parseOptions(renderer, stored, 'options') : structuredClone(stored),
       generatedAt: m.generatedAt,
     };
     return (await this.deps.hooks.apply('directory.beforeRender', { input }, { actor: systemActor })).input;
@@ -175,6 +195,19 @@ export class DirectoryService {
       }
       return rendered;
     });
+  }
+
+  /**
+   * The cached bytes of a full fetch (no search) and the phonebook's site, synchronously, or
+   * `undefined` when they are not cached (or the caller is limited to some sites): the phone
+   * route's fast path, so a repeat fetch (a 304 most of the time) never waits for a promise.
+   * `render` and `siteOf` answer everything else.
+   */
+  cached(phonebookId: string, vendor: string, variant?: string): { rendered: RenderedBytes; siteId: string } | undefined {
+    const perBook = this.bytes.get(phonebookId);
+    if (!perBook || allowedSites()) return undefined;
+    const rendered = perBook.byKey.get(`${vendor}\u0000${variant ?? ''}`);
+    return rendered && { rendered, siteId: perBook.siteId };
   }
 
   /**
@@ -216,6 +249,12 @@ export class DirectoryService {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /** No renderer in core: `null` when a remote vendor service serves the pair, else the 404 of {@link renderer}. */
+  private async remoteOnly(vendor: string, phonebookId: string): Promise<null> {
+    if (this.remote && (await this.remote(vendor, phonebookId))) return null;
+    return this.renderer(vendor) as never; // throws DIALBOOK_DIRECTORY_VENDOR_UNKNOWN
+  }
+
   /**
    * Parse options with the renderer's schema. For an admin's input (`strict`) a failure is a
    * 422 naming the field; stored options that no longer parse (the plugin changed its schema)
@@ -244,8 +283,7 @@ export class DirectoryService {
       const siteId = refId(pb.site);
       assertSiteAccess(siteId, 'phonebook', phonebookId);
       const site = await em.findOne(SiteEntity, { id: siteId }, { fields: ['name'] });
-      const page = await this.deps.phonebooks.members(phonebookId, { pageSize: 0 });
-      const contacts = orderDirectory(page.items.map(slim));
+      const contacts = orderDirectory(await readDirectoryMembers(this.deps.orm, pb, siteId));
       const m: Members = {
         phonebook: { id: pb.id, name: pb.name, siteId, siteName: site?.name ?? '' },
         options: pb.directoryOptions ?? {},

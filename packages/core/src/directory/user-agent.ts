@@ -30,3 +30,22 @@ export function parseUserAgent(userAgent: string | null | undefined): DeviceInfo
   }
   return { vendor: 'yealink', model: model.replace(/[,;]+$/, ''), firmware, mac };
 }
+
+const parsed = new Map<string, DeviceInfo | null>();
+const PARSED_MAX = 1000;
+
+/**
+ * {@link parseUserAgent}, remembered per User-Agent string (a fleet of phones sends a handful
+ * of distinct ones; at most 1,000 are kept). The result is shared between fetches: treat it
+ * as read-only.
+ */
+export function deviceOf(userAgent: string | null | undefined): DeviceInfo | null {
+  if (!userAgent) return null;
+  let device = parsed.get(userAgent);
+  if (device === undefined) {
+    device = parseUserAgent(userAgent);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(userAgent, device);
+  }
+  return device;
+}

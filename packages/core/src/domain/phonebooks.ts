@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { ContactEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type Phonebook, type PhonebookFilter } from '../db/entities/index.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf, type Dialect } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { allowedSites, assertSiteAccess, assertSiteField } from '../auth/access.js';
 import { toDto as contactDto } from './contact-mapping.js';
 import { loadPhones, plainContacts, refId } from './contact-phones.js';
-import { contactFilterConditions, joinConditions } from './contact-query.js';
+import { contactFilterConditions, joinConditions, type SqlCondition } from './contact-query.js';
 import type { ContactDto, Page } from './contact-types.js';
 import { PhonebookCreateSchema, PhonebookUpdateSchema, slugify, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from './site-types.js';
 import { parseInput } from './validate.js';
@@ -19,6 +19,18 @@ const slugTaken = (e: unknown): never => {
 };
 
 const siteIdOf = (p: Phonebook): string => refId(p.site);
+
+/**
+ * Which contacts of the phonebook's site are members, as SQL over `contact` aliased `c`
+ * (site and deleted state not included): explicit members, or saved-filter matches.
+ * Shared by the member list and the directory pipeline's own member read.
+ */
+export function memberCondition(pb: Pick<Phonebook, 'id' | 'filter'>, dialect: Dialect): SqlCondition {
+  const explicit = 'c.id in (select m.contact_id from phonebook_member m where m.phonebook_id = ?)';
+  if (!pb.filter) return { sql: explicit, params: [pb.id] };
+  const { sql, params } = joinConditions(contactFilterConditions(pb.filter, dialect));
+  return { sql: `(${explicit} or (${sql}))`, params: [pb.id, ...params] };
+}
 
 /**
  * Phonebooks: explicit members plus, optionally, a saved filter. Members are
@@ -126,21 +138,17 @@ export class PhonebookService {
     const em = this.em();
     const pb = await this.find(em, id);
     const qb = em.createQueryBuilder(ContactEntity, 'c').where('c.site_id = ? and c.deleted_at is null', [siteIdOf(pb)]);
-    const explicit = 'c.id in (select m.contact_id from phonebook_member m where m.phonebook_id = ?)';
-    if (pb.filter) {
-      const { sql, params } = joinConditions(contactFilterConditions(pb.filter, dialectOf(this.orm)));
-      qb.andWhere(`(${explicit} or (${sql}))`, [id, ...params]);
-    } else {
-      qb.andWhere(explicit, [id]);
-    }
-    const total = await qb.clone().getCount();
+    const member = memberCondition(pb, dialectOf(this.orm));
+    qb.andWhere(member.sql, member.params);
     const page = options.page ?? 1;
     const pageSize = options.pageSize ?? 100;
+    // Every member asked for (pageSize 0): the rows are the count, no second query.
+    const total = pageSize > 0 ? await qb.clone().getCount() : undefined;
     qb.orderBy({ sortName: 'asc', id: 'asc' });
     if (pageSize > 0) qb.limit(pageSize, (page - 1) * pageSize);
     const rows = await plainContacts(qb);
     const phones = await loadPhones(em, rows.map((r) => r.id));
-    return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total, page, pageSize };
+    return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total: total ?? rows.length, page, pageSize };
   }
 
   private async find(em: SqlEntityManager, id: string): Promise<Phonebook> {

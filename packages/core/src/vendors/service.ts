@@ -6,7 +6,7 @@ import { actorKey, type Actor } from '../domain/actor.js';
 import type { PhonebookService } from '../domain/phonebooks.js';
 import type { SiteService } from '../domain/sites.js';
 import type { DirectoryService } from '../directory/service.js';
-import { parseUserAgent } from '../directory/user-agent.js';
+import { deviceOf } from '../directory/user-agent.js';
 import { DialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { SecretBox } from '../settings/crypto.js';
@@ -79,6 +79,14 @@ export class VendorServices {
   constructor(private readonly deps: VendorServicesDeps) {
     this.box = new SecretBox(deps.secretKey);
     deps.hooks.on('phonebook.changed', ({ phonebookId, siteId }) => this.changed(phonebookId, siteId), { owner: 'core' });
+    // A vendor whose only renderer is its remote service (no plugin in core) still gets its phonebooks.
+    deps.directory.serveRemoteVendors((vendor, phonebookId) => this.serves(vendor, phonebookId));
+  }
+
+  /** A service of the vendor is connected that may serve the phonebook, or a configuration for the pair is stored. */
+  async serves(vendor: string, phonebookId: string): Promise<boolean> {
+    if (this.sessionsFor(vendor, phonebookId).length) return true;
+    return (await this.deps.orm.em.fork().count(VendorServicePairEntity, { vendor, phonebookId })) > 0;
   }
 
   // ---- API ---------------------------------------------------------------------------------
@@ -249,7 +257,7 @@ export class VendorServices {
         bytes: e.bytes ?? 0,
         ip: e.ip,
         userAgent: e.userAgent,
-        device: parseUserAgent(e.userAgent),
+        device: deviceOf(e.userAgent),
         credentialId: null,
         via: `service:${session.info!.instanceId}`,
       });

@@ -10,14 +10,13 @@ import { attr, xmlText, XML_DECLARATION } from './xml.js';
  * Desk phones show the labels; DECT handsets ignore them.
  */
 export function renderDirectory(contacts: readonly DirectoryContact[], options: YealinkOptions): string {
-  const out: string[] = [XML_DECLARATION, '<YealinkIPPhoneDirectory>'];
+  let xml = `${XML_DECLARATION}\n<YealinkIPPhoneDirectory>\n`;
   for (const c of contacts) {
     const numbers = pickNumbers(c, options);
     if (!numbers.length) continue;
-    out.push('<DirectoryEntry>', `<Name>${xmlText(displayNameOf(c))}</Name>`);
-    for (const n of numbers) out.push(`<Telephone ${attr('label', n.label)}>${xmlText(n.number)}</Telephone>`);
-    out.push('</DirectoryEntry>');
+    xml += `<DirectoryEntry>\n<Name>${xmlText(displayNameOf(c))}</Name>\n`;
+    for (const n of numbers) xml += `<Telephone ${attr('label', n.label)}>${xmlText(n.number)}</Telephone>\n`;
+    xml += '</DirectoryEntry>\n';
   }
-  out.push('</YealinkIPPhoneDirectory>', '');
-  return out.join('\n');
+  return `${xml}</YealinkIPPhoneDirectory>\n`;
 }

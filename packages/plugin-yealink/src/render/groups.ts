@@ -12,17 +12,23 @@ const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true })
 export function groupContacts(contacts: readonly DirectoryContact[], options: Pick<YealinkOptions, 'groupBy' | 'otherGroup'>, bookName: string): { name: string; contacts: DirectoryContact[] }[] {
   if (options.groupBy === 'none') return [{ name: cleanText(bookName) || options.otherGroup, contacts: [...contacts] }];
   const groups = new Map<string, { name: string; contacts: DirectoryContact[] }>();
+  // Stored spelling → its group: a book has far fewer departments than contacts, so each is cleaned and folded once.
+  const byValue = new Map<string, { name: string; contacts: DirectoryContact[] } | null>();
   const other: DirectoryContact[] = [];
   for (const c of contacts) {
-    const raw = cleanText((options.groupBy === 'department' ? c.department : c.organization) ?? '');
-    if (!raw) {
-      other.push(c);
-      continue;
+    const value = (options.groupBy === 'department' ? c.department : c.organization) ?? '';
+    let g = byValue.get(value);
+    if (g === undefined) {
+      const raw = cleanText(value);
+      if (raw) {
+        const key = raw.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+        g = groups.get(key);
+        if (!g) groups.set(key, (g = { name: raw, contacts: [] }));
+      } else g = null;
+      byValue.set(value, g);
     }
-    const key = raw.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name: raw, contacts: [] }));
-    g.contacts.push(c);
+    if (g) g.contacts.push(c);
+    else other.push(c);
   }
   const sorted = [...groups.values()].sort((a, b) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (other.length) {

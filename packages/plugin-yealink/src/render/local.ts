@@ -30,7 +30,7 @@ export interface LocalRender {
  * still gets most of the book; the admin API warns as well).
  */
 export function renderLocal(contacts: readonly DirectoryContact[], options: YealinkOptions, bookName: string): LocalRender {
-  const dialable = contacts.filter((c) => pickNumbers(c, options).length);
+  const dialable = contacts.filter((c) => pickNumbers(c, options, 1).length);
   const kept = dialable.slice(0, LOCAL_MAX_CONTACTS);
   const droppedContacts = dialable.length - kept.length;
   const groups = groupContacts(kept, options, bookName);

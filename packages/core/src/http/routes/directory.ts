@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Dialbook } from '../../dialbook.js';
 import { DialbookError } from '../../errors.js';
 import { LOOKUP, type RenderedBytes } from '../../directory/service.js';
-import { parseUserAgent } from '../../directory/user-agent.js';
+import { deviceOf } from '../../directory/user-agent.js';
 import type { DirectoryServed } from '../../directory/types.js';
 import { clientIp } from '../auth.js';
 import type { AppEnv } from '../env.js';
@@ -18,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `If-None-Match` matches when it names the ETag (or `*`); weak comparison, as RFC 9110 asks for GET. */
 const matches = (header: string | undefined, etag: string): boolean => {
   if (!header) return false;
+  if (header === etag) return true; // what a phone sends back, as it was given
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
@@ -48,20 +49,41 @@ export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
   const trustProxy = dialbook.config.server.trustProxy;
   const directory = dialbook.directory;
 
-  const serve = async (c: Context<AppEnv>, phonebookId: string, credentialId: string, vendor: string, variant: string | undefined) => {
+  const served = (c: Context<AppEnv>, phonebookId: string, credentialId: string, vendor: string, variant: string | undefined) => {
     const ua = c.req.header('user-agent') ?? null;
-    const base = {
+    return {
       at: new Date().toISOString(),
       phonebookId,
       vendor,
       variant: variant ?? '',
       ip: clientIp(c, trustProxy),
       userAgent: ua,
-      device: parseUserAgent(ua),
+      device: deviceOf(ua),
       credentialId,
       via: 'core',
     } satisfies Partial<DirectoryServed>;
-    const headers = { 'cache-control': 'no-cache' };
+  };
+  const headers = { 'cache-control': 'no-cache' };
+
+  /** Answer from cached bytes: the ETag compared first, the fetch recorded, no promise on the way. */
+  const answer = (c: Context<AppEnv>, base: ReturnType<typeof served>, siteId: string, kind: 'fetch' | 'search', r: RenderedBytes): Response => {
+    const notModified = matches(c.req.header('if-none-match'), r.etag);
+    directory.recordServed({ ...base, siteId, kind, status: notModified ? 304 : 200, bytes: notModified ? 0 : r.body.byteLength });
+    if (notModified) return c.body(null, 304, { ...headers, etag: r.etag });
+    return c.body(r.body as Uint8Array<ArrayBuffer>, 200, { ...headers, etag: r.etag, 'content-type': r.contentType });
+  };
+
+  const serve = (c: Context<AppEnv>, phonebookId: string, credentialId: string, vendor: string, variant: string | undefined): Response | Promise<Response> => {
+    const q = variant === LOOKUP ? undefined : c.req.query('q')?.trim();
+    if (!q && variant !== LOOKUP) {
+      const hit = directory.cached(phonebookId, vendor, variant);
+      if (hit) return answer(c, served(c, phonebookId, credentialId, vendor, variant), hit.siteId, 'fetch', hit.rendered);
+    }
+    return serveSlow(c, phonebookId, credentialId, vendor, variant, q);
+  };
+
+  const serveSlow = async (c: Context<AppEnv>, phonebookId: string, credentialId: string, vendor: string, variant: string | undefined, q: string | undefined) => {
+    const base = served(c, phonebookId, credentialId, vendor, variant);
 
     if (variant === LOOKUP) {
       const number = c.req.query('number')?.trim();
@@ -73,13 +95,9 @@ export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
       return c.body(rendered.body as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': rendered.contentType });
     }
 
-    const q = c.req.query('q')?.trim();
     const r: RenderedBytes = await directory.render(phonebookId, vendor, variant, q ? { q } : {});
     const siteId = await directory.siteOf(phonebookId);
-    const notModified = matches(c.req.header('if-none-match'), r.etag);
-    directory.recordServed({ ...base, siteId, kind: q ? 'search' : 'fetch', status: notModified ? 304 : 200, bytes: notModified ? 0 : r.body.byteLength });
-    if (notModified) return c.body(null, 304, { ...headers, etag: r.etag });
-    return c.body(r.body as Uint8Array<ArrayBuffer>, 200, { ...headers, etag: r.etag, 'content-type': r.contentType });
+    return answer(c, base, siteId, q ? 'search' : 'fetch', r);
   };
 
   const byToken = async (c: Context<AppEnv>) => {
@@ -88,11 +106,18 @@ export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
     if (!cred?.phonebookId) return unauthorized(c, 'unknown or revoked phonebook token');
     return serve(c, cred.phonebookId, cred.id, vendor, variant);
   };
-  const byBasic = async (c: Context<AppEnv>) => {
+  const byBasic = (c: Context<AppEnv>): Response | Promise<Response> => {
     const { phonebookId, vendor, variant } = c.req.param() as { phonebookId: string; vendor: string; variant?: string };
+    // A header verified moments ago (the phone's last fetch) needs no decoding, hashing or database.
+    const header = c.req.header('authorization');
+    const known = header ? dialbook.credentials.cachedPhonebookBasic(phonebookId, header) : undefined;
+    if (known) return serve(c, phonebookId, known.id, vendor, variant);
+    return verifyBasic(c, phonebookId, vendor, variant, header);
+  };
+  const verifyBasic = async (c: Context<AppEnv>, phonebookId: string, vendor: string, variant: string | undefined, header: string | undefined) => {
     const sent = basicCredentials(c);
     if (!sent) return unauthorized(c, "send the phonebook credential's user name and secret as HTTP basic auth");
-    const cred = UUID.test(phonebookId) ? await dialbook.credentials.verifyPhonebookBasic(phonebookId, sent.username, sent.password) : null;
+    const cred = UUID.test(phonebookId) ? await dialbook.credentials.verifyPhonebookBasic(phonebookId, sent.username, sent.password, header) : null;
     if (!cred) return unauthorized(c, 'wrong user name or secret for this phonebook, or the credential was revoked');
     return serve(c, phonebookId, cred.id, vendor, variant);
   };

@@ -19,6 +19,7 @@ import { SiteService } from './domain/sites.js';
 import { DialbookError } from './errors.js';
 import type { Actor } from './domain/actor.js';
 import type { SyncResult } from './plugin/contracts.js';
+import { ClusterRelay } from './hooks/cluster.js';
 import { HookBus } from './hooks/bus.js';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
@@ -65,6 +66,8 @@ export class Dialbook {
   readonly vendors: VendorServices;
   /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
   readonly vendorHub: VendorHub;
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed` and `cluster.resync` to the other instances (LISTEN/NOTIFY). */
+  readonly cluster: ClusterRelay | null;
   app!: Hono<AppEnv>;
   private started = false;
 
@@ -89,6 +92,7 @@ export class Dialbook {
     this.directory = new DirectoryService({ orm, hooks: this.hooks, registries: this.registries, phonebooks: this.phonebooks, contacts: this.contacts, logger: logger.child({ area: 'directory' }) });
     this.vendors = new VendorServices({ orm, hooks: this.hooks, credentials: this.credentials, phonebooks: this.phonebooks, sites: this.sites, directory: this.directory, logger: logger.child({ area: 'vendors' }), secretKey: config.secretKey, answerTimeoutMs: config.vendorServices.answerTimeoutMs });
     this.vendorHub = new VendorHub(this.vendors, this.credentials, logger.child({ area: 'vendors' }), { heartbeatMs: config.vendorServices.heartbeatMs });
+    this.cluster = dialectOf(orm) === 'postgresql' && config.database.url ? new ClusterRelay(config.database.url, this.hooks, logger.child({ area: 'cluster' }), this.jobs.instance) : null;
     // Site and phonebook mails go to administrators, staff and the site's users.
     this.mail.setRecipients((siteId) => this.accounts.recipientsFor(siteId));
     container.registerInstance(Tokens.Settings, this.settings);
@@ -155,6 +159,7 @@ export class Dialbook {
 
   /** `start` every plugin in order. A failure stops the ones already started, in reverse. */
   async start(): Promise<void> {
+    await this.cluster?.start();
     for (const p of this.plugins) {
       if (!p.plugin.start) {
         p.state = 'started';
@@ -190,6 +195,7 @@ export class Dialbook {
       }
     }
     this.started = false;
+    await this.cluster?.stop();
     await this.vendorHub.close();
     this.jobs.stop();
     await this.directory.stop(); // writes the queued fetch audit rows

@@ -136,6 +136,10 @@ export default definePlugin({
     ctx.hooks.on('site.created', async () => {
       await service.refreshSchedules();
     });
+    // Settings saved on another instance may have been missed (see the core's event relay).
+    ctx.hooks.on('cluster.resync', async () => {
+      await service.refreshSchedules();
+    });
   },
 
   async start(ctx) {

@@ -81,6 +81,7 @@ export class DirectoryService {
   ) {
     this.audit = new DirectoryAuditBuffer(deps.orm, deps.logger, deps.audit);
     deps.hooks.on('phonebook.changed', ({ phonebookId, siteId }) => this.invalidate(phonebookId, siteId), { owner: 'core', order: -1000 });
+    deps.hooks.on('cluster.resync', () => this.invalidateAll(), { owner: 'core', order: -1000 });
   }
 
   /** Drop cached members and bytes: of one phonebook, or (phonebookId null) of every phonebook of the site. */
@@ -89,6 +90,14 @@ export class DirectoryService {
     const hit = (id: string, site: string) => (phonebookId === null ? site === siteId : id === phonebookId);
     for (const [id, m] of this.members) if (hit(id, m.phonebook.siteId)) this.members.delete(id);
     for (const [id, b] of this.bytes) if (hit(id, b.siteId)) this.bytes.delete(id);
+    this.inflight.clear();
+  }
+
+  /** Drop every cached member list and rendered document (changes elsewhere may have been missed). */
+  invalidateAll(): void {
+    this.epoch++;
+    this.members.clear();
+    this.bytes.clear();
     this.inflight.clear();
   }
 

@@ -37,6 +37,11 @@ export interface HookEvents {
   // ---- directories (phone directories issue) ----
   /** A phone fetched a directory (or a caller-ID lookup), in-process or through a remote vendor service. Also written to the audit log. */
   'directory.served': DirectoryServed;
+  /**
+   * Events from other instances may have been missed (the PostgreSQL event relay reconnected):
+   * drop caches and re-read what follows the settings. Emitted on every instance.
+   */
+  'cluster.resync': { reason: string };
 }
 
 /** Where a filter runs and what it may change or reject. */

@@ -79,6 +79,8 @@ export class VendorServices {
   constructor(private readonly deps: VendorServicesDeps) {
     this.box = new SecretBox(deps.secretKey);
     deps.hooks.on('phonebook.changed', ({ phonebookId, siteId }) => this.changed(phonebookId, siteId), { owner: 'core' });
+    // Changes made on other instances may have been missed: push every enabled pair again.
+    deps.hooks.on('cluster.resync', () => this.changed(null, null), { owner: 'core' });
     // A vendor whose only renderer is its remote service (no plugin in core) still gets its phonebooks.
     deps.directory.serveRemoteVendors((vendor, phonebookId) => this.serves(vendor, phonebookId));
   }
@@ -280,10 +282,10 @@ export class VendorServices {
   }
 
   /** `phonebook.changed`: push the new data to every instance serving an affected pair (coalesced). */
-  private changed(phonebookId: string | null, siteId: string): void {
+  private changed(phonebookId: string | null, siteId: string | null): void {
     for (const [id, live] of this.live) {
       const [vendor, pb] = id.split('\u0000') as [string, string];
-      if (phonebookId ? pb !== phonebookId : live.siteId !== siteId) continue;
+      if (phonebookId ? pb !== phonebookId : siteId !== null && live.siteId !== siteId) continue;
       if (![...live.bySession.values()].some((s) => s.state === 'enabled')) continue;
       live.pushTimer ??= setTimeout(() => {
         live.pushTimer = null;

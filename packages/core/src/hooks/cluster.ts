@@ -1,0 +1,172 @@
+/**
+ * Hook events across instances (ARCHITECTURE §4): with several Dialbook instances on one
+ * PostgreSQL database, the events that keep per-instance state right — rendered directory
+ * caches, pushes to the vendor services connected to each instance, schedules that follow
+ * the settings — are relayed through PostgreSQL `LISTEN`/`NOTIFY` and emitted on every other
+ * instance's hook bus as if they had happened there.
+ *
+ * Only events whose listeners are safe to run on every instance cross: `phonebook.changed`,
+ * `settings.changed` and `cluster.resync`. Events with once-only side effects (`site.created`
+ * sends mail, `contact.synced` feeds enrichers that write) stay on the instance that made the
+ * change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
+ *
+ * NOTIFY is not queued for an instance that is not listening at that moment. So whenever the
+ * listening connection comes back after a loss, this instance emits `cluster.resync` locally
+ * (drop every cache, re-read every schedule) and tells the others to do the same (its own
+ * changes during the gap may not have reached them).
+ */
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { HookBus } from './bus.js';
+import type { EventName, HookEvents } from './types.js';
+
+/** The PostgreSQL channel the relay uses. */
+export const CLUSTER_CHANNEL = 'dialbook_events';
+
+/** Events relayed to every instance. */
+export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'cluster.resync'] as const satisfies readonly EventName[];
+type ClusterEvent = (typeof CLUSTER_EVENTS)[number];
+
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD = 7_900;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+interface Envelope {
+  /** The instance that emitted it. */
+  o: string;
+  n: ClusterEvent;
+  p: unknown;
+}
+
+export interface ClusterRelayStatus {
+  instance: string;
+  connected: boolean;
+  relayed: number;
+  received: number;
+  reconnects: number;
+}
+
+export class ClusterRelay {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private retryMs = RETRY_MIN_MS;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly offs: (() => void)[] = [];
+  /** Payloads that came from another instance: not sent back out. */
+  private readonly remote = new WeakSet<object>();
+  private readonly counts = { relayed: 0, received: 0, reconnects: 0 };
+
+  constructor(
+    private readonly url: string,
+    private readonly hooks: HookBus,
+    private readonly logger: Logger,
+    readonly instance: string,
+  ) {}
+
+  /** Listen (the first connection must succeed: a misconfigured database stops start-up) and relay. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const name of CLUSTER_EVENTS) {
+      this.offs.push(this.hooks.on(name, (payload) => this.publish(name, payload), { owner: 'core', order: 10_000 }));
+    }
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const off of this.offs.splice(0)) off();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => undefined);
+  }
+
+  status(): ClusterRelayStatus {
+    return { instance: this.instance, connected: this.client !== null, ...this.counts };
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'dialbook-events', connectionTimeoutMillis: 10_000 });
+    client.on('notification', (msg) => {
+      if (msg.channel === CLUSTER_CHANNEL && msg.payload) void this.receive(msg.payload);
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${CLUSTER_CHANNEL}`);
+    this.client = client;
+    this.retryMs = RETRY_MIN_MS;
+  }
+
+  private lost(client: pg.Client, err?: Error): void {
+    if (this.client !== client) return;
+    this.client = null;
+    void client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.logger.warn({ err }, `lost the PostgreSQL connection that relays events between instances; reconnecting (changes made elsewhere meanwhile are caught up by a cluster.resync)`);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.timer) return;
+    const delay = Math.round(this.retryMs * (0.5 + Math.random() / 2));
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.reconnect();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async reconnect(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (err) {
+      this.logger.warn({ err }, `cannot reach PostgreSQL to relay events; retrying in up to ${Math.round(this.retryMs / 1000)} s`);
+      this.schedule();
+      return;
+    }
+    this.counts.reconnects++;
+    this.logger.info('event relay between instances is back; caches are dropped (cluster.resync)');
+    // Here and everywhere else: whatever was missed in the gap is re-read.
+    await this.hooks.emit('cluster.resync', { reason: 'an instance reconnected to the event relay' });
+  }
+
+  private async publish(name: ClusterEvent, payload: HookEvents[ClusterEvent]): Promise<void> {
+    if (this.remote.has(payload)) return;
+    const text = JSON.stringify({ o: this.instance, n: name, p: payload } satisfies Envelope);
+    if (Buffer.byteLength(text) > MAX_PAYLOAD) {
+      this.logger.error({ hook: name, bytes: Buffer.byteLength(text) }, `"${name}" is too large to relay to other instances; sending cluster.resync instead`);
+      if (name !== 'cluster.resync') await this.publish('cluster.resync', { reason: `a "${name}" event too large to relay` });
+      return;
+    }
+    const c = this.client;
+    if (!c) return; // reconnecting: the others get a cluster.resync once this instance is back
+    try {
+      await c.query('select pg_notify($1, $2)', [CLUSTER_CHANNEL, text]);
+      this.counts.relayed++;
+    } catch (err) {
+      this.logger.warn({ err, hook: name }, `could not relay "${name}" to other instances`);
+    }
+  }
+
+  private async receive(text: string): Promise<void> {
+    let env: Envelope;
+    try {
+      env = JSON.parse(text) as Envelope;
+    } catch {
+      this.logger.warn({ text: text.slice(0, 200) }, 'ignored a malformed event on the relay channel');
+      return;
+    }
+    if (env.o === this.instance) return;
+    if (!(CLUSTER_EVENTS as readonly string[]).includes(env.n) || typeof env.p !== 'object' || env.p === null) {
+      this.logger.warn({ hook: env.n }, 'ignored an unknown event on the relay channel');
+      return;
+    }
+    this.counts.received++;
+    this.remote.add(env.p);
+    await this.hooks.emit(env.n, env.p as never);
+  }
+}

@@ -66,7 +66,7 @@ export class Dialbook {
   readonly vendors: VendorServices;
   /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
   readonly vendorHub: VendorHub;
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed` and `cluster.resync` to the other instances (LISTEN/NOTIFY). */
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked` and `cluster.resync` to the other instances (LISTEN/NOTIFY). */
   readonly cluster: ClusterRelay | null;
   app!: Hono<AppEnv>;
   private started = false;
@@ -87,7 +87,7 @@ export class Dialbook {
     this.settings = new SettingsService(orm, this.hooks, logger.child({ area: 'settings' }), { secretKey: config.secretKey, overrides: config.settings });
     this.mail = new MailService(orm, this.hooks, this.settings, logger.child({ area: 'mail' }), { ...config.mail, publicUrl });
     this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });
-    this.credentials = new CredentialService(orm);
+    this.credentials = new CredentialService(orm, this.hooks);
     this.jobs = new JobService(orm, logger.child({ area: 'jobs' }));
     this.directory = new DirectoryService({ orm, hooks: this.hooks, registries: this.registries, phonebooks: this.phonebooks, contacts: this.contacts, logger: logger.child({ area: 'directory' }) });
     this.vendors = new VendorServices({ orm, hooks: this.hooks, credentials: this.credentials, phonebooks: this.phonebooks, sites: this.sites, directory: this.directory, logger: logger.child({ area: 'vendors' }), secretKey: config.secretKey, answerTimeoutMs: config.vendorServices.answerTimeoutMs });

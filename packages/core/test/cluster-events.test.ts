@@ -70,6 +70,15 @@ if (onPostgres) describe('two instances on one PostgreSQL database', () => {
     expect(seenOnB.some((e) => e.name === 'contact.updated')).toBe(false);
     expect(a.dialbook.cluster!.status()).toMatchObject({ connected: true });
     expect(b.cluster!.status().received).toBeGreaterThan(0);
+
+    // Revoked on A: B (which has the credential in its 30 s verification cache) refuses it at once.
+    const listed = (await (await a.request(`/api/v1/phonebooks/${pb.id}/credentials`)).json()) as { items: { id: string }[] };
+    expect((await a.request(`/api/v1/credentials/${listed.items[0]!.id}`, { method: 'DELETE' })).status).toBe(200);
+    const status = await eventually(
+      async () => (await b.app.request(`/directory/${pb.id}/yealink`, { headers: { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.secret}`).toString('base64')}` } })).status,
+      (s) => s === 401,
+    );
+    expect(status).toBe(401);
   });
 
   test('settings saved on A reach B as settings.changed (key names only)', async () => {

@@ -4,6 +4,7 @@ import { MachineCredentialEntity, PhonebookEntity, type MachineCredential } from
 import { refId } from '../domain/contact-phones.js';
 import { actorKey, type Actor } from '../domain/actor.js';
 import { DialbookError, notFound } from '../errors.js';
+import type { HookBus } from '../hooks/bus.js';
 import { allowedSites, assertSiteAccess } from './access.js';
 import { newSecret, safeEqual, tokenHash } from './crypto.js';
 import type { CredentialDto } from './types.js';
@@ -48,8 +49,10 @@ const dto = (c: MachineCredential): CredentialDto => ({
 export class CredentialService {
   /**
    * Verified credentials by secret hash, for `VERIFIED_TTL_MS`: a phone fetching every few
-   * seconds (and thousands of phones) do not cost a database read each. `revoke` empties it;
-   * another instance of a cluster stops accepting a revoked secret within the TTL.
+   * seconds (and thousands of phones) do not cost a database read each. `revoke` empties it and
+   * emits `credential.revoked`, which the core relays to the other instances of a PostgreSQL
+   * cluster (they empty theirs; after a lost relay connection `cluster.resync` does); only while
+   * the relay is down may another instance accept a revoked secret, for at most the TTL.
    */
   private readonly verified = new Map<string, { c: MachineCredential; until: number }>();
   /**
@@ -59,7 +62,20 @@ export class CredentialService {
    */
   private readonly verifiedBasic = new Map<string, { c: MachineCredential; dto: CredentialDto; until: number }>();
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hooks?: HookBus,
+  ) {
+    const forget = () => this.forgetVerified();
+    hooks?.on('credential.revoked', forget, { owner: 'core', order: -1000 });
+    hooks?.on('cluster.resync', forget, { owner: 'core', order: -1000 });
+  }
+
+  /** Empty the verification caches: the next use of every credential is checked in the database again. */
+  forgetVerified(): void {
+    this.verified.clear();
+    this.verifiedBasic.clear();
+  }
 
   private em(): EntityManager {
     return this.orm.em.fork();
@@ -109,8 +125,8 @@ export class CredentialService {
       c.revokedAt = new Date();
       await em.flush();
     }
-    this.verified.clear();
-    this.verifiedBasic.clear();
+    this.forgetVerified();
+    await this.hooks?.emit('credential.revoked', { id: c.id, kind: c.kind as CredentialKind });
     return dto(c);
   }
 

@@ -42,6 +42,8 @@ export interface HookEvents {
    * drop caches and re-read what follows the settings. Emitted on every instance.
    */
   'cluster.resync': { reason: string };
+  /** A machine credential (phone, service key, engine token) was revoked: every instance forgets it at once. */
+  'credential.revoked': { id: string; kind: 'phonebook' | 'service' | 'engine' };
 }
 
 /** Where a filter runs and what it may change or reject. */

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: the whole vitest suite on embedded SQLite, then again on PostgreSQL.
 //
+// First, scripts/test-services.sh makes sure the machine has what the tests use (PostgreSQL
+// started, slapd + ldap-utils + openssl and Chromium installed from Debian's packages when
+// missing and root or password-less sudo is available; DIALBOOK_TEST_NO_INSTALL=1 skips that).
+//
 // PostgreSQL: $DIALBOOK_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 // Each test core creates (and drops) its own fresh database there. If the server cannot
 // be reached, CI (CI=true) fails; on a developer's machine the PostgreSQL pass is reported
@@ -46,6 +50,8 @@ function run(label, env) {
   if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
 }
+
+spawnSync('bash', [join(import.meta.dirname, 'test-services.sh')], { stdio: 'inherit' });
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const add = (c) => {

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 
 export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
-export type { PluginContext, ContactsApi, PluginHooks } from './plugin/context.js';
+export type { PluginContext, ContactsApi, PluginHooks, PluginHttpApp } from './plugin/context.js';
 export type { CallSource, ContactSource, DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
 export { Registry } from './plugin/registry.js';
 export { Tokens } from './plugin/tokens.js';
@@ -35,6 +35,12 @@ export type { MailService, MailInput, MailRecipient, RecipientsProvider, OutboxI
 export { PLACEHOLDERS, TEMPLATE_IDS, type TemplateData, type TemplateId, type MailTemplate } from './mail/templates.js';
 export type { EmailSettings } from './mail/settings.js';
 export { z } from 'zod';
+// ---- documented HTTP routes (plugins: ctx.http.route(path, router)) ----
+export { createRouter } from './http/openapi.js';
+export { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+export { errors, json, problemResponse, body as jsonBody } from './http/routes/common.js';
+export { ProblemSchema, type Problem } from './http/problem.js';
+export type { AppEnv } from './http/env.js';
 export type { Progress, ScheduledJob, JobState } from './jobs/service.js';
 /** For plugins that own tables: declare entities and write migrations with core's copy of MikroORM. */
 export { defineEntity, p, type EntityManager } from '@mikro-orm/core';

@@ -127,7 +127,7 @@ export default definePlugin({
       },
     });
 
-    ctx.http.route('/', createRoutes(service) as never, { access: 'staff' });
+    ctx.http.route('/', createRoutes(service), { access: 'staff' });
 
     // Schedules follow the settings: changed through the API, or a new site.
     ctx.hooks.on('settings.changed', async ({ category }) => {

@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { useAuth } from './auth';
 import { JobsPage, NotificationsPage, useUnreadCount } from './pages/ActivityPages';
+import { AuditPage } from './pages/AuditPage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
 import { ContactDetailPage } from './pages/ContactDetailPage';
 import { ContactEditPage, ContactNewPage } from './pages/ContactForm';
@@ -35,6 +36,7 @@ const ROUTES: Route[] = [
   { pattern: '/settings/:category', role: 'admin', render: (p) => <SettingsPage category={p.category} /> },
   { pattern: '/notifications', render: () => <NotificationsPage /> },
   { pattern: '/jobs', role: 'staff', render: () => <JobsPage /> },
+  { pattern: '/audit', role: 'staff', render: () => <AuditPage /> },
   { pattern: '/plugins', render: () => <PluginsPage /> },
 ];
 
@@ -44,6 +46,7 @@ const NAV: { to: string; label: string; role?: User['role'] }[] = [
   { to: '/sites', label: 'Sites' },
   { to: '/users', label: 'Users', role: 'staff' },
   { to: '/jobs', label: 'Jobs', role: 'staff' },
+  { to: '/audit', label: 'Audit', role: 'staff' },
   { to: '/plugins', label: 'Plugins' },
   { to: '/settings', label: 'Settings', role: 'admin' },
 ];

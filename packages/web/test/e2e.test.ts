@@ -64,6 +64,8 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
   const email = 'ana.admin@example.com';
   const password = 'first-password-123';
   const newPassword = 'second-password-456';
+  /** The Reception phonebook's phone credential, as the page showed it once when it was created. */
+  const phoneCredential = { username: '', secret: '' };
 
   const shot = async (name: string) => {
     await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
@@ -298,6 +300,11 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
     await page.getByLabel('New credential name').fill('Lobby phones');
     await page.getByRole('button', { name: 'Create credential' }).click();
     await page.getByText('Copy these now').waitFor();
+    const shown = page.locator('.notice dd code');
+    phoneCredential.username = (await shown.nth(0).textContent()) ?? '';
+    phoneCredential.secret = (await shown.nth(1).textContent()) ?? '';
+    expect(phoneCredential.username).not.toBe('');
+    expect(phoneCredential.secret).not.toBe('');
     await page.getByRole('heading', { name: 'Directory URLs' }).waitFor();
     await page.locator('.card', { hasText: 'Directory URLs' }).locator('.state.loading').waitFor({ state: 'detached' });
     await shot('phonebook');
@@ -492,6 +499,65 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
     } finally {
       await client.stop();
     }
+  });
+
+  test('a desk phone fetches the directory; the Audit page shows the fetches with the device', async () => {
+    const books = (await (await core.request('/api/v1/phonebooks')).json()) as { items: { id: string; name: string }[] };
+    const book = books.items.find((b) => b.name === 'Reception')!;
+    // As a Yealink phone does it: HTTP basic with the credential, its User-Agent naming model, firmware and MAC.
+    const headers = { authorization: `Basic ${Buffer.from(`${phoneCredential.username}:${phoneCredential.secret}`).toString('base64')}`, 'user-agent': 'Yealink SIP-T46U 108.86.0.45 80:5e:c0:aa:bb:cc' };
+    const first = await fetch(`${base}/directory/${book.id}/yealink`, { headers });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toContain('xml');
+    expect(await first.text()).toContain('<YealinkIPPhone');
+    const again = await fetch(`${base}/directory/${book.id}/yealink`, { headers: { ...headers, 'if-none-match': first.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+    await page.locator('table.audit tbody tr').first().waitFor(); // sign-ins, account and API changes so far
+    await page.getByRole('button', { name: 'Sign-up' }).first().waitFor();
+    await shot('audit-all');
+    await page.getByLabel('Action').selectOption('directory.served');
+    await page.waitForURL(/action=directory\.served/);
+    const rows = page.locator('table.audit tbody tr');
+    // Fetches reach the audit log in batches (within about a second): refresh until both are there.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return rows.filter({ hasText: 'SIP-T46U' }).count();
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(2);
+    for (const text of await rows.allTextContents()) expect(text).toContain('Directory fetch');
+    const notModified = rows.filter({ hasText: '304 not modified' });
+    await expect.poll(() => notModified.count()).toBe(1);
+    const row = (await notModified.textContent()) ?? '';
+    for (const part of ['SIP-T46U', '80:5e:c0:aa:bb:cc', 'firmware 108.86.0.45', 'Reception', 'yealink', '127.0.0.1']) expect(row).toContain(part);
+    await rows.filter({ hasText: /\b200\b/ }).filter({ hasText: 'SIP-T46U' }).first().waitFor();
+
+    // Filter to the phonebook and a time range; an empty range says so.
+    await page.getByLabel('Phonebook').selectOption({ label: 'Reception' });
+    await page.waitForURL(new RegExp(`phonebookId=${book.id}`));
+    await page.getByRole('button', { name: 'Last hour' }).click();
+    await page.waitForURL(/from=/);
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByText('2 events · page 1 of 1').waitFor();
+    await shot('audit');
+    const tomorrow = new Date(Date.now() + 24 * 3_600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page.getByLabel('From').fill(`${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T08:00`);
+    await page.getByText('No audit event matches these filters.').waitFor();
+    await page.getByRole('button', { name: 'Last 24 hours' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // On a tablet each event is a card with labelled cells.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await rows.first().getByText('MAC').waitFor();
+    await shot('audit-tablet');
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   test('on a tablet the navigation folds into a menu', async () => {

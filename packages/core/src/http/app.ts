@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { anonymousActor } from '../domain/actor.js';
 import type { Dialbook } from '../dialbook.js';
 import type { AppEnv } from './env.js';
-import { createRouter } from './openapi.js';
+import { createRouter, mountPluginRouter, withPluginOperations } from './openapi.js';
 import { errorToProblem, problem } from './problem.js';
 import { authMiddleware } from './auth.js';
 import { webAppHandler } from './web-app.js';
@@ -67,18 +67,18 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   api.route('/', jobRoutes());
   api.route('/', settingsRoutes());
   api.route('/', mailRoutes());
-  for (const p of dialbook.plugins) {
-    for (const r of p.routes) api.route(`/plugins/${p.id}${r.path === '/' ? '' : r.path}`, r.app as never);
-  }
+  // Plugin routers: documented in /openapi.json when built with createRouter (an OpenAPIHono), else mounted as they are.
+  const pluginRouters = dialbook.plugins.flatMap((p) => p.routes.map((r) => mountPluginRouter(api, { id: p.id, plugin: p.plugin.name }, r)));
   app.route(API_PREFIX, api);
 
+  const info = { title: 'Dialbook API', version: dialbook.version, description: 'Contacts, phonebooks, calls and routes for business telephony. Errors are RFC 9457 problem+json.' };
   const document = () =>
-    api.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'Dialbook API', version: dialbook.version, description: 'Contacts, phonebooks, calls and routes for business telephony. Errors are RFC 9457 problem+json.' },
-      servers: [{ url: API_PREFIX }],
-      security: [{ bearer: [] }, { session: [] }],
-    });
+    withPluginOperations(
+      api.getOpenAPI31Document({ openapi: '3.1.0', info, servers: [{ url: API_PREFIX }], security: [{ bearer: [] }, { session: [] }] }),
+      pluginRouters,
+      info,
+      (message) => dialbook.logger.warn(message),
+    );
   let cached: ReturnType<typeof document> | undefined;
   app.get('/openapi.json', (c) => c.json((cached ??= document())));
   // The reference page's script is served from here, not a CDN: telephony networks are often offline.

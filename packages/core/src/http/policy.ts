@@ -92,7 +92,8 @@ const compiled = POLICIES.map(([method, pattern, access]) => ({ method, pattern,
 
 /**
  * The policy for a request: the table above, then plugin routes (`/plugins/<id>/…`), which
- * need the access the plugin declared when mounting them (default `admin`).
+ * need the access the plugin declared when mounting them (default `admin`; the longest mount path
+ * that contains the request's path decides).
  */
 export function findPolicy(method: string, path: string, dialbook?: Dialbook): { pattern: string; access: Access } | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
@@ -101,7 +102,9 @@ export function findPolicy(method: string, path: string, dialbook?: Dialbook): {
   const plugin = /^\/plugins\/([^/]+)(\/.*)?$/.exec(path);
   if (plugin && dialbook) {
     const p = dialbook.plugins.find((x) => x.id === plugin[1]);
-    const route = p?.routes.find((r) => (plugin[2] ?? '/').startsWith(r.path === '/' ? '/' : r.path));
+    // The most specific mount wins (`/public` before `/`), matched on whole path segments.
+    const rest = plugin[2] ?? '/';
+    const route = p?.routes.filter((r) => r.path === '/' || rest === r.path || rest.startsWith(`${r.path.replace(/\/+$/, '')}/`)).sort((a, b) => b.path.length - a.path.length)[0];
     if (route) return { pattern: `/plugins/${p!.id}${route.path}*`, access: route.access ?? 'admin' };
   }
   return undefined;

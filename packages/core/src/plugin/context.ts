@@ -23,6 +23,10 @@ export interface PluginHooks {
   emit<K extends EventName>(name: K, payload: HookEvents[K]): Promise<number>;
 }
 
+/** What `ctx.http.route` mounts: a Hono app of any environment, or an OpenAPIHono router from `createRouter()`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any env, schema and base path: the app is only mounted
+export type PluginHttpApp = Hono<any, any, any>;
+
 /** Everything a plugin may use. It is the plugin's only door into the core. */
 export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   /** Instance id from the config (`ldap-main`); one package may run as several instances. */
@@ -60,8 +64,11 @@ export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   /**
    * Mount a Hono app under `/api/v1/plugins/<instance id><path>`. Callers must be signed in
    * with at least `access` (default `admin`; `public` for endpoints machines call with their own credentials).
+   * A router from `createRouter()` (routes added with `router.openapi(createRoute({…}), handler)`) is
+   * documented in `/openapi.json` under `/plugins/<instance id>/…`, tagged `Plugin: <instance id>`, and its
+   * invalid requests answer 422 problem+json naming the field; a plain Hono app is served undocumented.
    */
-  readonly http: { route(path: string, app: Hono, options?: { access?: 'public' | 'user' | 'staff' | 'admin' }): void };
+  readonly http: { route(path: string, app: PluginHttpApp, options?: { access?: 'public' | 'user' | 'staff' | 'admin' }): void };
   /**
    * This instance's runtime settings (category `<instance id>`), resolved as schema defaults ←
    * database ← config ← environment, validated, secrets decrypted. For a site-scoped plugin,

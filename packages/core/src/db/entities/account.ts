@@ -119,7 +119,8 @@ export const MachineCredentialEntity = defineEntity({
 export const AuditEventEntity = defineEntity({
   name: 'AuditEvent',
   tableName: 'audit_event',
-  indexes: [{ properties: ['at'] }, { properties: ['actor'] }],
+  // The audit page filters by action (directory fetches) and by target (a phonebook), newest first.
+  indexes: [{ properties: ['at'] }, { properties: ['actor'] }, { properties: ['action', 'at'] }, { properties: ['targetId'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     at: p.datetime(),

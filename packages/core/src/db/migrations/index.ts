@@ -12,6 +12,8 @@ import { Directory0005Postgresql } from './0005-directory.postgresql.js';
 import { Directory0005Sqlite } from './0005-directory.sqlite.js';
 import { VendorServices0006Postgresql } from './0006-vendor-services.postgresql.js';
 import { VendorServices0006Sqlite } from './0006-vendor-services.sqlite.js';
+import { AuditIndexes0007Postgresql } from './0007-audit-indexes.postgresql.js';
+import { AuditIndexes0007Sqlite } from './0007-audit-indexes.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -26,6 +28,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0004-jobs', class: Jobs0004Sqlite },
     { name: '0005-directory', class: Directory0005Sqlite },
     { name: '0006-vendor-services', class: VendorServices0006Sqlite },
+    { name: '0007-audit-indexes', class: AuditIndexes0007Sqlite },
   ],
   postgresql: [
     { name: '0001-initial', class: Initial0001Postgresql },
@@ -34,6 +37,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0004-jobs', class: Jobs0004Postgresql },
     { name: '0005-directory', class: Directory0005Postgresql },
     { name: '0006-vendor-services', class: VendorServices0006Postgresql },
+    { name: '0007-audit-indexes', class: AuditIndexes0007Postgresql },
   ],
 };
 

@@ -66,7 +66,7 @@ export class Dialbook {
   readonly vendors: VendorServices;
   /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
   readonly vendorHub: VendorHub;
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked` and `cluster.resync` to the other instances (LISTEN/NOTIFY). */
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and the vendor-service state and commands (`vendor.*`) to the other instances (LISTEN/NOTIFY). */
   readonly cluster: ClusterRelay | null;
   app!: Hono<AppEnv>;
   private started = false;
@@ -159,7 +159,11 @@ export class Dialbook {
 
   /** `start` every plugin in order. A failure stops the ones already started, in reverse. */
   async start(): Promise<void> {
-    await this.cluster?.start();
+    if (this.cluster) {
+      await this.cluster.start();
+      // Vendor services connected to any instance are shown, and commanded, from every instance.
+      this.vendors.joinCluster(this.cluster, this.config.vendorServices.heartbeatMs);
+    }
     for (const p of this.plugins) {
       if (!p.plugin.start) {
         p.state = 'started';

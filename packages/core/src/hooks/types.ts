@@ -3,6 +3,7 @@ import type { ContactDto, ContactInput, FieldChange } from '../domain/contact-ty
 import type { PhonebookDto, SiteDto } from '../domain/site-types.js';
 import type { DirectoryInput } from '../plugin/contracts.js';
 import type { DirectoryServed } from '../directory/types.js';
+import type { VendorCommandEvent, VendorResultEvent, VendorStateEvent } from '../vendors/peers.js';
 
 /**
  * Events: fired after a change is committed. Listeners cannot undo the change;
@@ -44,6 +45,13 @@ export interface HookEvents {
   'cluster.resync': { reason: string };
   /** A machine credential (phone, service key, engine token) was revoked: every instance forgets it at once. */
   'credential.revoked': { id: string; kind: 'phonebook' | 'service' | 'engine' };
+  // ---- remote vendor services across instances (relayed on PostgreSQL; never emitted on SQLite) ----
+  /** The live vendor-service sessions and pair states of one instance: sent on change and every heartbeat. */
+  'vendor.state': VendorStateEvent;
+  /** An admin command for a pair whose service is connected to another instance, forwarded to it. */
+  'vendor.command': VendorCommandEvent;
+  /** The answer of the instance that ran a `vendor.command`. */
+  'vendor.result': VendorResultEvent;
 }
 
 /** Where a filter runs and what it may change or reject. */

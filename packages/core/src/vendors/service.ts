@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { CredentialService } from '../auth/credentials.js';
@@ -7,12 +7,13 @@ import type { PhonebookService } from '../domain/phonebooks.js';
 import type { SiteService } from '../domain/sites.js';
 import type { DirectoryService } from '../directory/service.js';
 import { deviceOf } from '../directory/user-agent.js';
-import { DialbookError, notFound } from '../errors.js';
+import { DialbookError, isDialbookError, notFound } from '../errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { SecretBox } from '../settings/crypto.js';
 import { filledValue, mergeConfiguration, type FieldView } from './config.js';
 import { VendorServicePairEntity, type VendorServicePair } from './entity.js';
 import type { AccessInfo, ConfigField, ConfigValues, ServedEvent } from './protocol.js';
+import type { PeerPair, PeerSession, VendorCommandEvent, VendorCommandOp, VendorResultEvent, VendorStateEvent } from './peers.js';
 import type { ServiceSession } from './session.js';
 
 export type PairState = 'unavailable' | 'disabled' | 'setup' | 'enabled';
@@ -65,16 +66,62 @@ export interface VendorServicesDeps {
 const PAIR_KEY = '__pairKey';
 const pairId = (vendor: string, phonebookId: string) => `${vendor}\u0000${phonebookId}`;
 
+/** The event relay between instances, as far as vendor services use it. */
+export interface VendorCluster {
+  /** This instance's id on the relay. */
+  readonly instance: string;
+  status(): { connected: boolean };
+}
+
+/** A peer is forgotten after this many of its heartbeats without a `vendor.state`. */
+const PEER_MISSED_BEATS = 3;
+/** A forwarded command waits `answerTimeoutMs` (the other instance's wait for its service) plus this much. */
+const FORWARD_MARGIN_MS = 2_000;
+/** Coalesce bursts of local changes into one `vendor.state`. */
+const STATE_DELAY_MS = 10;
+
+/** What another instance told about its vendor-service sessions (see {@link VendorStateEvent}). */
+interface Peer {
+  seq: number;
+  heartbeatMs: number;
+  /** When its last state arrived (this instance's clock). */
+  at: number;
+  sessions: PeerSession[];
+  pairs: Map<string, { setup: boolean; states: Map<string, { state: 'enabled' | 'disabled'; message: string | null; access: AccessInfo | null }> }>;
+}
+
+/** A registered session on this instance (`core` null) or on another one. */
+interface KnownSession {
+  core: string | null;
+  s: PeerSession;
+}
+
 /**
  * Remote vendor services on core's side: which services are connected, the live state of
  * every (phonebook, vendor) pair (`unavailable → disabled → setup → enabled`, in memory),
  * the stored configuration of each pair, and the pushes of phonebook data on change.
  * The websocket itself is {@link VendorHub}'s; this class never sees a socket, only sessions.
+ *
+ * With several instances on one PostgreSQL database ({@link joinCluster}), each instance sends
+ * the live state of its own sessions to the others (`vendor.state`, on change and every
+ * heartbeat) and keeps theirs (forgotten after three missed heartbeats), so every instance shows
+ * the pairs of services connected anywhere. An admin command does its database work where it
+ * was called and forwards the rest — setup flag, `configure`/`enablement` frames, waiting for
+ * the service — to each instance holding a socket of the vendor (`vendor.command` →
+ * `vendor.result`), so the call answers as if the service were connected here.
  */
 export class VendorServices {
   private readonly sessions = new Map<string, ServiceSession>();
   private readonly live = new Map<string, Live>();
   private readonly box: SecretBox;
+  private cluster: VendorCluster | null = null;
+  private heartbeatMs = 15_000;
+  private readonly peers = new Map<string, Peer>();
+  private readonly waiting = new Map<string, { to: string; resolve: (r: VendorResultEvent | 'gone' | null) => void; timer: NodeJS.Timeout }>();
+  private seq = 0;
+  private stateTimer: NodeJS.Timeout | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly deps: VendorServicesDeps) {
     this.box = new SecretBox(deps.secretKey);
@@ -85,27 +132,52 @@ export class VendorServices {
     deps.directory.serveRemoteVendors((vendor, phonebookId) => this.serves(vendor, phonebookId));
   }
 
-  /** A service of the vendor is connected that may serve the phonebook, or a configuration for the pair is stored. */
+  /**
+   * Take part in the cluster (PostgreSQL, after the relay started): send this instance's state
+   * on every change and heartbeat, keep the other instances' states, run the commands they
+   * forward. Asks the others for their state at once.
+   */
+  joinCluster(cluster: VendorCluster, heartbeatMs: number): void {
+    if (this.cluster) return;
+    this.cluster = cluster;
+    this.heartbeatMs = heartbeatMs;
+    const { hooks } = this.deps;
+    hooks.on('vendor.state', (e) => this.peerState(e), { owner: 'core' });
+    hooks.on('vendor.command', (e) => void (e.to === cluster.instance && e.from !== cluster.instance ? this.run(e) : undefined), { owner: 'core' });
+    hooks.on('vendor.result', (e) => this.result(e), { owner: 'core' });
+    // Events may have been missed (here or elsewhere): everyone sends its state again.
+    hooks.on('cluster.resync', () => void (this.holdsAnything() ? this.publishState() : undefined), { owner: 'core' });
+    this.beatTimer = setInterval(() => {
+      this.expirePeers();
+      if (this.holdsAnything()) void this.publishState();
+    }, heartbeatMs);
+    this.beatTimer.unref();
+    void this.publishState({ hello: true });
+  }
+
+  /** A service of the vendor is connected (to any instance) that may serve the phonebook, or a configuration for the pair is stored. */
   async serves(vendor: string, phonebookId: string): Promise<boolean> {
-    if (this.sessionsFor(vendor, phonebookId).length) return true;
+    if (this.known(vendor, phonebookId).length) return true;
     return (await this.deps.orm.em.fork().count(VendorServicePairEntity, { vendor, phonebookId })) > 0;
   }
 
   // ---- API ---------------------------------------------------------------------------------
 
-  /** Connected service instances. */
+  /** Connected service instances (on other instances of a cluster too). */
   connected() {
-    return [...this.sessions.values()].filter((s) => s.info).map((s) => ({
+    const local = [...this.sessions.values()].filter((s) => s.info).map((s) => this.describe(s));
+    const remote = [...this.livePeers().values()].flatMap((p) => p.sessions);
+    return [...local, ...remote].map((s) => ({
       sessionId: s.id,
-      service: s.info!.service,
-      vendor: s.info!.vendor,
-      version: s.info!.version,
-      instanceId: s.info!.instanceId,
-      phonebookId: s.info!.phonebookId,
+      service: s.service,
+      vendor: s.vendor,
+      version: s.version,
+      instanceId: s.instanceId,
+      phonebookId: s.phonebookId,
       remoteAddress: s.remoteAddress,
-      connectedAt: s.connectedAt.toISOString(),
-      lastSeenAt: new Date(s.lastSeen).toISOString(),
-      config: s.info!.config,
+      connectedAt: s.connectedAt,
+      lastSeenAt: s.lastSeenAt,
+      config: s.config,
     }));
   }
 
@@ -113,7 +185,7 @@ export class VendorServices {
   async list(phonebookId: string): Promise<PairView[]> {
     await this.deps.phonebooks.get(phonebookId); // site scope: another site's phonebook is 404
     const rows = await this.deps.orm.em.fork().find(VendorServicePairEntity, { phonebookId });
-    const vendors = new Set([...rows.map((r) => r.vendor), ...this.sessionsFor(null, phonebookId).map((s) => s.info!.vendor)]);
+    const vendors = new Set([...rows.map((r) => r.vendor), ...this.known(null, phonebookId).map((k) => k.s.vendor)]);
     return Promise.all([...vendors].sort().map((v) => this.view(phonebookId, v)));
   }
 
@@ -128,7 +200,7 @@ export class VendorServices {
   async startSetup(phonebookId: string, vendor: string): Promise<PairView> {
     const pb = await this.deps.phonebooks.get(phonebookId);
     this.requireConnected(vendor, phonebookId);
-    this.liveFor(vendor, phonebookId, pb.siteId).setup = true;
+    await this.deliver('setup', vendor, phonebookId, pb.siteId, false);
     return this.view(phonebookId, vendor);
   }
 
@@ -138,18 +210,17 @@ export class VendorServices {
    */
   async configure(phonebookId: string, vendor: string, input: Record<string, unknown>, actor: Actor): Promise<PairView> {
     const pb = await this.deps.phonebooks.get(phonebookId);
-    const session = this.requireConnected(vendor, phonebookId)[0]!;
+    const session = this.requireConnected(vendor, phonebookId)[0]!.s;
     const em = this.deps.orm.em.fork();
     const row = await em.findOne(VendorServicePairEntity, { vendor, phonebookId });
     const stored = this.read(row);
     const site = await this.deps.sites.get(pb.siteId);
-    const merged = mergeConfiguration(session.info!.config, stored, input, (f) => filledValue(f, pb, site));
+    const merged = mergeConfiguration(session.config, stored, input, (f) => filledValue(f, pb, site));
     if (merged.missing.length) {
       throw new DialbookError('DIALBOOK_VENDOR_CONFIG_MISSING', `still needed: ${merged.missing.join(', ')}`, { status: 422, field: `values.${merged.missing[0]}` });
     }
     await this.save(em, row, { vendor, phonebookId, siteId: pb.siteId, values: merged.values, secrets: merged.secrets, enabled: true }, actor, true);
-    this.liveFor(vendor, phonebookId, pb.siteId).setup = false;
-    await this.sendConfiguration(vendor, phonebookId, true);
+    await this.deliver('configure', vendor, phonebookId, pb.siteId, true);
     return this.view(phonebookId, vendor);
   }
 
@@ -162,8 +233,7 @@ export class VendorServices {
     if (!row) throw new DialbookError('DIALBOOK_VENDOR_NOT_CONFIGURED', `${vendor} has no configuration for this phonebook yet: start the setup and submit the configuration`, { status: 409 });
     const stored = this.read(row);
     await this.save(em, row, { vendor, phonebookId, siteId: pb.siteId, values: stored.values as ConfigValues, secrets: stored.secrets as ConfigValues, enabled: true }, actor, true);
-    this.liveFor(vendor, phonebookId, pb.siteId);
-    await this.sendConfiguration(vendor, phonebookId, true);
+    await this.deliver('enable', vendor, phonebookId, pb.siteId, true);
     return this.view(phonebookId, vendor);
   }
 
@@ -172,7 +242,7 @@ export class VendorServices {
     const pb = await this.deps.phonebooks.get(phonebookId);
     const em = this.deps.orm.em.fork();
     const row = await em.findOne(VendorServicePairEntity, { vendor, phonebookId });
-    if (!row && !this.sessionsFor(vendor, phonebookId).length) throw notFound('vendor service', vendor);
+    if (!row && !this.known(vendor, phonebookId).length) throw notFound('vendor service', vendor);
     if (row) {
       if (row.credentialId) await this.deps.credentials.revoke(row.credentialId).catch(() => undefined);
       const stored = this.read(row);
@@ -181,15 +251,196 @@ export class VendorServices {
       row.credentialId = null;
       await em.flush();
     }
-    const live = this.liveFor(vendor, phonebookId, pb.siteId);
-    live.setup = false;
-    await Promise.all(
-      this.sessionsFor(vendor, phonebookId).map(async (s) => {
-        const answer = await s.request({ type: 'enablement', id: s.nextId(), phonebookId, enabled: false }, this.deps.answerTimeoutMs ?? 10_000);
-        if (!answer) live.bySession.set(s.id, { state: 'disabled', message: 'disabled by an administrator (the service did not confirm)', access: null });
-      }),
-    );
+    await this.deliver('disable', vendor, phonebookId, pb.siteId, true);
     return this.view(phonebookId, vendor);
+  }
+
+  /**
+   * The part of a command that needs the service's sockets, after the database work: on this
+   * instance (with `always`, even without a socket here: it clears this instance's setup flag)
+   * and, forwarded, on every other instance holding a socket of the vendor or a setup flag for the pair.
+   */
+  private async deliver(op: VendorCommandOp, vendor: string, phonebookId: string, siteId: string, always: boolean): Promise<void> {
+    const here = this.sessionsFor(vendor, phonebookId).length > 0;
+    const elsewhere = new Set(this.known(vendor, phonebookId).flatMap((k) => (k.core ? [k.core] : [])));
+    for (const [instance, peer] of this.livePeers()) if (peer.pairs.get(pairId(vendor, phonebookId))?.setup) elsewhere.add(instance);
+    await Promise.all([here || always ? this.apply(op, vendor, phonebookId, siteId) : undefined, ...[...elsewhere].map((instance) => this.forward(instance, op, vendor, phonebookId))]);
+  }
+
+  /** One command's socket part on this instance (the same whether called here or forwarded). */
+  private async apply(op: VendorCommandOp, vendor: string, phonebookId: string, siteId: string): Promise<void> {
+    const live = this.liveFor(vendor, phonebookId, siteId);
+    try {
+      switch (op) {
+        case 'setup':
+          live.setup = true;
+          return;
+        case 'configure':
+          live.setup = false;
+          return await this.sendConfiguration(vendor, phonebookId, true);
+        case 'enable':
+          return await this.sendConfiguration(vendor, phonebookId, true);
+        case 'disable':
+          live.setup = false;
+          await Promise.all(
+            this.sessionsFor(vendor, phonebookId).map(async (s) => {
+              const answer = await s.request({ type: 'enablement', id: s.nextId(), phonebookId, enabled: false }, this.deps.answerTimeoutMs ?? 10_000);
+              if (!answer) live.bySession.set(s.id, { state: 'disabled', message: 'disabled by an administrator (the service did not confirm)', access: null });
+            }),
+          );
+          return;
+      }
+    } finally {
+      this.touch();
+    }
+  }
+
+  /**
+   * Run a command's socket part on another instance and wait for its answer (and for its state
+   * after the command). Its error is thrown here with the same code, status and field.
+   */
+  async forward(instance: string, op: VendorCommandOp, vendor: string, phonebookId: string): Promise<void> {
+    const cluster = this.cluster;
+    if (!cluster) throw new DialbookError('DIALBOOK_VENDOR_UNAVAILABLE', `instance ${instance} is not known here (this instance is not part of a cluster)`, { status: 409 });
+    if (!cluster.status().connected) {
+      throw new DialbookError('DIALBOOK_VENDOR_RELAY_DOWN', `the ${vendor} service is connected to another Dialbook instance (${instance}), and this instance's connection to the event relay is down; try again in a moment`, { status: 503 });
+    }
+    const id = randomUUID();
+    const timeoutMs = (this.deps.answerTimeoutMs ?? 10_000) + FORWARD_MARGIN_MS;
+    const result = await new Promise<VendorResultEvent | 'gone' | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      timer.unref();
+      this.waiting.set(id, { to: instance, resolve, timer });
+      void this.deps.hooks.emit('vendor.command', { id, from: cluster.instance, to: instance, op, vendor, phonebookId });
+    });
+    if (result === 'gone') {
+      throw new DialbookError('DIALBOOK_VENDOR_UNAVAILABLE', `Dialbook instance ${instance}, which held the ${vendor} service's connection, stopped before answering; what was stored stays and is sent when the service reconnects`, { status: 409 });
+    }
+    if (!result) {
+      throw new DialbookError('DIALBOOK_VENDOR_INSTANCE_TIMEOUT', `Dialbook instance ${instance}, which holds the ${vendor} service's connection, did not answer within ${timeoutMs} ms; what was stored stays, and the pair's state shows what the service reports`, { status: 504 });
+    }
+    if (result.error) {
+      const e = result.error;
+      throw new DialbookError(e.code, e.message, { status: e.status, ...(e.field ? { field: e.field } : {}), ...(e.details ? { details: e.details } : {}) });
+    }
+    // The answer comes after the state the command left; wait (briefly) until that state is here.
+    const deadline = Date.now() + FORWARD_MARGIN_MS;
+    while ((this.peers.get(instance)?.seq ?? Infinity) < result.seq && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** A command forwarded to this instance: run it, send the state it left, then the answer. */
+  private async run(e: VendorCommandEvent): Promise<void> {
+    let error: VendorResultEvent['error'] = null;
+    try {
+      const pb = await this.deps.phonebooks.get(e.phonebookId);
+      await this.apply(e.op, e.vendor, e.phonebookId, pb.siteId);
+    } catch (err) {
+      if (!isDialbookError(err) || err.status >= 500) this.deps.logger.error({ err, op: e.op, vendor: e.vendor, phonebookId: e.phonebookId, from: e.from }, `a vendor command forwarded by instance ${e.from} failed`);
+      error = isDialbookError(err)
+        ? { code: err.code, message: err.message, status: err.status, ...(err.field ? { field: err.field } : {}), ...(err.details ? { details: err.details } : {}) }
+        : { code: 'DIALBOOK_VENDOR_INTERNAL', message: `instance ${this.cluster!.instance} could not run the command (see its log)`, status: 500 };
+    }
+    const seq = await this.publishState();
+    await this.deps.hooks.emit('vendor.result', { id: e.id, from: this.cluster!.instance, to: e.from, seq, error });
+  }
+
+  private result(e: VendorResultEvent): void {
+    if (!this.cluster || e.to !== this.cluster.instance) return;
+    const waiting = this.waiting.get(e.id);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.waiting.delete(e.id);
+    waiting.resolve(e);
+  }
+
+  // ---- cluster state ---------------------------------------------------------------------------
+
+  /** Another instance's state: kept (newest wins), forgotten on `bye`; a `hello` is answered with ours. */
+  private peerState(e: VendorStateEvent): void {
+    if (!this.cluster || e.instance === this.cluster.instance) return;
+    if (e.bye) {
+      this.peers.delete(e.instance);
+      for (const [id, w] of this.waiting) {
+        if (w.to !== e.instance) continue;
+        clearTimeout(w.timer);
+        this.waiting.delete(id);
+        w.resolve('gone');
+      }
+      return;
+    }
+    const current = this.peers.get(e.instance);
+    if (!current || e.seq > current.seq) {
+      const pairs: Peer['pairs'] = new Map();
+      for (const p of e.pairs ?? []) pairs.set(pairId(p.vendor, p.phonebookId), { setup: p.setup, states: new Map(p.states.map((s) => [s.session, { state: s.state, message: s.message, access: s.access }])) });
+      this.peers.set(e.instance, { seq: e.seq, heartbeatMs: e.heartbeatMs, at: Date.now(), sessions: e.sessions ?? [], pairs });
+    }
+    if (e.hello && this.holdsAnything()) void this.publishState();
+  }
+
+  /** Peers heard from within their last {@link PEER_MISSED_BEATS} heartbeats. */
+  private livePeers(): Map<string, Peer> {
+    this.expirePeers();
+    return this.peers;
+  }
+
+  private expirePeers(): void {
+    const now = Date.now();
+    for (const [instance, p] of this.peers) {
+      if (now - p.at > p.heartbeatMs * PEER_MISSED_BEATS) {
+        this.peers.delete(instance);
+        this.deps.logger.warn({ instance }, `no vendor-service state from instance ${instance} for ${PEER_MISSED_BEATS} heartbeats: its services count as disconnected`);
+      }
+    }
+  }
+
+  /** This instance holds a registered session or a setup flag: worth telling the others. */
+  private holdsAnything(): boolean {
+    for (const s of this.sessions.values()) if (s.info) return true;
+    for (const l of this.live.values()) if (l.setup) return true;
+    return false;
+  }
+
+  /** A local change: send the state soon (coalesced). */
+  private touch(): void {
+    if (!this.cluster || this.closed || this.stateTimer) return;
+    this.stateTimer = setTimeout(() => void this.publishState(), STATE_DELAY_MS);
+    this.stateTimer.unref();
+  }
+
+  /** Send this instance's whole state now; returns its `seq`. */
+  private async publishState(flags: { hello?: true; bye?: true } = {}): Promise<number> {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.stateTimer = null;
+    const seq = ++this.seq;
+    if (!this.cluster) return seq;
+    const sessions = flags.bye ? [] : [...this.sessions.values()].filter((s) => s.info && s.open).map((s) => this.describe(s));
+    const pairs: PeerPair[] = [];
+    if (!flags.bye) {
+      for (const [id, live] of this.live) {
+        const states = [...live.bySession].filter(([sid]) => this.sessions.has(sid)).map(([session, st]) => ({ session, state: st.state, message: st.message, access: st.access }));
+        if (!live.setup && !states.length) continue;
+        const [vendor, phonebookId] = id.split('\u0000') as [string, string];
+        pairs.push({ vendor, phonebookId, setup: live.setup, states });
+      }
+    }
+    await this.deps.hooks.emit('vendor.state', { instance: this.cluster.instance, seq, heartbeatMs: this.heartbeatMs, ...flags, sessions, pairs });
+    return seq;
+  }
+
+  private describe(s: ServiceSession): PeerSession {
+    const i = s.info!;
+    return { id: s.id, service: i.service, vendor: i.vendor, version: i.version, instanceId: i.instanceId, phonebookId: i.phonebookId, remoteAddress: s.remoteAddress, connectedAt: s.connectedAt.toISOString(), lastSeenAt: new Date(s.lastSeen).toISOString(), config: i.config };
+  }
+
+  /** Registered sessions of a vendor (any, when null) that may serve the phonebook: this instance's first, then the other instances'. */
+  private known(vendor: string | null, phonebookId: string): KnownSession[] {
+    const fits = (s: PeerSession) => (!vendor || s.vendor === vendor) && (!s.phonebookId || s.phonebookId === phonebookId);
+    const local = this.sessionsFor(vendor, phonebookId).map((s) => ({ core: null, s: this.describe(s) }));
+    const remote = [...this.livePeers()].flatMap(([core, p]) => p.sessions.filter(fits).map((s) => ({ core, s })));
+    return [...local, ...remote];
   }
 
   // ---- sessions (called by the hub) ---------------------------------------------------------
@@ -209,6 +460,7 @@ export class VendorServices {
 
   /** A registered session: send the stored configuration of every pair it may serve. */
   async registered(session: ServiceSession): Promise<void> {
+    this.touch();
     const { vendor, phonebookId } = session.info!;
     const rows = await this.deps.orm.em.fork().find(VendorServicePairEntity, { vendor, enabled: true, ...(phonebookId ? { phonebookId } : {}) });
     for (const row of rows) {
@@ -221,6 +473,7 @@ export class VendorServices {
     this.sessions.delete(session.id);
     for (const live of this.live.values()) live.bySession.delete(session.id);
     session.dispose();
+    this.touch();
   }
 
   /** The service's state for one pair (answer to `configure`/`enablement`, or on its own). */
@@ -230,6 +483,7 @@ export class VendorServices {
     if (!live) return false; // never configured here: ignore
     live.bySession.set(session.id, { state, message, access });
     if (state === 'enabled') live.setup = false;
+    this.touch();
     return true;
   }
 
@@ -270,6 +524,17 @@ export class VendorServices {
 
   async close(): Promise<void> {
     for (const live of this.live.values()) if (live.pushTimer) clearTimeout(live.pushTimer);
+    if (this.closed) return;
+    this.closed = true;
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.beatTimer = null;
+    for (const [id, w] of this.waiting) {
+      clearTimeout(w.timer);
+      this.waiting.delete(id);
+      w.resolve(null);
+    }
+    // The others forget this instance's sessions now rather than after three missed heartbeats.
+    if (this.cluster) await this.publishState({ bye: true }).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not tell the other instances that this one stops'));
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -385,19 +650,22 @@ export class VendorServices {
     return [...this.sessions.values()].filter((s) => s.info && s.open && (!vendor || s.info.vendor === vendor) && (!s.info.phonebookId || s.info.phonebookId === phonebookId));
   }
 
-  private requireConnected(vendor: string, phonebookId: string): ServiceSession[] {
-    const list = this.sessionsFor(vendor, phonebookId);
+  private requireConnected(vendor: string, phonebookId: string): KnownSession[] {
+    const list = this.known(vendor, phonebookId);
     if (!list.length) throw new DialbookError('DIALBOOK_VENDOR_UNAVAILABLE', `no ${vendor} service is connected (start it with its service key, e.g. \`dialbook-${vendor} --core ws://…${'/api/v1/vendor-services/ws'} --key …\`)`, { status: 409 });
     return list;
   }
 
   private async view(phonebookId: string, vendor: string): Promise<PairView> {
     const row = await this.deps.orm.em.fork().findOne(VendorServicePairEntity, { vendor, phonebookId });
-    const sessions = this.sessionsFor(vendor, phonebookId);
-    const live = this.live.get(pairId(vendor, phonebookId));
-    const states = sessions.map((s) => live?.bySession.get(s.id)).filter((x) => x !== undefined);
+    const sessions = this.known(vendor, phonebookId);
+    const id = pairId(vendor, phonebookId);
+    const live = this.live.get(id);
+    const stateOf = (k: KnownSession) => (k.core === null ? live?.bySession.get(k.s.id) : this.peers.get(k.core)?.pairs.get(id)?.states.get(k.s.id));
+    const states = sessions.map(stateOf).filter((x) => x !== undefined);
     const enabled = states.find((s) => s.state === 'enabled');
-    const state: PairState = !sessions.length ? 'unavailable' : enabled ? 'enabled' : live?.setup ? 'setup' : 'disabled';
+    const setup = !!live?.setup || [...this.peers.values()].some((p) => p.pairs.get(id)?.setup);
+    const state: PairState = !sessions.length ? 'unavailable' : enabled ? 'enabled' : setup ? 'setup' : 'disabled';
     let fields: FieldView[] = [];
     let missing: string[] = [];
     if (sessions.length) {
@@ -405,7 +673,7 @@ export class VendorServices {
       const site = await this.deps.sites.get(pb.siteId);
       const stored = this.read(row);
       const known = (f: ConfigField) => filledValue(f, pb, site);
-      const config = sessions[0]!.info!.config;
+      const config = sessions[0]!.s.config;
       missing = mergeConfiguration(config, stored, {}, known).missing;
       fields = config.map((f) => {
         const own = f.type === 'secret' ? stored.secrets[f.key] : stored.values[f.key];
@@ -425,7 +693,7 @@ export class VendorServices {
       enabled: row?.enabled ?? false,
       fields,
       missing,
-      instances: sessions.map((s) => ({ instanceId: s.info!.instanceId, version: s.info!.version, connectedAt: s.connectedAt.toISOString(), state: live?.bySession.get(s.id)?.state ?? null })),
+      instances: sessions.map((k) => ({ instanceId: k.s.instanceId, version: k.s.version, connectedAt: k.s.connectedAt, state: stateOf(k)?.state ?? null })),
       updatedAt: row ? row.updatedAt.toISOString() : null,
       updatedBy: row?.updatedBy ?? null,
     };

@@ -1,12 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Cron } from 'croner';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createDialbook, definePlugin, loadConfig, type SyncResult } from '@dialbook/core';
 import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
+import { firingSlot } from '../src/jobs/service.js';
 import { silentLogger } from '../src/logger.js';
 
 const cleanup: (() => Promise<void>)[] = [];
+
+/** Poll `fn` until it returns something truthy, for at most `ms`. */
+async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
@@ -24,12 +38,12 @@ describe('scheduled jobs', () => {
       cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
       url = `sqlite:${join(dir, 'shared.sqlite')}`;
     }
-    const runs: { instance: string; at: number }[] = [];
+    const runs: { instance: string }[] = [];
     const ticker = (name: string) =>
       definePlugin({
         name: 'ticker',
         start(ctx) {
-          ctx.jobs.schedule({ id: 'tick', label: 'Tick', cron: '* * * * * *', run: async () => void runs.push({ instance: name, at: Date.now() }) });
+          ctx.jobs.schedule({ id: 'tick', label: 'Tick', cron: '* * * * * *', run: async () => void runs.push({ instance: name }) });
         },
         setup() {},
       });
@@ -41,13 +55,37 @@ describe('scheduled jobs', () => {
     };
     const a = await boot('a');
     const b = await boot('b');
-    await new Promise((r) => setTimeout(r, 3_500));
-    await a.stop();
-    await b.stop();
-    // Seconds with a run: each exactly once, whichever instance claimed it.
-    const seconds = runs.map((r) => Math.floor(r.at / 1000));
-    expect(runs.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(seconds).size).toBe(seconds.length);
+    try {
+      await until('three scheduled runs', () => runs.length >= 3);
+      a.jobs.stop();
+      b.jobs.stop();
+      // Compare the claimed slots with the runs (a firing claimed just before the stop may still be
+      // on its way to running): every claimed slot ran once, on the instance that claimed it. The
+      // slot, not the wall-clock second a run happens to start in, names the firing: on a busy
+      // machine a run can start a second late.
+      const claims = async () => (await a.orm.em.fork().getConnection().execute('select slot, instance from job_run where job = ?', ['clock.tick'])) as { slot: string; instance: string }[];
+      const rows = await until('every claimed firing to have run', async () => {
+        const r = await claims();
+        return r.length === runs.length && r;
+      });
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(rows.map((r) => r.slot)).size).toBe(rows.length);
+      for (const [name, d] of [['a', a], ['b', b]] as const) expect(runs.filter((r) => r.instance === name).length).toBe(rows.filter((r) => r.instance === d.jobs.instance).length);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  test('a firing belongs to the occurrence it was scheduled for, even when its timer runs late', () => {
+    const quarter = new Cron('*/15 * * * *', { paused: true, timezone: 'UTC' });
+    // On time, and 1.3 s late (a busy instance): both claim 12:15:00, so only one of them runs.
+    expect(firingSlot(quarter, new Date('2024-05-01T12:15:00.004Z')).toISOString()).toBe('2024-05-01T12:15:00.000Z');
+    expect(firingSlot(quarter, new Date('2024-05-01T12:15:01.300Z')).toISOString()).toBe('2024-05-01T12:15:00.000Z');
+    const nightly = new Cron('0 3 * * *', { paused: true, timezone: 'Europe/Berlin' });
+    expect(firingSlot(nightly, new Date('2024-05-01T01:00:02.300Z')).toISOString()).toBe('2024-05-01T01:00:00.000Z');
+    const everySecond = new Cron('* * * * * *', { paused: true });
+    expect(firingSlot(everySecond, new Date('2024-05-01T12:15:01.999Z')).toISOString()).toBe('2024-05-01T12:15:01.000Z');
   });
 
   test('a bad cron pattern is a clear error', async () => {
@@ -64,6 +102,8 @@ describe('scheduled jobs', () => {
 describe('sync through the API', () => {
   let core: TestCore;
   let release: () => void = () => {};
+  let started: () => void = () => {};
+  const running = new Promise<void>((r) => (started = r));
   const seen: { siteId: string; actor: string }[] = [];
 
   test('runs a source as a tracked job with progress; a second run of the same pair is 409', async () => {
@@ -78,6 +118,7 @@ describe('sync through the API', () => {
               sync: async ({ siteId, actor, progress }): Promise<SyncResult> => {
                 seen.push({ siteId, actor: actor.type });
                 progress?.(3, 10);
+                started();
                 await new Promise<void>((r) => (release = r));
                 progress?.(10, 10);
                 return { created: 10, updated: 0, deleted: 0, unchanged: 0, failed: 0 };
@@ -92,7 +133,7 @@ describe('sync through the API', () => {
     expect(sources.items).toEqual([{ id: 'books', label: 'Book source', sync: true, search: false, importOne: false, test: false }]);
 
     const first = core.request('/api/v1/sources/books/sync', { method: 'POST', json: { siteId: core.site.id } });
-    await new Promise((r) => setTimeout(r, 50));
+    await running; // the source is syncing and has reported 3 of 10
     const jobs = (await (await core.request('/api/v1/jobs')).json()) as { running: { id: string; done: number; total: number; owner: string }[] };
     expect(jobs.running).toEqual([expect.objectContaining({ id: `books.sync:${core.site.id}`, done: 3, total: 10, owner: 'books' })]);
     const second = await core.request('/api/v1/sources/books/sync', { method: 'POST', json: { siteId: core.site.id } });

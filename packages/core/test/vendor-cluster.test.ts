@@ -12,7 +12,7 @@ import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/
 import { VENDOR_WS_PATH, VendorServiceClient, type ConfigureMessage, type EnablementMessage } from '@dialbook/core/vendor-protocol';
 
 const onPostgres = testDatabaseKind() === 'postgresql';
-const vendorServices = { heartbeatMs: 300, answerTimeoutMs: 3000 };
+const vendorServices = { heartbeatMs: 1000, answerTimeoutMs: 3000 };
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -37,7 +37,7 @@ function service(url: string, key: string) {
     service: 'acme',
     version: '2.0.0',
     instanceId: 'acme-on-a',
-    heartbeatMs: 300,
+    heartbeatMs: 1000,
     backoff: { initialMs: 50, maxMs: 400 },
     config: [
       { key: 'title', label: 'Title', type: 'string', required: true, fill: 'phonebook.name' },

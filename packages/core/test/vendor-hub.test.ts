@@ -23,7 +23,7 @@ let key: string;
 let phonebookId: string;
 
 beforeAll(async () => {
-  core = await createTestCore({ plugins: { acme }, listen: true, config: { vendorServices: { heartbeatMs: 300, answerTimeoutMs: 3000 } } });
+  core = await createTestCore({ plugins: { acme }, listen: true, config: { vendorServices: { heartbeatMs: 1000, answerTimeoutMs: 3000 } } });
   wsUrl = `ws://127.0.0.1:${core.port}${VENDOR_WS_PATH}`;
   key = (await core.dialbook.credentials.createServiceKey('acme', null, 'acme service', systemActor)).secret;
   phonebookId = (await core.dialbook.phonebooks.create({ siteId: core.site.id, name: 'Lobby', filter: {} })).id;
@@ -136,7 +136,7 @@ describe('setup to enabled, pushes, audit, disconnect', () => {
       service: 'acme',
       version: '9.9.9',
       instanceId: 'acme-test',
-      heartbeatMs: 300,
+      heartbeatMs: 1000,
       backoff: { initialMs: 50, maxMs: 400 },
       config: [
         { key: 'title', label: 'Title', type: 'string', required: true, fill: 'phonebook.name' },

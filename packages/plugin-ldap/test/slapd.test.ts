@@ -208,7 +208,7 @@ describeWithSlapd('slapd test harness', () => {
   });
 
   it('pause() makes the server hang (for timeout tests) until resume()', async () => {
-    ldap.pause();
+    await ldap.pause();
     const hung = new Client({ url: ldap.url, timeout: 300, connectTimeout: 300 });
     await expect(hung.bind(ldap.bindDN, ldap.bindPassword)).rejects.toThrow(/timeout|timed out/i);
     await hung.unbind().catch(() => {});

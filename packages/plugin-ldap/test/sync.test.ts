@@ -234,7 +234,7 @@ describeWithSlapd('sync from OpenLDAP (2,600 entries, size limit 1,000)', () => 
     await configure(core, dir, { timeoutSeconds: 1, filter: '(uid=a*)' });
     const first = await sync(core);
     expect(first.created).toBeGreaterThan(10);
-    dir.pause();
+    await dir.pause();
     try {
         const res = await core.request('/api/v1/plugins/ldap/sync', { method: 'POST', json: { siteId: core.site.id } });
         expect(res.status).toBe(502);

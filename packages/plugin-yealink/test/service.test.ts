@@ -46,7 +46,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false> |
 }
 
 beforeAll(async () => {
-  core = await createTestCore({ plugins: { yealink }, listen: true, config: { vendorServices: { heartbeatMs: 300 } } });
+  core = await createTestCore({ plugins: { yealink }, listen: true, config: { vendorServices: { heartbeatMs: 1000 } } });
   await openProxy(0);
   proxyPort = (proxy!.address() as net.AddressInfo).port;
 });
@@ -60,7 +60,7 @@ test('keeps serving while core is away, queues the audit trail, catches up after
   const pb = (await (await core.request('/api/v1/phonebooks', { method: 'POST', json: { siteId: core.site.id, name: 'Hall', filter: {} } })).json()) as { id: string };
   const c = (await (await core.request('/api/v1/contacts', { method: 'POST', json: { siteId: core.site.id, firstName: 'Eva', lastName: 'Early', phones: [{ number: '030 5550000' }] } })).json()) as { id: string };
   const key = (await (await core.request('/api/v1/service-keys', { method: 'POST', json: { service: 'yealink', name: 'hall' } })).json()) as { secret: string };
-  service = await startYealinkService({ core: `ws://127.0.0.1:${proxyPort}${VENDOR_WS_PATH}`, key: key.secret, host: '127.0.0.1', port: 0, heartbeatMs: 300, backoff: { initialMs: 50, maxMs: 300 } });
+  service = await startYealinkService({ core: `ws://127.0.0.1:${proxyPort}${VENDOR_WS_PATH}`, key: key.secret, host: '127.0.0.1', port: 0, heartbeatMs: 1000, backoff: { initialMs: 50, maxMs: 300 } });
   await until('registration', () => service.client.connected);
   const done = (await (await core.request(`/api/v1/phonebooks/${pb.id}/vendors/yealink/configuration`, { method: 'PUT', json: { values: { username: 'hall', password: 'hall-pass-1' } } })).json()) as { state: string; access: { url: string } };
   expect(done.state).toBe('enabled');

@@ -34,6 +34,18 @@ export interface ScheduledJob {
 const KEEP_FINISHED = 50;
 
 /**
+ * The time slot a firing at `firedAt` belongs to: the latest occurrence of the cron pattern at
+ * or before it. croner reports when its timer actually ran, which on a busy instance can be a
+ * second or more after the occurrence; claiming that wall-clock second instead would let a late
+ * instance claim a slot nobody else claims, and the same firing would run twice in a cluster.
+ */
+export function firingSlot(cron: Cron, firedAt: Date): Date {
+  const slot = cron.previousRuns(1, new Date(firedAt.getTime() + 1))[0] ?? new Date(firedAt);
+  slot.setMilliseconds(0);
+  return slot;
+}
+
+/**
  * Jobs: live progress of long runs (`track`), and cron schedules (`schedule`) whose every
  * firing runs on exactly one instance of a cluster: each instance's timer fires, and the
  * one that inserts the `job_run` row for that (job, time slot) does the work.
@@ -131,8 +143,7 @@ export class JobService {
   }
 
   private async fire(options: Parameters<JobService['schedule']>[0], cron: Cron): Promise<void> {
-    const slot = cron.currentRun() ?? new Date();
-    slot.setMilliseconds(0);
+    const slot = firingSlot(cron, cron.currentRun() ?? new Date());
     if (!(await this.claim(options.id, slot).catch((err: unknown) => (this.logger.error({ err, job: options.id }, 'could not claim a scheduled run'), false)))) {
       this.logger.debug({ job: options.id, slot }, 'scheduled run taken by another instance');
       return;

@@ -35,7 +35,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -138,8 +138,12 @@ export interface Slapd {
   kill(): void;
   /** Resolves once the slapd process has exited (after kill() or a crash). */
   exited(): Promise<void>;
-  /** SIGSTOP: connections hang without an answer (timeouts); resume() continues. */
-  pause(): void;
+  /**
+   * SIGSTOP: connections hang without an answer (timeouts); resume() continues. Resolves once every
+   * thread of slapd has stopped (the signal takes effect asynchronously, and a busy slapd would
+   * otherwise still answer a request sent right after it).
+   */
+  pause(): Promise<void>;
   resume(): void;
   /** ldapmodify with change records (see fixtures: modifyLdif, changePhoneLdif, renameLdif, deleteLdif). */
   modify(ldif: string): Promise<void>;
@@ -380,6 +384,22 @@ function installExitHook() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether every thread of `pid` is stopped (state T in /proc/<pid>/task/<tid>/stat); true without /proc or once it is gone. */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  let tids: string[];
+  try {
+    tids = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  for (const tid of tids) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2);
+    if (fields[0] !== 'T' && fields[0] !== 't') return false;
+  }
+  return tids.length > 0;
+}
+
 /** Starts a fresh slapd (see the module comment). Call `stop()` when done. */
 export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   if (!slapdAvailable()) throw new Error(MISSING);
@@ -587,8 +607,16 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
       exited() {
         return exited;
       },
-      pause() {
-        state.child?.kill('SIGSTOP');
+      async pause() {
+        const child = state.child;
+        const pid = child?.pid;
+        if (!child || !pid) return;
+        child.kill('SIGSTOP');
+        const deadline = Date.now() + 10_000;
+        while (!(await allThreadsStopped(pid))) {
+          if (Date.now() > deadline) throw new Error(`slapd (pid ${pid}) did not stop within 10 s of SIGSTOP`);
+          await sleep(5);
+        }
       },
       resume() {
         state.child?.kill('SIGCONT');

@@ -23,6 +23,7 @@ export { parseUserAgent } from './directory/user-agent.js';
 export type { DeviceInfo, DirectoryServed } from './directory/types.js';
 export type { DirectoryService, RenderedBytes } from './directory/service.js';
 export type { NotificationDto } from './domain/notifications.js';
+export type { AuditEventDto } from './auth/audit-log.js';
 export { Dialbook, createDialbook } from './dialbook.js';
 export type { SourceItem, SourceItemResult, UpsertResult } from './domain/contacts.js';
 export { listen, type RunningServer } from './server.js';

@@ -1,32 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore, type TestUser } from '@dialbook/core/testing';
-import { systemActor } from '@dialbook/core';
+import { systemActor, type AuditEventDto, type Page } from '@dialbook/core';
 import yealink from '@dialbook/plugin-yealink';
 
 /**
  * `GET /api/v1/audit`: real phone fetches (HTTP basic, Yealink User-Agents) through the directory routes,
  * then the audit API shows them with what was parsed from the device; filters, validation, access.
  */
-interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string;
-  actorName: string | null;
-  action: string;
-  method: string | null;
-  path: string | null;
-  status: number | null;
-  siteId: string | null;
-  targetId: string | null;
-  ip: string | null;
-  detail: Record<string, unknown> | null;
-}
-interface AuditPage {
-  items: AuditEvent[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+type AuditPage = Page<AuditEventDto>;
 interface Problem {
   code: string;
   field?: string;

@@ -64,6 +64,22 @@ export interface UpsertResult {
   changes: FieldChange[];
 }
 
+/**
+ * Rows written directly, many a statement (`insertMany`): new contacts, numbers and History.
+ * The unit of work would only add bookkeeping to rows that are inserted once and never read back.
+ */
+interface NewRows {
+  contacts: Record<string, unknown>[];
+  phones: (StoredPhone & { contact: string })[];
+  history: Record<string, unknown>[];
+}
+const newRows = (): NewRows => ({ contacts: [], phones: [], history: [] });
+async function writeRows(em: EntityManager, rows: NewRows): Promise<void> {
+  if (rows.contacts.length) await em.insertMany(ContactEntity, rows.contacts as never[]);
+  if (rows.phones.length) await em.insertMany(ContactPhoneEntity, rows.phones as never[]);
+  if (rows.history.length) await em.insertMany(HistoryEntity, rows.history as never[]);
+}
+
 /** One entry of a source for {@link ContactService.upsertManyFromSource}. */
 export interface SourceItem {
   externalId: string;
@@ -365,9 +381,9 @@ export class ContactService {
         const now = new Date();
         const replacePhones: string[] = [];
         // Rows are written directly (many a statement; one update per changed contact) and the
-        // contacts are read without the identity map: the unit of work would only add bookkeeping.
+        // contacts are read as plain rows: the unit of work would only add bookkeeping.
         const updates: { id: string; set: Record<string, unknown> }[] = [];
-        const inserts = { contacts: [] as Record<string, unknown>[], phones: [] as (StoredPhone & { contact: string })[], history: [] as Record<string, unknown>[] };
+        const inserts = newRows();
         for (const i of batch) {
           const { externalId, body } = items[i]!;
           const c = existing.get(externalId);
@@ -375,11 +391,7 @@ export class ContactService {
             if (!c) {
               const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
               const input = await this.beforeSave(this.normalise(parsed), null, siteId, actor);
-              const row = this.rowsOf(siteId, input, country, actor, now);
-              inserts.contacts.push(row.contact);
-              inserts.phones.push(...row.phones);
-              inserts.history.push(row.history);
-              out.push({ i, dto: toDto(row.contact as unknown as Contact, row.phones), created: true, restored: false, changes: [] });
+              out.push({ i, dto: this.stageNew(inserts, siteId, input, country, actor, now), created: true, restored: false, changes: [] });
               continue;
             }
             const own = phones.get(c.id) ?? [];
@@ -421,9 +433,7 @@ export class ContactService {
         }
         for (let k = 0; k < replacePhones.length; k += 500) await em.nativeDelete(ContactPhoneEntity, { contact: { $in: replacePhones.slice(k, k + 500) } });
         for (const u of updates) await em.nativeUpdate(ContactEntity, { id: u.id }, u.set as never);
-        if (inserts.contacts.length) await em.insertMany(ContactEntity, inserts.contacts as never[]);
-        if (inserts.phones.length) await em.insertMany(ContactPhoneEntity, inserts.phones as never[]);
-        if (inserts.history.length) await em.insertMany(HistoryEntity, inserts.history as never[]);
+        await writeRows(em, inserts);
         return out;
       });
     } catch (err) {
@@ -470,12 +480,13 @@ export class ContactService {
     const out: ContactDto[] = [];
     await this.orm.em.fork().transactional(async (em) => {
       const countries = new Map<string, string | null>();
+      const rows = newRows();
+      const now = new Date();
       for (const p of parsed) {
         if (!countries.has(p.siteId)) countries.set(p.siteId, await this.countryOf(em, p.siteId, true));
-        const input = this.normalise(p);
-        out.push(this.build(em, p.siteId, input, countries.get(p.siteId) ?? null, actor));
+        out.push(this.stageNew(rows, p.siteId, this.normalise(p), countries.get(p.siteId) ?? null, actor, now));
       }
-      await em.flush();
+      await writeRows(em, rows);
     }).catch((e: unknown) => this.translate(e));
     if (options.emit !== false) {
       for (const c of out) await this.hooks.emit('contact.created', { contact: c, actor });
@@ -556,38 +567,23 @@ export class ContactService {
       .fork()
       .transactional(async (em) => {
         const country = await this.countryOf(em, siteId, true);
-        const dto = this.build(em, siteId, filtered, country, actor);
-        await em.flush();
+        const rows = newRows();
+        const dto = this.stageNew(rows, siteId, filtered, country, actor, new Date());
+        await writeRows(em, rows);
         return dto;
       })
       .catch((e: unknown) => this.translate(e));
   }
 
-  /** Stage a new contact, its numbers and its `created` History row; the caller flushes. */
-  private build(em: EntityManager, siteId: string, input: ContactInput, country: string | null, actor: Actor): ContactDto {
-    const now = new Date();
-    const phones = normalisePhones(input.phones, country);
-    const c = em.create(ContactEntity, {
-      id: randomUUID(),
-      site: em.getReference(SiteEntity, siteId),
-      ...this.columns(input, phones),
-      deletedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    });
-    for (const ph of phones) em.create(ContactPhoneEntity, { contact: c, ...ph });
-    em.create(HistoryEntity, { contactId: c.id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
-    return toDto(c, phones);
-  }
-
-  /** The rows of a new contact, for a direct insert (see {@link build} for the unit-of-work way). */
-  private rowsOf(siteId: string, input: ContactInput, country: string | null, actor: Actor, now: Date) {
+  /** Stage a new contact, its numbers and its `created` History row in `rows` (written by {@link writeRows}). */
+  private stageNew(rows: NewRows, siteId: string, input: ContactInput, country: string | null, actor: Actor, now: Date): ContactDto {
     const id = randomUUID();
     const phones = normalisePhones(input.phones, country).map((ph) => ({ ...ph, contact: id }));
     const contact = { id, site: siteId, ...this.columns(input, phones), deletedAt: null, createdAt: now, updatedAt: now, version: 1 };
-    const history = { contactId: id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now };
-    return { contact, phones, history };
+    rows.contacts.push(contact);
+    rows.phones.push(...phones);
+    rows.history.push({ contactId: id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
+    return toDto(contact as unknown as Contact, phones);
   }
 
   private columns(input: ContactInput, phones: StoredPhone[]) {

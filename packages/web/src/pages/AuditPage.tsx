@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { api, ApiError, ok, type Schemas } from '../api/client';
 import { useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
+import { Pager } from '../ui/pager';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 
 type AuditEvent = Schemas['AuditEvent'];
@@ -36,7 +37,6 @@ const LABELS: Record<string, string> = {
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
 };
-const PAGE_SIZES = ['25', '50', '100', '200'];
 const HOUR = 3_600_000;
 
 /** ISO time → the value of a `datetime-local` input (local time, minutes). */
@@ -83,7 +83,6 @@ export function AuditPage() {
   const siteName = (id: string | null | undefined) => (id ? sites.data?.find((s) => s.id === id)?.name : undefined);
   const manySites = (sites.data?.length ?? 0) > 1;
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
   const filtered = Object.values(filters).some(Boolean);
   const set = (next: Record<string, string | null | undefined>) => setParams({ ...next, page: null });
   const knownAction = !filters.action || ACTIONS.some((a) => a.value === filters.action);
@@ -188,25 +187,7 @@ export function AuditPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages">
-            <span>
-              {total} event{total === 1 ? '' : 's'} · page {page} of {pages}
-            </span>
-            <button type="button" disabled={page <= 1} onClick={() => setParams({ page: String(page - 1) })}>
-              Previous
-            </button>
-            <button type="button" disabled={page >= pages} onClick={() => setParams({ page: String(page + 1) })}>
-              Next
-            </button>
-            <label>
-              Per page{' '}
-              <select value={String(pageSize)} onChange={(e) => setParams({ pageSize: e.target.value, page: null })}>
-                {PAGE_SIZES.map((s) => (
-                  <option key={s}>{s}</option>
-                ))}
-              </select>
-            </label>
-          </nav>
+          <Pager total={total} page={page} pageSize={pageSize} noun="event" setParams={setParams} />
         </>
       ) : null}
     </section>

@@ -5,6 +5,7 @@ import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
 import { ConfirmButton } from '../ui/confirm';
+import { Pager } from '../ui/pager';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 
 type Sort = 'name' | 'firstName' | 'lastName' | 'organization' | 'department' | 'createdAt' | 'updatedAt';
@@ -14,7 +15,6 @@ const SORTS: { key: Sort; label: string }[] = [
   { key: 'department', label: 'Department' },
   { key: 'updatedAt', label: 'Changed' },
 ];
-const PAGE_SIZES = ['25', '50', '100', '200'];
 
 export function ContactsPage() {
   const [params, setParams] = useSearchParams();
@@ -53,7 +53,6 @@ export function ContactsPage() {
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? '';
   const sortBy = (key: Sort) => setParams({ sort: key, order: sort === key && order === 'asc' ? 'desc' : 'asc', page: null });
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
 
   return (
     <section>
@@ -132,25 +131,7 @@ export function ContactsPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages">
-            <span>
-              {total} contact{total === 1 ? '' : 's'} · page {page} of {pages}
-            </span>
-            <button type="button" disabled={page <= 1} onClick={() => setParams({ page: String(page - 1) })}>
-              Previous
-            </button>
-            <button type="button" disabled={page >= pages} onClick={() => setParams({ page: String(page + 1) })}>
-              Next
-            </button>
-            <label>
-              Per page{' '}
-              <select value={String(pageSize)} onChange={(e) => setParams({ pageSize: e.target.value, page: null })}>
-                {PAGE_SIZES.map((s) => (
-                  <option key={s}>{s}</option>
-                ))}
-              </select>
-            </label>
-          </nav>
+          <Pager total={total} page={page} pageSize={pageSize} noun="contact" setParams={setParams} />
         </>
       ) : null}
     </section>

@@ -103,6 +103,24 @@ export class AccountService {
     return { signupLink };
   }
 
+  /**
+   * A fresh sign-up link for a user who has not set a password yet, returned instead of mailed (for an
+   * administrator to pass on while mail is not set up). Earlier links stop working; audited as
+   * `user.invite-link`. Links are stored hashed, so a link can only be issued anew, never read back.
+   */
+  async issueInvitationLink(id: string, actor: Actor): Promise<{ link: string; expiresAt: string }> {
+    const em = this.em();
+    const user = await this.findUser(em, id);
+    if (user.status !== 'invited') throw conflict('DIALBOOK_USER_ACTIVE', 'this user has already set a password; use password reset');
+    await em.nativeUpdate(AuthLinkEntity, { userId: id, purpose: 'signup', usedAt: null }, { usedAt: new Date() });
+    const token = newSecret('');
+    const expiresAt = new Date(Date.now() + SIGNUP_LINK_HOURS * 3_600_000);
+    em.create(AuthLinkEntity, { id: randomUUID(), userId: user.id, purpose: 'signup', tokenHash: tokenHash(token), expiresAt, usedAt: null, createdAt: new Date() });
+    await em.flush();
+    await this.audit('user.invite-link', actor, { targetId: id, detail: { email: user.email } });
+    return { link: `${this.options.publicUrl().replace(/\/+$/, '')}/signup?token=${token}`, expiresAt: expiresAt.toISOString() };
+  }
+
   async listUsers(): Promise<UserDto[]> {
     const em = this.em();
     const users = await em.find(UserEntity, {}, { orderBy: { email: 'asc' } });

@@ -48,6 +48,7 @@ export const POLICIES: readonly (readonly [method: string, pattern: string, acce
   ['GET', '/contacts', 'user'],
   ['POST', '/contacts', 'user'],
   ['GET', '/contacts/lookup', 'user'],
+  ['GET', '/contacts/facets', 'user'],
   ['GET', '/contacts/:id', 'user'],
   ['PATCH', '/contacts/:id', 'user'],
   ['DELETE', '/contacts/:id', 'user'],
@@ -66,6 +67,7 @@ export const POLICIES: readonly (readonly [method: string, pattern: string, acce
   ['PATCH', '/users/:id', 'staff'],
   ['DELETE', '/users/:id', 'staff'],
   ['POST', '/users/:id/invite', 'staff'],
+  ['POST', '/users/:id/invitation-link', 'admin'],
 
   ['GET', '/credentials', 'staff'],
   ['DELETE', '/credentials/:id', 'staff'],

@@ -2,6 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { listAuditEvents } from '../../auth/audit-log.js';
 import { CredentialSchema, UserCreateSchema, UserSchema, UserUpdateSchema } from '../../auth/types.js';
+import { requireRole } from '../../auth/access.js';
+import type { Dialbook } from '../../dialbook.js';
 import { createRouter } from '../openapi.js';
 import { body, errors, IdParam, json, pageOf } from './common.js';
 
@@ -10,8 +12,22 @@ export function userRoutes() {
   const tags = ['Users'];
   const Created = z.object({ user: UserSchema }).meta({ id: 'UserCreated' });
 
-  app.openapi(createRoute({ method: 'get', path: '/users', tags, summary: 'List users', responses: { 200: json(z.object({ items: z.array(UserSchema) }), 'Users') } }), async (c) =>
-    c.json({ items: await c.var.dialbook.accounts.listUsers() }, 200),
+  const MailState = z
+    .object({
+      configured: z.boolean().meta({ description: 'Whether sign-up links can go out by mail: an SMTP server and a sender address are set (settings `email`)' }),
+      missing: z.array(z.string()).meta({ description: 'What is still to set, as settings keys (`email.smtp.host`, `email.from.address`)' }),
+    })
+    .meta({ id: 'InvitationMail' });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      tags,
+      summary: 'List users',
+      description: '`mail` says whether invitations can be mailed; while they cannot, administrators copy the link instead (`POST /users/{id}/invitation-link`).',
+      responses: { 200: json(z.object({ items: z.array(UserSchema), mail: MailState }), 'Users') },
+    }),
+    async (c) => c.json({ items: await c.var.dialbook.accounts.listUsers(), mail: await mailState(c.var.dialbook) }, 200),
   );
   app.openapi(
     createRoute({
@@ -48,6 +64,29 @@ export function userRoutes() {
     async (c) => {
       await c.var.dialbook.accounts.resendInvite(c.req.valid('param').id, c.var.actor);
       return c.body(null, 202);
+    },
+  );
+
+  const InvitationLink = z
+    .object({
+      link: z.string().meta({ description: 'The sign-up link (`<publicUrl>/signup?token=…`): whoever opens it sets the password, so hand it over privately' }),
+      expiresAt: z.iso.datetime(),
+    })
+    .meta({ id: 'InvitationLink' });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/invitation-link',
+      tags,
+      summary: 'Issue a fresh sign-up link for an invited user and return it (administrators; nothing is mailed)',
+      description:
+        'For passing the invitation on by hand, e.g. while mail is not set up. Links are stored only as hashes, so each call issues a new one and earlier links stop working. Audited as `user.invite-link`. Administrators only; 409 once the user has set a password.',
+      request: { params: IdParam },
+      responses: { 201: json(InvitationLink, 'The new link'), 403: errors[409], 404: errors[404], 409: errors[409] },
+    }),
+    async (c) => {
+      requireRole('admin');
+      return c.json(await c.var.dialbook.accounts.issueInvitationLink(c.req.valid('param').id, c.var.actor), 201);
     },
   );
 
@@ -127,6 +166,14 @@ export function userRoutes() {
     },
   );
   return app;
+}
+
+/** Whether invitation mails can go out: the `email` settings name an SMTP server and a sender. */
+async function mailState(dialbook: Dialbook): Promise<{ configured: boolean; missing: string[] }> {
+  const { values } = await dialbook.settings.read('email');
+  const v = values as { smtp?: { host?: unknown }; from?: { address?: unknown } };
+  const missing = [!v.smtp?.host && 'email.smtp.host', !v.from?.address && 'email.from.address'].filter((m): m is string => !!m);
+  return { configured: missing.length === 0, missing };
 }
 
 export function credentialRoutes() {

@@ -1,11 +1,18 @@
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { ContactFilterSchema } from './contact-types.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a slug is lower-case letters, digits and dashes (max 64)');
+/**
+ * A site's country: an ISO 3166-1 alpha-2 code of a country with a telephone numbering plan (the list
+ * libphonenumber-js knows, which reads the site's national numbers). `de` is taken as `DE`; `XX` is refused.
+ */
 const country = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 country code such as DE')
-  .transform((v) => v.toUpperCase());
+  .regex(/^[A-Za-z]{2}$/, 'Enter a two-letter ISO 3166 country code, such as DE for Germany.')
+  .transform((v) => v.toUpperCase())
+  .refine((v) => isSupportedCountry(v), { message: 'This is not a known country code: choose a country from the list (ISO 3166-1 alpha-2, such as DE for Germany).' })
+  .meta({ description: 'ISO 3166-1 alpha-2 code of a country with a telephone numbering plan, such as `DE`; national numbers of the site are read with it' });
 
 export const SiteCreateSchema = z
   .object({ name: z.string().trim().min(1).max(200), slug: slug.optional(), defaultCountry: country.nullish() })

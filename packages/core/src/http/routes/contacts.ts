@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ContactCreateSchema, ContactListQuerySchema, ContactSchema, ContactUpdateSchema } from '../../domain/contact-types.js';
+import { contactFacets, ContactFacetsQuerySchema, ContactFacetsSchema } from '../../domain/contact-facets.js';
 import { DialbookError } from '../../errors.js';
 import { createRouter } from '../openapi.js';
 import { body, errors, IdParam, json, pageOf } from './common.js';
@@ -66,6 +67,19 @@ export function contactRoutes() {
       const q = c.req.valid('query');
       return c.json({ items: await c.var.dialbook.contacts.lookup(q.number, { country: q.country, siteId: q.siteId }) }, 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/contacts/facets',
+      tags,
+      summary: 'Departments, tags and sources in use, with counts (for the list filters)',
+      description: "Distinct values of the list's `department`, `tag` and `source` filters among the contacts the caller may see (their sites; `siteId` for one), active ones unless `status` says otherwise. Spellings the filters treat as one (case, accents) are counted together.",
+      request: { query: ContactFacetsQuerySchema },
+      responses: { 200: json(ContactFacetsSchema, 'Values with their contact counts, by name'), 404: errors[404], 422: errors[422] },
+    }),
+    async (c) => c.json(await contactFacets(c.var.dialbook.orm, c.req.valid('query')), 200),
   );
 
   app.openapi(

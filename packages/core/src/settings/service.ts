@@ -1,7 +1,7 @@
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { SettingEntity, SiteEntity, type Setting } from '../db/entities/index.js';
+import { ApiTokenEntity, SettingEntity, SiteEntity, UserEntity, type Setting } from '../db/entities/index.js';
 import { dialectOf } from '../db/orm.js';
 import { actorKey, type Actor } from '../domain/actor.js';
 import type { FieldProblem } from '../domain/validate.js';
@@ -27,7 +27,10 @@ export interface SettingsView {
   /** Keys whose effective value the schema refuses (e.g. after an upgrade changed it). */
   errors: FieldProblem[];
   updatedAt: string | null;
+  /** Actor key of the last change (`user:<id>`, `plugin:<id>`, …). */
   updatedBy: string | null;
+  /** Who that is, for people: the user's e-mail (also for a change made with their API token), `plugin <id>`, `Dialbook`; null when unknown (a deleted user). */
+  updatedByName: string | null;
 }
 
 export interface CategoryInfo {
@@ -152,6 +155,7 @@ export class SettingsService {
       errors: problems.filter((p) => p.message !== 'not set'),
       updatedAt: own.row?.updatedAt.toISOString() ?? null,
       updatedBy: own.row?.updatedBy ?? null,
+      updatedByName: own.row?.updatedBy ? await this.actorName(own.row.updatedBy) : null,
     };
   }
 
@@ -234,6 +238,21 @@ export class SettingsService {
   }
 
   // ---- internals -------------------------------------------------------------------
+
+  /** A stored actor key as a person reads it: users (and their API tokens) by e-mail. */
+  private async actorName(key: string): Promise<string | null> {
+    const [type, ...rest] = key.split(':');
+    const id = rest.join(':');
+    const em = this.orm.em.fork();
+    if (type === 'user') return (await em.findOne(UserEntity, { id }, { fields: ['email'] }))?.email ?? null;
+    if (type === 'apiKey') {
+      const token = await em.findOne(ApiTokenEntity, { id }, { fields: ['userId'] });
+      return token ? ((await em.findOne(UserEntity, { id: token.userId }, { fields: ['email'] }))?.email ?? null) : null;
+    }
+    if (type === 'plugin') return `plugin ${id}`;
+    if (type === 'system') return 'Dialbook';
+    return key;
+  }
 
   private async scopeOf(cat: RegisteredCategory, siteId: string | null): Promise<string> {
     if (!siteId) return 'global';

@@ -25,7 +25,8 @@ const SettingsView = z
     missing: z.array(z.string()).meta({ description: 'Required keys without a value' }),
     errors: z.array(z.object({ field: z.string(), message: z.string() })),
     updatedAt: z.iso.datetime().nullable(),
-    updatedBy: z.string().nullable(),
+    updatedBy: z.string().nullable().meta({ description: 'Actor key of the last change: `user:<id>`, `apiKey:<id>`, `plugin:<id>`, `system:system`' }),
+    updatedByName: z.string().nullable().meta({ description: "Who made the last change, as people read it: the user's e-mail (also when they used an API token), `plugin <id>`, `Dialbook`; null when not known (e.g. a deleted user)" }),
   })
   .meta({ id: 'Settings' });
 

@@ -1,9 +1,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { expect, test } from 'vitest';
-import { webAppHandler } from '../../core/src/http/web-app.js';
+import { acceptedEncodings, webAppHandler } from '../../core/src/http/web-app.js';
 
 // How core answers for the app where no route matched (the e2e test covers the real build behind a real port).
 const appWith = (dir: string | null) => {
@@ -45,4 +46,82 @@ test('built: client routes get index.html (no-cache, ETag, 304), assets a year, 
 
 test('package not installed: nothing is served', async () => {
   expect((await appWith(null).request('/')).status).toBe(404);
+});
+
+const built = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+  return dir;
+};
+
+test('a malformed percent escape in a static path is a 400 problem, not a 500; traversal stays 404', async () => {
+  const app = appWith(built());
+  for (const path of ['/%ff.js', '/assets/%ff.js', '/%.css', '/assets/%E0%A4%A.js', '/%c0%af.js']) {
+    const res = await app.request(path);
+    expect(res.status, path).toBe(400);
+    expect(res.headers.get('content-type'), path).toContain('application/problem+json');
+    const body = (await res.json()) as { code: string; detail: string };
+    expect(body.code).toBe('DIALBOOK_HTTP_BAD_PATH');
+    expect(body.detail).toContain('percent escape');
+  }
+  for (const path of ['/..%2f..%2fetc%2fpasswd.txt', '/assets/..%2f..%2f..%2fetc%2fhosts.txt', '/%2e%2e/%2e%2e/etc/passwd.txt', '/%00.js']) {
+    expect((await app.request(path)).status, path).toBe(404);
+  }
+  // Pages without a file extension never decode the path: the app's index answers.
+  expect((await app.request('/%ff')).status).toBe(200);
+});
+
+test('pre-compressed assets: brotli or gzip by Accept-Encoding, with Vary and Content-Encoding; identity otherwise', async () => {
+  const dir = built();
+  const js = `console.log(${JSON.stringify('dialbook '.repeat(500))});`;
+  writeFileSync(join(dir, 'assets', 'app-abc123.js'), js);
+  writeFileSync(join(dir, 'assets', 'app-abc123.js.br'), brotliCompressSync(js));
+  writeFileSync(join(dir, 'assets', 'app-abc123.js.gz'), gzipSync(js));
+  writeFileSync(join(dir, 'assets', 'only-gzip.css'), 'body{color:red}');
+  writeFileSync(join(dir, 'assets', 'only-gzip.css.gz'), gzipSync('body{color:red}'));
+  writeFileSync(join(dir, 'assets', 'plain.svg'), '<svg/>');
+  const app = appWith(dir);
+  const get = (path: string, ae?: string) => app.request(path, ae === undefined ? {} : { headers: { 'accept-encoding': ae } });
+
+  const br = await get('/assets/app-abc123.js', 'gzip, deflate, br, zstd');
+  expect(br.status).toBe(200);
+  expect(br.headers.get('content-encoding')).toBe('br');
+  expect(br.headers.get('vary')).toBe('Accept-Encoding');
+  expect(br.headers.get('content-type')).toContain('javascript');
+  expect(br.headers.get('cache-control')).toContain('immutable');
+  expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(js);
+
+  const gz = await get('/assets/app-abc123.js', 'gzip');
+  expect(gz.headers.get('content-encoding')).toBe('gzip');
+  expect(gz.headers.get('vary')).toBe('Accept-Encoding');
+  expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(js);
+  expect(gz.headers.get('etag')).not.toBe(br.headers.get('etag'));
+  // A cached copy of one encoding is revalidated per encoding.
+  expect((await app.request('/assets/app-abc123.js', { headers: { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.get('etag')! } })).status).toBe(304);
+  expect((await app.request('/assets/app-abc123.js', { headers: { 'accept-encoding': 'br', 'if-none-match': gz.headers.get('etag')! } })).status).toBe(200);
+
+  for (const ae of [undefined, 'identity', 'br;q=0, gzip;q=0', 'deflate']) {
+    const plain = await get('/assets/app-abc123.js', ae);
+    expect(plain.headers.get('content-encoding'), String(ae)).toBeNull();
+    expect(plain.headers.get('vary'), String(ae)).toBe('Accept-Encoding');
+    expect(await plain.text()).toBe(js);
+  }
+  expect((await get('/assets/app-abc123.js', 'br;q=0, *')).headers.get('content-encoding')).toBe('gzip');
+  expect((await get('/assets/only-gzip.css', 'br, gzip')).headers.get('content-encoding')).toBe('gzip');
+  const svg = await get('/assets/plain.svg', 'br, gzip');
+  expect(svg.headers.get('content-encoding')).toBeNull();
+  expect(svg.headers.get('vary')).toBeNull();
+  const head = await app.request('/assets/app-abc123.js', { method: 'HEAD', headers: { 'accept-encoding': 'br' } });
+  expect(head.headers.get('content-encoding')).toBe('br');
+  expect(await head.text()).toBe('');
+});
+
+test('acceptedEncodings reads q-values and the wildcard', () => {
+  expect([...acceptedEncodings('gzip, deflate, br')]).toEqual(['br', 'gzip']);
+  expect([...acceptedEncodings('br;q=0.5, gzip;q=1.0')]).toEqual(['br', 'gzip']);
+  expect([...acceptedEncodings('br;q=0')]).toEqual([]);
+  expect([...acceptedEncodings('*;q=0.1')]).toEqual(['br', 'gzip']);
+  expect([...acceptedEncodings('x-gzip')]).toEqual(['gzip']);
+  expect([...acceptedEncodings(undefined)]).toEqual([]);
 });

@@ -30,13 +30,53 @@ export function webAppDir(): string | null {
   }
 }
 
+/** Encodings the build writes next to a file (`app-1a2b.js.br`, `app-1a2b.js.gz`), best first. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/**
+ * The encodings an `Accept-Encoding` header accepts (RFC 9110 §12.5.3): `br;q=0` refuses brotli,
+ * `*` accepts whatever is not named. Order of preference stays ours (brotli before gzip).
+ */
+export function acceptedEncodings(header: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!header) return out;
+  const q = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qp ? Number(qp.slice(2)) : 1;
+    q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  for (const { name } of ENCODINGS) {
+    const v = q.get(name) ?? (name === 'gzip' ? q.get('x-gzip') : undefined) ?? q.get('*');
+    if (v !== undefined && v > 0) out.add(name);
+  }
+  return out;
+}
+
+/** `decodeURIComponent`, or null for a malformed escape (`%ff`, `%`), which it would throw on. */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The admin single-page app (`@dialbook/web`) at `/`, answered only where no route matched, so every
  * registered route (`/api/v1`, `/healthz`, `/openapi.json`, `/docs`, `/directory/…`, whatever is added
  * later) keeps priority. A file of the build is sent as it is: hashed `assets/` with a year-long
- * immutable cache, everything else `no-cache` with an ETag. Any other GET for a page (no file
- * extension) gets `index.html`, so client routes such as `/signup?token=…` work on reload. Package
- * not installed: nothing is served. Installed but not built: 503 saying how to build it.
+ * immutable cache, everything else `no-cache` with an ETag. Where the build wrote brotli or gzip copies
+ * (`.br`, `.gz`), the best one the client accepts is sent with `Content-Encoding` and `Vary:
+ * Accept-Encoding`. Any other GET for a page (no file extension) gets `index.html`, so client routes
+ * such as `/signup?token=…` work on reload. A path with a malformed percent escape is a 400, a path
+ * leaving the build folder a 404. Package not installed: nothing is served. Installed but not built:
+ * 503 saying how to build it.
  *
  * Returns null when the request is not the app's to answer.
  */
@@ -47,7 +87,9 @@ export function webAppHandler(dir = webAppDir()): (c: Context) => Promise<Respon
     if (RESERVED.some((r) => r.test(path))) return null;
     let file: string | null = null;
     if (path !== '/' && extname(path)) {
-      const candidate = normalize(join(dir, decodeURIComponent(path)));
+      const decoded = decodePath(path);
+      if (decoded === null) return problem(c, 400, 'DIALBOOK_HTTP_BAD_PATH', `the path ${JSON.stringify(path)} has a malformed percent escape (a % must be followed by two hex digits of UTF-8)`);
+      const candidate = normalize(join(dir, decoded));
       if (!candidate.startsWith(dir + sep)) return null;
       file = candidate;
     }
@@ -59,16 +101,23 @@ export function webAppHandler(dir = webAppDir()): (c: Context) => Promise<Respon
       return problem(c, 503, 'DIALBOOK_WEB_NOT_BUILT', `the admin app (@dialbook/web) is not built: run "npm run build" (or "npm run build -w @dialbook/web") and reload; the API works meanwhile at /api/v1 (reference at /docs)`);
     }
     const immutable = path.startsWith('/assets/');
-    const etag = `"${createHash('sha1').update(`${target}:${info.size}:${info.mtimeMs}`).digest('base64url').slice(0, 20)}"`;
+    // A pre-compressed copy the client accepts; whether any copy exists decides `Vary`.
+    const variants = await Promise.all(ENCODINGS.map(async (e) => ({ ...e, info: await fileInfo(target + e.suffix) })));
+    const accepted = acceptedEncodings(c.req.header('accept-encoding'));
+    const chosen = variants.find((v) => v.info && accepted.has(v.name));
+    const sent = chosen ? { file: target + chosen.suffix, info: chosen.info! } : { file: target, info };
+    const etag = `"${createHash('sha1').update(`${sent.file}:${sent.info.size}:${sent.info.mtimeMs}`).digest('base64url').slice(0, 20)}"`;
     const headers: Record<string, string> = {
       'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       etag,
       'x-content-type-options': 'nosniff',
     };
+    if (chosen) headers['content-encoding'] = chosen.name;
+    if (variants.some((v) => v.info)) headers.vary = 'Accept-Encoding';
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-    if (c.req.method === 'HEAD') return c.body(null, 200, headers);
-    return c.body(new Uint8Array(await readFile(target)), 200, headers);
+    if (c.req.method === 'HEAD') return c.body(null, 200, { ...headers, 'content-length': String(sent.info.size) });
+    return c.body(new Uint8Array(await readFile(sent.file)), 200, headers);
   };
 }
 

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MikroORM, type AnyEntity, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { NodeSqliteDialect, SqliteDriver } from '@mikro-orm/sql';
+import { DialbookPostgreSqlDriver, DialbookSqliteDriver } from './drivers.js';
+import { WorkerSqliteDialect } from './sqlite-dialect.js';
 import type { Logger } from 'pino';
 import { DialbookError } from '../errors.js';
 import { coreEntities } from './entities/index.js';
@@ -72,10 +72,10 @@ export function ormOptions(options: DatabaseOptions): Options {
     discovery: { warnWhenNoEntities: false },
   } satisfies Partial<Options>;
   if (target.dialect === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: target.clientUrl!, dbName: target.dbName } as unknown as Options;
+    return { ...common, driver: DialbookPostgreSqlDriver, clientUrl: target.clientUrl!, dbName: target.dbName } as unknown as Options;
   }
   if (target.dbName !== ':memory:') mkdirSync(resolve(target.dbName, '..'), { recursive: true });
-  return { ...common, driver: SqliteDriver, dbName: target.dbName, driverOptions: new NodeSqliteDialect(target.dbName) } as unknown as Options;
+  return { ...common, driver: DialbookSqliteDriver, dbName: target.dbName, driverOptions: new WorkerSqliteDialect(target.dbName) } as unknown as Options;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> {
@@ -96,4 +96,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> 
   }
 }
 
-export const dialectOf = (orm: MikroORM): Dialect => (orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite');
+export const dialectOf = (orm: MikroORM): Dialect => (orm.config.get('driver') === DialbookPostgreSqlDriver ? 'postgresql' : 'sqlite');

@@ -39,6 +39,17 @@ export const API_BASE = '/api/v1';
 export const api = createClient<paths>({ baseUrl: API_BASE, credentials: 'same-origin' });
 api.use(session);
 
+/**
+ * A message as a sentence: capital first letter, full stop at the end. The API's messages are meant to be
+ * sentences already; this keeps an older or a plugin's lower-case message from reading as a fragment.
+ */
+export function sentence(message: string): string {
+  const m = message.trim();
+  if (!m) return m;
+  const first = m.charAt(0).toUpperCase() + m.slice(1);
+  return /[.!?…)]$/.test(first) ? first : `${first}.`;
+}
+
 /** An error answer of the API (RFC 9457 problem+json), or a network failure. */
 export class ApiError extends Error {
   constructor(
@@ -54,8 +65,8 @@ export class ApiError extends Error {
   /** Messages by field path (`phones.0.number`), from `errors` and `field`. */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const e of this.problem?.errors ?? []) out[e.field] ??= e.message;
-    if (this.problem?.field && !out[this.problem.field]) out[this.problem.field] = this.problem.detail ?? 'invalid';
+    for (const e of this.problem?.errors ?? []) out[e.field] ??= sentence(e.message);
+    if (this.problem?.field && !out[this.problem.field]) out[this.problem.field] = sentence(this.problem.detail ?? 'This value is not accepted.');
     return out;
   }
 }

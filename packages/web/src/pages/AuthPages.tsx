@@ -65,7 +65,7 @@ function PasswordForm({ submitLabel, onSubmit }: { submitLabel: string; onSubmit
     setError(null);
     setFieldError(undefined);
     if (password !== again) {
-      setFieldError('the two passwords differ');
+      setFieldError('The two passwords differ: type the same password twice.');
       return;
     }
     setBusy(true);

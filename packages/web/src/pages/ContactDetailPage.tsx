@@ -5,6 +5,7 @@ import { useSites } from '../api/queries';
 import { Link, useRouter } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { Empty, formatDate, QueryState } from '../ui/states';
+import { fieldLabel, HistoryChange } from './history-change';
 
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -135,13 +136,8 @@ function Detail({ contact: c }: { contact: Contact }) {
                     <li key={h.id}>
                       <time dateTime={h.at}>{formatDate(h.at)}</time>
                       <div>
-                        <strong>{h.field === 'created' ? 'Created' : h.field === 'deleted' ? 'Deleted' : h.field === 'restored' ? 'Restored' : h.field}</strong>
-                        {!['created', 'deleted', 'restored'].includes(h.field) && (
-                          <span className="change">
-                            {' '}
-                            <del>{show(h.old)}</del> → <ins>{show(h.new)}</ins>
-                          </span>
-                        )}
+                        <strong>{h.field === 'created' ? 'Created' : h.field === 'deleted' ? 'Deleted' : h.field === 'restored' ? 'Restored' : fieldLabel(h.field)}</strong>
+                        {!['created', 'deleted', 'restored'].includes(h.field) && <HistoryChange field={h.field} old={h.old} new={h.new} />}
                       </div>
                       <div className="muted small">by {h.actorName ?? h.actor}</div>
                     </li>

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Contact, type Schemas } from '../api/client';
 import { useSites } from '../api/queries';
-import { Link, useRouter } from '../router';
+import { Link, useRouter, useSearchParams } from '../router';
 import { OtherErrors, SelectField, TextArea, TextField } from '../ui/forms';
 import { ErrorMessage, Loading, QueryState } from '../ui/states';
 
@@ -42,12 +42,19 @@ export function ContactEditPage({ id }: { id: string }) {
   return <QueryState query={contact}>{(c) => <ContactForm contact={c} />}</QueryState>;
 }
 
+/**
+ * A new contact goes into the site being viewed (`?siteId=`, set by the contacts list's site filter), or the
+ * only site there is; with several and none chosen, the form asks for one rather than guessing.
+ */
 export function ContactNewPage() {
   const sites = useSites();
+  const [params] = useSearchParams();
   if (sites.isPending) return <Loading what="Loading sites" />;
   if (sites.error) return <ErrorMessage error={sites.error} retry={() => void sites.refetch()} />;
   if (!sites.data?.length) return <ErrorMessage error={new Error('There is no site to put a contact in: create a site first (Sites).')} />;
-  return <ContactForm contact={null} defaultSite={sites.data[0]!.id} />;
+  const wanted = params.get('siteId');
+  const site = sites.data.find((s) => s.id === wanted)?.id ?? (sites.data.length === 1 ? sites.data[0]!.id : '');
+  return <ContactForm contact={null} defaultSite={site} />;
 }
 
 function ContactForm({ contact, defaultSite = '' }: { contact: Contact | null; defaultSite?: string }) {
@@ -62,9 +69,14 @@ function ContactForm({ contact, defaultSite = '' }: { contact: Contact | null; d
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setErrors({});
     setFailure(null);
+    if (!contact && !draft.siteId) {
+      setErrors({ siteId: 'Choose the site the contact belongs to.' });
+      setFailure(new Error('Please correct the marked fields.'));
+      return;
+    }
+    setBusy(true);
     const fields = {
       ...Object.fromEntries(TEXT_FIELDS.map(([k]) => [k, draft.text[k].trim() || null])),
       emails: draft.emails.map((m) => m.trim()).filter(Boolean),
@@ -102,6 +114,11 @@ function ContactForm({ contact, defaultSite = '' }: { contact: Contact | null; d
       <form className="card form-grid" noValidate onSubmit={(e) => void submit(e)}>
         {!contact && (
           <SelectField label="Site" value={draft.siteId} error={errors.siteId} onChange={(e) => set({ siteId: e.target.value })}>
+            {!draft.siteId && (
+              <option value="" disabled>
+                Choose a site…
+              </option>
+            )}
             {sites.data?.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}

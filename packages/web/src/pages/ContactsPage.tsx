@@ -1,9 +1,10 @@
 /** Contacts: search, filters, sort, pagination, active/deleted switch, and row actions with confirmation. */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
+import { Combobox, type ComboOption } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
 import { Pager } from '../ui/pager';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
@@ -35,6 +36,17 @@ export function ContactsPage() {
   };
   const query = { ...filters, status, sort, order, page, pageSize } as const;
   const list = useQuery({ queryKey: ['contacts', query], queryFn: () => ok(api.GET('/contacts', { params: { query } })), placeholderData: keepPreviousData });
+  // The values the filters can take, with counts (under 'contacts', so every change to contacts refreshes them).
+  const facetQuery = { status, ...(filters.siteId ? { siteId: filters.siteId } : {}) } as const;
+  const facets = useQuery({ queryKey: ['contacts', 'facets', facetQuery], queryFn: () => ok(api.GET('/contacts/facets', { params: { query: facetQuery } })), placeholderData: keepPreviousData, staleTime: 30_000 });
+  const asOptions = (list: { value: string; count: number }[] | undefined): ComboOption[] => (list ?? []).map((f) => ({ value: f.value, label: f.value, hint: String(f.count) }));
+  const anyFilter = Object.values(filters).some(Boolean);
+  const clearFilters = () => {
+    setQ('');
+    setParams({ q: null, department: null, tag: null, source: null, hasAttribute: null, siteId: null, page: null });
+  };
+  /** Names as they sort: by last name "Last, First", by first name "First Last". */
+  const byFirst = sort === 'firstName';
 
   // The search box updates the URL (and so the query) a moment after typing stops.
   const [q, setQ] = useState(filters.q ?? '');
@@ -58,7 +70,7 @@ export function ContactsPage() {
     <section>
       <header className="page-head">
         <h1>Contacts</h1>
-        <Link to="/contacts/new" className="button primary">
+        <Link to={filters.siteId ? `/contacts/new?siteId=${encodeURIComponent(filters.siteId)}` : '/contacts/new'} className="button primary">
           New contact
         </Link>
       </header>
@@ -78,15 +90,15 @@ export function ContactsPage() {
         </div>
       </div>
       <details className="filters" open={Object.entries(filters).some(([k, v]) => k !== 'q' && v)}>
-        <summary>Filters</summary>
+        <summary>Filters{anyFilter ? ` (${Object.values(filters).filter(Boolean).length} on)` : ''}</summary>
         <div className="filter-grid">
-          <FilterInput label="Department" value={filters.department} onChange={(v) => setParams({ department: v, page: null })} />
-          <FilterInput label="Tag" value={filters.tag} onChange={(v) => setParams({ tag: v, page: null })} />
-          <FilterInput label="Source" value={filters.source} placeholder="manual, csv, ldap…" onChange={(v) => setParams({ source: v, page: null })} />
+          <Combobox label="Department" allowCustom options={asOptions(facets.data?.departments)} value={filters.department ?? null} placeholder="Any department" noMatch="No department yet." onChange={(v) => setParams({ department: v, page: null })} />
+          <Combobox label="Tag" allowCustom options={asOptions(facets.data?.tags)} value={filters.tag ?? null} placeholder="Any tag" noMatch="No tags yet." onChange={(v) => setParams({ tag: v, page: null })} />
+          <Combobox label="Source" allowCustom options={asOptions(facets.data?.sources)} value={filters.source ?? null} placeholder="Any source" noMatch="No sources yet." onChange={(v) => setParams({ source: v, page: null })} />
           <FilterInput label="Has plugin attribute" value={filters.hasAttribute} placeholder="cucm or cucm.pin" onChange={(v) => setParams({ hasAttribute: v, page: null })} />
-          <label>
-            Site
-            <select value={filters.siteId ?? ''} onChange={(e) => setParams({ siteId: e.target.value, page: null })}>
+          <div className="field">
+            <label htmlFor="contacts-site-filter">Site</label>
+            <select id="contacts-site-filter" value={filters.siteId ?? ''} onChange={(e) => setParams({ siteId: e.target.value, page: null })}>
               <option value="">All sites</option>
               {sites.data?.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -94,28 +106,56 @@ export function ContactsPage() {
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         </div>
       </details>
+      <div className="toolbar secondary">
+        <label className="inline-label">
+          Names by{' '}
+          <select aria-label="Sort names by" value={byFirst ? 'firstName' : 'name'} onChange={(e) => setParams({ sort: e.target.value, page: null })}>
+            <option value="name">last name (Last, First)</option>
+            <option value="firstName">first name (First Last)</option>
+          </select>
+        </label>
+        {anyFilter && (
+          <button type="button" className="link" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
+      </div>
 
       <ErrorMessage error={list.error} retry={() => void list.refetch()} />
       {list.isPending ? (
         <Loading what="Loading contacts" />
       ) : list.data && list.data.items.length === 0 ? (
-        <Empty>{status === 'deleted' ? 'No deleted contacts.' : Object.values(filters).some(Boolean) ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}</Empty>
+        <Empty>
+          {status === 'deleted' ? 'No deleted contacts.' : anyFilter ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}
+          {anyFilter && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={clearFilters}>
+                Clear filters
+              </button>
+            </>
+          )}
+        </Empty>
       ) : list.data ? (
         <>
           <div className="table-wrap" aria-busy={list.isFetching}>
-            <table className="data">
+            <table className="data contacts cards-narrow">
               <thead>
                 <tr>
-                  {SORTS.map((s) => (
-                    <th key={s.key} aria-sort={sort === s.key ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                      <button type="button" className="sort" onClick={() => sortBy(s.key)}>
-                        {s.label} {sort === s.key ? (order === 'asc' ? '▲' : '▼') : ''}
-                      </button>
-                    </th>
-                  ))}
+                  {SORTS.map((s) => {
+                    const key = s.key === 'name' && byFirst ? 'firstName' : s.key;
+                    const active = sort === key;
+                    return (
+                      <th key={s.key} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                        <button type="button" className="sort" onClick={() => sortBy(key)}>
+                          {s.key === 'name' ? (byFirst ? 'Name (first, last)' : 'Name (last, first)') : s.label} {active ? (order === 'asc' ? '▲' : '▼') : ''}
+                        </button>
+                      </th>
+                    );
+                  })}
                   <th>Numbers</th>
                   <th className="hide-narrow">Tags</th>
                   <th className="hide-narrow">Source</th>
@@ -126,7 +166,7 @@ export function ContactsPage() {
               </thead>
               <tbody>
                 {list.data.items.map((c) => (
-                  <ContactRow key={c.id} contact={c} siteName={siteName(c.siteId)} act={act} />
+                  <ContactRow key={c.id} contact={c} siteName={siteName(c.siteId)} byFirst={byFirst} act={act} />
                 ))}
               </tbody>
             </table>
@@ -145,41 +185,51 @@ function FilterInput({ label, value, placeholder, onChange }: { label: string; v
     setLast(value);
     setDraft(value ?? '');
   }
+  const id = useId();
   return (
-    <label>
-      {label}
-      <input value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft !== (value ?? '') && onChange(draft.trim())} onKeyDown={(e) => e.key === 'Enter' && onChange(draft.trim())} />
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft !== (value ?? '') && onChange(draft.trim())} onKeyDown={(e) => e.key === 'Enter' && onChange(draft.trim())} />
+    </div>
   );
 }
 
-function ContactRow({ contact: c, siteName, act }: { contact: Contact; siteName: string; act: (call: Promise<{ response: Response; error?: unknown }>) => Promise<void> }) {
+/** The name as the list sorts it: "Last, First" by last name, "First Last" by first name; else the display name. */
+export function listName(c: Pick<Contact, 'firstName' | 'lastName' | 'displayName'>, byFirst: boolean): string {
+  if (!c.lastName) return c.displayName || c.firstName || '(no name)';
+  if (byFirst) return [c.firstName, c.lastName].filter(Boolean).join(' ');
+  return c.firstName ? `${c.lastName}, ${c.firstName}` : c.lastName;
+}
+
+function ContactRow({ contact: c, siteName, byFirst, act }: { contact: Contact; siteName: string; byFirst: boolean; act: (call: Promise<{ response: Response; error?: unknown }>) => Promise<void> }) {
   const path = { params: { path: { id: c.id } } };
+  const name = listName(c, byFirst);
   return (
     <tr>
-      <td>
-        <Link to={`/contacts/${c.id}`}>{c.displayName || '(no name)'}</Link>
+      <td data-label="Name" className="card-title">
+        <Link to={`/contacts/${c.id}`}>{name}</Link>
+        {c.displayName && c.displayName !== [c.firstName, c.lastName].filter(Boolean).join(' ') && c.displayName !== name && <div className="small">{c.displayName}</div>}
         {c.title && <div className="muted">{c.title}</div>}
         {siteName && <div className="muted small">{siteName}</div>}
       </td>
-      <td>{c.organization ?? ''}</td>
-      <td>{c.department ?? ''}</td>
-      <td className="nowrap small">{new Date(c.updatedAt).toLocaleDateString()}</td>
-      <td className="small">
+      <td data-label="Organisation" className={c.organization ? '' : 'empty-cell'}>{c.organization ?? ''}</td>
+      <td data-label="Department" className={c.department ? '' : 'empty-cell'}>{c.department ?? ''}</td>
+      <td data-label="Changed" className="nowrap small">{new Date(c.updatedAt).toLocaleDateString()}</td>
+      <td data-label="Numbers" className={`small${c.phones.length ? '' : ' empty-cell'}`}>
         {c.phones.map((p, i) => (
           <div key={i}>
             {p.number} <span className="muted">{p.type}</span>
           </div>
         ))}
       </td>
-      <td className="hide-narrow">
+      <td data-label="Tags" className={`hide-narrow${c.tags.length ? '' : ' empty-cell'}`}>
         {c.tags.map((t) => (
           <span key={t} className="tag">
             {t}
           </span>
         ))}
       </td>
-      <td className="hide-narrow">{c.source}</td>
+      <td data-label="Source" className="hide-narrow">{c.source}</td>
       <td className="row-actions">
         {c.deleted ? (
           <>

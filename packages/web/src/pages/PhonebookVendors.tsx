@@ -10,6 +10,7 @@ import { useAuth } from '../auth';
 import { ConfirmButton } from '../ui/confirm';
 import { diffPatch, SchemaFields, type JsonSchema, type SecretEdits, type Values } from '../ui/schema-form';
 import { OtherErrors } from '../ui/forms';
+import { CopyButton, CopyValue } from '../ui/copy';
 import { ErrorMessage, formatDate } from '../ui/states';
 
 type Pair = Schemas['VendorServicePair'];
@@ -205,7 +206,7 @@ function AccessInfo({ access, vendor }: { access: NonNullable<Pair['access']>; v
       <dl className="facts">
         <dt>Phones fetch from</dt>
         <dd>
-          <code className="break">{access.url}</code>
+          <CopyValue text={access.url} what={`${vendor} fetch URL`} />
         </dd>
         {access.username && (
           <>
@@ -226,6 +227,7 @@ function AccessInfo({ access, vendor }: { access: NonNullable<Pair['access']>; v
         <details open>
           <summary>Provisioning snippet from the service</summary>
           <pre aria-label={`${vendor} provisioning snippet`}>{access.provisioning}</pre>
+          <CopyButton text={access.provisioning} what={`${vendor} provisioning snippet`} />
         </details>
       )}
     </div>

@@ -7,6 +7,7 @@ import { useAuth } from '../auth';
 import { Link, useRouter } from '../router';
 import { PhonebookVendors } from './PhonebookVendors';
 import { ConfirmButton } from '../ui/confirm';
+import { CopyButton, CopyValue } from '../ui/copy';
 import { SelectField, TextField } from '../ui/forms';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
 
@@ -123,6 +124,7 @@ export function PhonebookDetailPage({ id }: { id: string }) {
 
 function PhonebookDetail({ book }: { book: Phonebook }) {
   const { navigate } = useRouter();
+  const { isAtLeast } = useAuth();
   const queries = useQueryClient();
   const members = useQuery({ queryKey: ['phonebook', book.id, 'members'], queryFn: () => ok(api.GET('/phonebooks/{id}/members', { params: { path: { id: book.id }, query: { pageSize: 50 } } })) });
   return (
@@ -151,7 +153,7 @@ function PhonebookDetail({ book }: { book: Phonebook }) {
       </header>
       <div className="two-col">
         <div>
-          <DirectoryUrls id={book.id} />
+          <DirectoryUrls id={book.id} canCreate={isAtLeast('staff')} />
           <PhonebookVendors id={book.id} />
           <Credentials id={book.id} />
         </div>
@@ -181,9 +183,23 @@ function PhonebookDetail({ book }: { book: Phonebook }) {
   );
 }
 
+/** Where the phone-credential form is: the notices above it point there. */
+const CREDENTIAL_INPUT = 'new-credential-name';
+const goToCredentialForm = () => {
+  const input = document.getElementById(CREDENTIAL_INPUT);
+  input?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  input?.focus({ preventScroll: true });
+};
+
 /** How desk phones fetch this phonebook, per vendor renderer: URLs, variants and the provisioning snippet. */
-function DirectoryUrls({ id }: { id: string }) {
+function DirectoryUrls({ id, canCreate }: { id: string; canCreate: boolean }) {
   const q = useQuery({ queryKey: ['phonebook', id, 'directory'], queryFn: () => ok(api.GET('/phonebooks/{id}/directory', { params: { path: { id } } })) });
+  const url = (label: string, value: string) => [
+    <dt key={`${label}-t`}>{label}</dt>,
+    <dd key={`${label}-d`}>
+      <CopyValue text={value} what={`${label} URL`} />
+    </dd>,
+  ];
   return (
     <div className="card">
       <h2>Directory URLs</h2>
@@ -193,42 +209,36 @@ function DirectoryUrls({ id }: { id: string }) {
             <Empty>No vendor renders phonebooks on this server: enable a vendor plugin such as Yealink.</Empty>
           ) : (
             <>
-              {!d.username && <p className="notice">Phones need a credential: create one below (its secret replaces &lt;secret&gt; in the token URLs).</p>}
+              {!d.username && (
+                <div className="notice" data-testid="no-credential">
+                  <p>
+                    <strong>No phone credential yet.</strong> Phones sign in with one; the URLs and the snippet below get its user name once it exists, and its secret replaces &lt;secret&gt; in the token URLs.
+                  </p>
+                  {canCreate ? (
+                    <button type="button" onClick={goToCredentialForm}>
+                      Create a credential (below)
+                    </button>
+                  ) : (
+                    <p className="small">Ask staff or an administrator to create one.</p>
+                  )}
+                </div>
+              )}
               {d.vendors.map((v) => (
                 <div key={v.vendor} className="vendor">
                   <h3>{v.label}</h3>
-                  <dl className="facts">
-                    <dt>Fetch (HTTP basic)</dt>
-                    <dd>
-                      <code className="break">{v.urls.basic}</code>
-                    </dd>
-                    <dt>Fetch (token in URL)</dt>
-                    <dd>
-                      <code className="break">{v.urls.token}</code>
-                    </dd>
-                    {v.search && (
-                      <>
-                        <dt>Search</dt>
-                        <dd>
-                          <code className="break">{v.urls.search}</code>
-                        </dd>
-                      </>
-                    )}
-                    <dt>Caller-ID lookup</dt>
-                    <dd>
-                      <code className="break">{v.urls.lookup}</code>
-                    </dd>
-                    {Object.entries(v.urls.variants).map(([variant, url]) => [
-                      <dt key={`${variant}-t`}>Variant {variant}</dt>,
-                      <dd key={`${variant}-d`}>
-                        <code className="break">{url}</code>
-                      </dd>,
-                    ])}
+                  <dl className="facts urls">
+                    {url('Fetch (HTTP basic)', v.urls.basic)}
+                    {url('Fetch (token in URL)', v.urls.token)}
+                    {v.search && url('Search', v.urls.search)}
+                    {url('Caller-ID lookup', v.urls.lookup)}
+                    {Object.entries(v.urls.variants).map(([variant, u]) => url(`Variant ${variant}`, u))}
                   </dl>
                   {v.provisioning && (
                     <details>
                       <summary>Provisioning snippet</summary>
-                      <pre>{v.provisioning.text}</pre>
+                      {!d.username && <p className="small muted">Without a credential the user name and password lines stay empty: create one with the button above, and the snippet fills in its user name.</p>}
+                      <pre aria-label={`${v.label} provisioning snippet`}>{v.provisioning.text}</pre>
+                      <CopyButton text={v.provisioning.text} what={`${v.label} provisioning snippet`} />
                     </details>
                   )}
                 </div>
@@ -248,15 +258,24 @@ function Credentials({ id }: { id: string }) {
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<Schemas['CredentialIssued'] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [nameError, setNameError] = useState<string | undefined>();
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setNameError(undefined);
+    if (!name.trim()) {
+      setNameError('Name the credential, e.g. after the phones that use it.');
+      return;
+    }
     try {
       setIssued(await ok(api.POST('/phonebooks/{id}/credentials', { params: { path: { id } }, body: { name } })));
       setName('');
-      await queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] });
+      // The directory URLs and the provisioning snippet carry the credential's user name: read them again.
+      await Promise.all([queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] }), queries.invalidateQueries({ queryKey: ['phonebook', id, 'directory'] })]);
     } catch (err) {
-      setError(err);
+      const fe = err instanceof ApiError ? err.fieldErrors() : {};
+      if (fe.name) setNameError(fe.name);
+      else setError(err);
     }
   };
   return (
@@ -269,12 +288,10 @@ function Credentials({ id }: { id: string }) {
           </p>
           <dl className="facts">
             <dt>User name</dt>
-            <dd>
-              <code>{issued.username ?? '—'}</code>
-            </dd>
+            <dd>{issued.username ? <CopyValue text={issued.username} what="user name" /> : <code>—</code>}</dd>
             <dt>Secret</dt>
             <dd>
-              <code className="break">{issued.secret}</code>
+              <CopyValue text={issued.secret} what="secret" />
             </dd>
           </dl>
           <button type="button" onClick={() => setIssued(null)}>
@@ -304,7 +321,7 @@ function Credentials({ id }: { id: string }) {
                         confirmLabel="Revoke"
                         onConfirm={async () => {
                           await ok(api.DELETE('/credentials/{id}', { params: { path: { id: c.id } } }));
-                          await queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] });
+                          await Promise.all([queries.invalidateQueries({ queryKey: ['phonebook', id, 'credentials'] }), queries.invalidateQueries({ queryKey: ['phonebook', id, 'directory'] })]);
                         }}
                       >
                         Revoke
@@ -317,8 +334,8 @@ function Credentials({ id }: { id: string }) {
         }
       </QueryState>
       {isAtLeast('staff') && (
-        <form className="row" onSubmit={(e) => void create(e)}>
-          <TextField label="New credential name" value={name} required placeholder="e.g. Reception phones" onChange={(e) => setName(e.target.value)} />
+        <form className="row" noValidate onSubmit={(e) => void create(e)}>
+          <TextField id={CREDENTIAL_INPUT} label="New credential name" value={name} error={nameError} placeholder="e.g. Reception phones" onChange={(e) => setName(e.target.value)} />
           <button type="submit">Create credential</button>
         </form>
       )}

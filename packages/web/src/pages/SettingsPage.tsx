@@ -130,7 +130,7 @@ function Editor({ schema, view, save, onSaved }: { schema: JsonSchema; view: Sch
           {busy ? 'Saving…' : 'Save settings'}
         </button>
         {saved && !dirty && <span role="status">Saved.</span>}
-        <span className="muted small">{view.updatedAt ? `Last changed ${formatDate(view.updatedAt)} by ${view.updatedBy ?? 'unknown'}` : 'Never changed: defaults in effect.'}</span>
+        <span className="muted small">{view.updatedAt ? `Last changed ${formatDate(view.updatedAt)} by ${view.updatedByName ?? 'a user who no longer exists'}` : 'Never changed: defaults in effect.'}</span>
       </div>
     </form>
   );

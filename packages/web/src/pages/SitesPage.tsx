@@ -1,30 +1,40 @@
-/** Sites (tenants): list and create. */
+/** Sites (tenants): list, create, edit (name, slug, country) and delete. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, ok } from '../api/client';
+import { api, ApiError, ok, type Site } from '../api/client';
 import { useSites } from '../api/queries';
 import { useAuth } from '../auth';
+import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
+import { countryName, CountryField, countryProblem } from '../ui/country';
+import { FormDialog } from '../ui/dialog';
 import { TextField } from '../ui/forms';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export function SitesPage() {
   const sites = useSites();
   const { isAtLeast } = useAuth();
-  const queries = useQueryClient();
+  const staff = isAtLeast('staff');
   return (
     <section>
       <header className="page-head">
         <h1>Sites</h1>
       </header>
-      {isAtLeast('staff') && <NewSite />}
+      {staff && (
+        <div className="card">
+          <h2>New site</h2>
+          <SiteForm site={null} />
+        </div>
+      )}
       <QueryState query={sites} what="Loading sites">
         {(items) =>
           items.length === 0 ? (
-            <Empty>No sites yet.</Empty>
+            <Empty>No sites yet.{staff ? ' Create one above.' : ''}</Empty>
           ) : (
             <div className="table-wrap">
-              <table className="data">
+              <table className="data cards-narrow">
                 <thead>
                   <tr>
                     <th>Name</th>
@@ -38,30 +48,7 @@ export function SitesPage() {
                 </thead>
                 <tbody>
                   {items.map((s) => (
-                    <tr key={s.id}>
-                      <td>{s.name}</td>
-                      <td>
-                        <code>{s.slug}</code>
-                      </td>
-                      <td>{s.defaultCountry ?? '—'}</td>
-                      <td className="hide-narrow">{formatDate(s.createdAt)}</td>
-                      <td className="row-actions">
-                        {isAtLeast('staff') && (
-                          <ConfirmButton
-                            danger
-                            title="Delete site"
-                            message={<p>Delete the site {s.name}? Only an empty site (no contacts, no phonebooks) can be deleted.</p>}
-                            confirmLabel="Delete"
-                            onConfirm={async () => {
-                              await ok(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }));
-                              await queries.invalidateQueries({ queryKey: ['sites'] });
-                            }}
-                          >
-                            Delete
-                          </ConfirmButton>
-                        )}
-                      </td>
-                    </tr>
+                    <SiteRow key={s.id} site={s} staff={staff} />
                   ))}
                 </tbody>
               </table>
@@ -73,39 +60,133 @@ export function SitesPage() {
   );
 }
 
-function NewSite() {
+function SiteRow({ site: s, staff }: { site: Site; staff: boolean }) {
   const queries = useQueryClient();
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
-  const [country, setCountry] = useState('');
+  const [editing, setEditing] = useState(false);
+  return (
+    <tr>
+      <td data-label="Name">
+        <Link to={`/contacts?siteId=${s.id}`} title={`Contacts of ${s.name}`}>
+          {s.name}
+        </Link>
+      </td>
+      <td data-label="Slug">
+        <code>{s.slug}</code>
+      </td>
+      <td data-label="Country">{countryName(s.defaultCountry)}</td>
+      <td data-label="Created" className="hide-narrow">
+        {formatDate(s.createdAt)}
+      </td>
+      <td className="row-actions">
+        {staff && (
+          <>
+            <FormDialog
+              open={editing}
+              onOpenChange={setEditing}
+              title={`Edit ${s.name}`}
+              description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers."
+              trigger={
+                <button type="button" aria-label={`Edit ${s.name}`}>
+                  Edit
+                </button>
+              }
+            >
+              <SiteForm site={s} onDone={() => setEditing(false)} />
+            </FormDialog>
+            <ConfirmButton
+              danger
+              title="Delete site"
+              message={<p>Delete the site {s.name}? Only an empty site (no contacts, no phonebooks) can be deleted.</p>}
+              confirmLabel="Delete"
+              onConfirm={async () => {
+                await ok(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }));
+                await queries.invalidateQueries({ queryKey: ['sites'] });
+              }}
+            >
+              Delete
+            </ConfirmButton>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** Create (site null) or edit a site. Checked here first (name, slug, a country from the list), then by the API. */
+function SiteForm({ site, onDone }: { site: Site | null; onDone?: () => void }) {
+  const queries = useQueryClient();
+  const [name, setName] = useState(site?.name ?? '');
+  const [slug, setSlug] = useState(site?.slug ?? '');
+  const [country, setCountry] = useState<string | null>(site?.defaultCountry ?? null);
+  const [countryText, setCountryText] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const check = (): Record<string, string> => {
+    const e: Record<string, string> = {};
+    if (!name.trim()) e.name = 'Enter a name for the site.';
+    if (slug && !SLUG.test(slug)) e.slug = 'A slug is lower-case letters, digits and dashes (up to 64), starting with a letter or digit.';
+    const c = countryProblem(country, country ? '' : countryText);
+    if (c) e.defaultCountry = c;
+    return e;
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setErrors({});
     setFailure(null);
+    setDone(null);
+    const local = check();
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
     try {
-      await ok(api.POST('/sites', { body: { name, ...(slug ? { slug } : {}), ...(country ? { defaultCountry: country } : {}) } }));
-      setName('');
-      setSlug('');
-      setCountry('');
+      if (site) {
+        await ok(api.PATCH('/sites/{id}', { params: { path: { id: site.id } }, body: { name: name.trim(), ...(slug && slug !== site.slug ? { slug } : {}), defaultCountry: country } }));
+      } else {
+        const created = await ok(api.POST('/sites', { body: { name: name.trim(), ...(slug ? { slug } : {}), ...(country ? { defaultCountry: country } : {}) } }));
+        setName('');
+        setSlug('');
+        setCountry(null);
+        setCountryText('');
+        setDone(`Created ${created.name} (${created.slug}).`);
+      }
       await queries.invalidateQueries({ queryKey: ['sites'] });
+      onDone?.();
     } catch (err) {
       const fe = err instanceof ApiError ? err.fieldErrors() : {};
       setErrors(fe);
       if (!Object.keys(fe).length) setFailure(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
-    <form className="card inline-form" noValidate onSubmit={(e) => void submit(e)}>
-      <h2>New site</h2>
-      <TextField label="Name" value={name} error={errors.name} onChange={(e) => setName(e.target.value)} />
-      <TextField label="Slug" value={slug} error={errors.slug} hint="Optional; made from the name." onChange={(e) => setSlug(e.target.value)} />
-      <TextField label="Default country" value={country} error={errors.defaultCountry} hint="ISO code, e.g. DE" maxLength={2} onChange={(e) => setCountry(e.target.value)} />
+    <form className="inline-form top" noValidate aria-label={site ? `Edit site ${site.name}` : 'New site'} onSubmit={(e) => void submit(e)}>
+      <TextField label="Name" value={name} error={errors.name} autoFocus={!!site} onChange={(e) => setName(e.target.value)} />
+      <TextField label="Slug" value={slug} error={errors.slug} hint={site ? 'Changing it changes URLs that name it.' : 'Optional; made from the name.'} onChange={(e) => setSlug(e.target.value.toLowerCase())} />
+      <CountryField
+        label="Country"
+        value={country}
+        onChange={(c) => {
+          setCountry(c);
+          setErrors(({ defaultCountry: _, ...rest }) => rest);
+        }}
+        onTextChange={setCountryText}
+        error={errors.defaultCountry}
+        hint="Reads national numbers (030 …) of the site's contacts."
+      />
       <ErrorMessage error={failure} />
-      <button type="submit" className="primary">
-        Create site
-      </button>
+      {done && <p role="status">{done}</p>}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : site ? 'Save site' : 'Create site'}
+        </button>
+        {site && onDone && (
+          <button type="button" onClick={onDone} disabled={busy}>
+            Cancel
+          </button>
+        )}
+      </div>
     </form>
   );
 }

@@ -4,23 +4,42 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type User } from '../api/client';
 import { useSites } from '../api/queries';
 import { useAuth } from '../auth';
+import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
+import { CopyValue } from '../ui/copy';
 import { SelectField, TextField } from '../ui/forms';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
 
 const ROLES: User['role'][] = ['admin', 'staff', 'user'];
 const ROLE_TITLES: Record<User['role'], string> = { admin: 'Administrators', staff: 'Staff', user: 'Users' };
+const SETTING_NAMES: Record<string, string> = { 'email.smtp.host': 'the SMTP server', 'email.from.address': 'the sender address' };
 
 export function UsersPage() {
-  const users = useQuery({ queryKey: ['users'], queryFn: () => ok(api.GET('/users')).then((r) => r.items) });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => ok(api.GET('/users')) });
+  const { isAtLeast } = useAuth();
+  const mail = users.data?.mail;
   return (
     <section>
       <header className="page-head">
         <h1>Users</h1>
       </header>
-      <NewUser />
+      {mail && !mail.configured && (
+        <div className="notice" role="note" aria-label="Mail not configured">
+          <p>
+            <strong>Mail is not configured:</strong> invitations and password-reset links cannot go out by mail until {mail.missing.map((m) => SETTING_NAMES[m] ?? m).join(' and ')} {mail.missing.length === 1 ? 'is' : 'are'} set.
+          </p>
+          {isAtLeast('admin') ? (
+            <p className="small">
+              Set them in <Link to="/settings/email">Settings → E-mail</Link>. Meanwhile, use <strong>Copy invitation link</strong> at an invited user and hand the link over yourself.
+            </p>
+          ) : (
+            <p className="small">Ask an administrator to set up mail, or to copy an invited user's link for you.</p>
+          )}
+        </div>
+      )}
+      <NewUser mailConfigured={mail?.configured ?? true} />
       <QueryState query={users} what="Loading users">
-        {(items) => (
+        {({ items }) => (
           <>
             {ROLES.map((role) => {
               const of = items.filter((u) => u.role === role);
@@ -63,7 +82,7 @@ function SitePicker({ value, onChange, legend }: { value: string[]; onChange: (i
   );
 }
 
-function NewUser() {
+function NewUser({ mailConfigured }: { mailConfigured: boolean }) {
   const { isAtLeast } = useAuth();
   const queries = useQueryClient();
   const [email, setEmail] = useState('');
@@ -81,7 +100,7 @@ function NewUser() {
     setDone(null);
     try {
       const { user } = await ok(api.POST('/users', { body: { email, firstName: firstName || null, lastName: lastName || null, role, siteIds } }));
-      setDone(`Invited ${user.email}: the sign-up link is on its way by mail.`);
+      setDone(mailConfigured ? `Invited ${user.email}: the sign-up link is on its way by mail.` : `Invited ${user.email}. Mail is not configured, so the link waits in the outbox: ${isAtLeast('admin') ? 'copy it below (Copy invitation link) and hand it over.' : 'an administrator can copy it for you.'}`);
       setEmail('');
       setFirstName('');
       setLastName('');
@@ -124,6 +143,7 @@ function UserRow({ user: u }: { user: User }) {
   const [status, setStatus] = useState(u.status === 'disabled' ? 'disabled' : 'active');
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
   const refresh = () => queries.invalidateQueries({ queryKey: ['users'] });
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -163,6 +183,20 @@ function UserRow({ user: u }: { user: User }) {
               Resend invitation
             </button>
           )}
+          {u.status === 'invited' && isAtLeast('admin') && (
+            <button
+              type="button"
+              onClick={() => {
+                setError(null);
+                setNote(null);
+                void ok(api.POST('/users/{id}/invitation-link', { params: { path: { id: u.id } } }))
+                  .then(setLink)
+                  .catch(setError);
+              }}
+            >
+              Copy invitation link
+            </button>
+          )}
           {me?.id !== u.id && (
             <ConfirmButton
               danger
@@ -180,6 +214,17 @@ function UserRow({ user: u }: { user: User }) {
         </div>
       </div>
       {note && <p role="status">{note}</p>}
+      {link && (
+        <div className="notice" aria-label={`Invitation link for ${u.email}`}>
+          <p className="small">
+            A new sign-up link for {u.email}, valid until {formatDate(link.expiresAt)}; earlier links no longer work. Whoever opens it sets the password: hand it over privately.
+          </p>
+          <CopyValue text={link.link} what={`invitation link for ${u.email}`} />
+          <button type="button" className="link" onClick={() => setLink(null)}>
+            Hide
+          </button>
+        </div>
+      )}
       {editing && (
         <form className="inline-form" onSubmit={(e) => void save(e)}>
           {isAtLeast('admin') && (

@@ -1,5 +1,10 @@
-/** A button that asks before it acts, in a modal `<dialog>` (focus moves into it; Escape cancels). */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+/**
+ * A button that asks before it acts: a Radix AlertDialog rendered in a portal at the end of the page, so no
+ * table cell or scrolling container clips or aligns it. Focus moves to Cancel (the safe choice), stays inside
+ * while it is open and returns to the button; Escape cancels. An error of the action shows inside the dialog.
+ */
+import * as AlertDialog from '@radix-ui/react-alert-dialog';
+import { useState, type ReactNode } from 'react';
 import { errorText } from './states';
 
 export function ConfirmButton({
@@ -22,13 +27,6 @@ export function ConfirmButton({
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   const confirm = async () => {
     setBusy(true);
     setError(null);
@@ -42,31 +40,43 @@ export function ConfirmButton({
     }
   };
   return (
-    <>
-      <button type="button" className={className ?? (danger ? 'danger' : '')} onClick={() => setOpen(true)}>
-        {children}
-      </button>
-      <dialog ref={ref} onClose={() => setOpen(false)} aria-labelledby={title.replace(/\W+/g, '-')}>
-        {open && (
-          <div className="dialog-body">
-            <h2 id={title.replace(/\W+/g, '-')}>{title}</h2>
-            <div>{message}</div>
-            {error !== null && (
-              <p className="state error" role="alert">
-                {errorText(error)}
-              </p>
-            )}
-            <div className="actions">
-              <button type="button" onClick={() => setOpen(false)} disabled={busy}>
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (busy) return;
+        setOpen(next);
+        if (!next) setError(null);
+      }}
+    >
+      <AlertDialog.Trigger asChild>
+        <button type="button" className={className ?? (danger ? 'danger' : '')}>
+          {children}
+        </button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content className="dialog">
+          <AlertDialog.Title className="dialog-title">{title}</AlertDialog.Title>
+          <AlertDialog.Description asChild>
+            <div className="dialog-text">{message}</div>
+          </AlertDialog.Description>
+          {error !== null && (
+            <p className="state error" role="alert">
+              {errorText(error)}
+            </p>
+          )}
+          <div className="dialog-actions">
+            <AlertDialog.Cancel asChild>
+              <button type="button" disabled={busy}>
                 Cancel
               </button>
-              <button type="button" className={danger ? 'danger' : 'primary'} onClick={() => void confirm()} disabled={busy} autoFocus>
-                {busy ? 'Working…' : confirmLabel}
-              </button>
-            </div>
+            </AlertDialog.Cancel>
+            <button type="button" className={danger ? 'danger solid' : 'primary'} onClick={() => void confirm()} disabled={busy}>
+              {busy ? 'Working…' : confirmLabel}
+            </button>
           </div>
-        )}
-      </dialog>
-    </>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
   );
 }

@@ -25,10 +25,11 @@ function Wrap({ id, label, error, hint, children }: FieldProps & { id: string; c
 const described = (id: string, error?: string, hint?: ReactNode) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 export function TextField({ label, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
+  const generated = useId();
+  const id = input.id ?? generated;
   return (
     <Wrap id={id} label={label} error={error} hint={hint}>
-      <input id={id} aria-invalid={!!error} aria-describedby={described(id, error, hint)} {...input} />
+      <input aria-invalid={!!error} aria-describedby={described(id, error, hint)} {...input} id={id} />
     </Wrap>
   );
 }
@@ -53,7 +54,22 @@ export function SelectField({ label, error, hint, children, ...input }: FieldPro
   );
 }
 
-/** Messages for fields the form does not show (so no error from the API is ever hidden). */
+/** `phones.1.number` → "Number 2 of Phones"; `siteId` → "Site id": a field path as a person reads it. */
+export function fieldName(path: string): string {
+  const words = (k: string) => k.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const parts = path.split('.');
+  const out: string[] = [];
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i]!;
+    if (/^\d+$/.test(p)) continue;
+    const index = /^\d+$/.test(parts[i + 1] ?? '') ? ` ${Number(parts[i + 1]) + 1}` : '';
+    out.push(`${words(p)}${index}`);
+  }
+  const text = out.join(' of ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Messages for fields the form does not show (so no error from the API is ever hidden), named for people. */
 export function OtherErrors({ errors, shown }: { errors: Record<string, string>; shown: (field: string) => boolean }) {
   const rest = Object.entries(errors).filter(([f]) => !shown(f));
   if (!rest.length) return null;
@@ -61,7 +77,7 @@ export function OtherErrors({ errors, shown }: { errors: Record<string, string>;
     <ul className="state error" role="alert">
       {rest.map(([f, m]) => (
         <li key={f}>
-          <code>{f}</code>: {m}
+          <strong>{fieldName(f)}</strong>: {m}
         </li>
       ))}
     </ul>

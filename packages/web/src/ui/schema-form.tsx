@@ -28,7 +28,17 @@ export type Values = Record<string, unknown>;
 /** What the user typed into secret fields (`null`: clear it), by key path. */
 export type SecretEdits = Record<string, string | null>;
 
-const humanize = (key: string) => key.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+/** Words written in capitals wherever they appear in a key (`smtpHost` → "SMTP host", `baseDn` → "Base DN"). */
+const ACRONYMS = new Set(['api', 'cucm', 'dn', 'dns', 'http', 'https', 'id', 'ip', 'ldap', 'mac', 'sip', 'smtp', 'ssl', 'tls', 'ttl', 'uri', 'url', 'xml']);
+/** A label for a key whose schema has no `title`: words split, acronyms in capitals, the rest lower case. */
+export const humanize = (key: string): string =>
+  key
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(' ')
+    .filter(Boolean)
+    .map((w, i) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()))
+    .join(' ');
 const isSecret = (s: JsonSchema) => !!(s['x-secret'] || s.writeOnly);
 
 /** The schema without a `null` branch (`anyOf: [X, {type: null}]` → X). */

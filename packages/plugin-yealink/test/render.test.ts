@@ -117,6 +117,20 @@ describe('search (#SEARCH → ?q=)', () => {
   });
 });
 
+describe('search folds every letter (issue 10)', () => {
+  test('ø, ł, æ, đ, þ, ı as their plain letters; an en dash as a hyphen, in the term and in the names', () => {
+    const list = [
+      contact({ firstName: 'Søren Łukasz', lastName: 'Ærø Đorđe', phones: [['work', '2101']] }),
+      contact({ firstName: 'Þóra', lastName: 'Yılmaz–Öztürk', phones: [['work', '030 555-0199']] }),
+    ];
+    const names = (q: string) => searchContacts(list, q).map((c) => c.displayName);
+    expect(names('soren lukasz aero dorde')).toEqual(['Søren Łukasz Ærø Đorđe']);
+    expect(names('thora yilmaz-ozturk')).toEqual(['Þóra Yılmaz–Öztürk']);
+    expect(names('yılmaz—öztürk')).toEqual(['Þóra Yılmaz–Öztürk']);
+    expect(names('030 555–0199')).toEqual(['Þóra Yılmaz–Öztürk']);
+  });
+});
+
 describe('options and numbers', () => {
   test('defaults; unknown keys and bad values refused', () => {
     expect(YealinkOptionsSchema.parse({})).toEqual({ format: 'phonebook', numberTypes: ['work', 'mobile', 'home', 'other', 'pager', 'fax'], numberForm: 'dialable', groupBy: 'department', otherGroup: 'Other', slot: 1, flashTime: 3600 });

@@ -17,7 +17,9 @@ export interface SqlCondition {
 export function contactFilterConditions(filter: ContactFilter, dialect: Dialect): SqlCondition[] {
   const out: SqlCondition[] = [];
   if (filter.q) {
-    const term = NUMBERISH.test(filter.q) && /\d/.test(filter.q) ? dialDigits(filter.q).replace('+', '') : fold(filter.q);
+    // Folded first: a number typed with an en dash or full-width digits is still a number.
+    const folded = fold(filter.q);
+    const term = NUMBERISH.test(folded) && /\d/.test(folded) ? dialDigits(folded).replace('+', '') : folded;
     out.push({ sql: "c.search_text like ? escape '\\'", params: [`%${likeEscape(term)}%`] });
   }
   if (filter.department) out.push({ sql: 'c.department_key = ?', params: [fold(filter.department)] });

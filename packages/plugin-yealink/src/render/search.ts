@@ -4,15 +4,17 @@ const digitsOf = (s: string): string => s.replace(/\D+/g, '');
 
 /**
  * Server-side search for Yealink's `#SEARCH` URLs: every word of the term must occur in the
- * contact's names, organisation or department (case- and accent-insensitive: `muller` finds
- * `Müller`, `weiss` finds `Weiß`), or the term's digits in one of its numbers (as written or
+ * contact's names, organisation or department (folded as the core's search folds: `muller` finds
+ * `Müller`, `weiss` finds `Weiß`, `soren` finds `Søren`), or the term's digits in one of its numbers (as written or
  * in E.164, so `030 123` and `+4930123` both find `030 1234567`). Order is kept.
  */
 export function searchContacts(contacts: readonly DirectoryContact[], term: string): DirectoryContact[] {
-  const words = fold(term).split(/\s+/).filter(Boolean);
+  const folded = fold(term);
+  const words = folded.split(/\s+/).filter(Boolean);
   if (!words.length) return [...contacts];
-  const digits = digitsOf(term);
-  const numeric = digits.length >= 2 && /^[\d\s+()./-]+$/.test(term.trim());
+  const digits = digitsOf(folded);
+  // Folded: an en dash between the digits (`030 555–0199`) is a separator like a hyphen.
+  const numeric = digits.length >= 2 && /^[\d\s+()./-]+$/.test(folded.trim());
   const national = numeric && digits.startsWith('0') ? digits.slice(1) : null;
   return contacts.filter((c) => {
     if (numeric) {

@@ -14,6 +14,8 @@ import { VendorServices0006Postgresql } from './0006-vendor-services.postgresql.
 import { VendorServices0006Sqlite } from './0006-vendor-services.sqlite.js';
 import { AuditIndexes0007Postgresql } from './0007-audit-indexes.postgresql.js';
 import { AuditIndexes0007Sqlite } from './0007-audit-indexes.sqlite.js';
+import { RefoldContacts0008Postgresql } from './0008-refold-contacts.postgresql.js';
+import { RefoldContacts0008Sqlite } from './0008-refold-contacts.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -29,6 +31,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0005-directory', class: Directory0005Sqlite },
     { name: '0006-vendor-services', class: VendorServices0006Sqlite },
     { name: '0007-audit-indexes', class: AuditIndexes0007Sqlite },
+    { name: '0008-refold-contacts', class: RefoldContacts0008Sqlite },
   ],
   postgresql: [
     { name: '0001-initial', class: Initial0001Postgresql },
@@ -38,6 +41,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0005-directory', class: Directory0005Postgresql },
     { name: '0006-vendor-services', class: VendorServices0006Postgresql },
     { name: '0007-audit-indexes', class: AuditIndexes0007Postgresql },
+    { name: '0008-refold-contacts', class: RefoldContacts0008Postgresql },
   ],
 };
 

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import { renderYealink } from '../src/render/index.js';
 import { cleanText, xmlText } from '../src/render/xml.js';
-import { parseXml } from './helpers.js';
+import { contact, input, parseXml } from './helpers.js';
+
+/** Every Unicode non-character: U+FDD0–U+FDEF and U+xFFFE/U+xFFFF of the 17 planes (66 in all). */
+const NON_CHARACTERS = [
+  ...Array.from({ length: 32 }, (_, i) => 0xfdd0 + i),
+  ...Array.from({ length: 17 }, (_, plane) => [plane * 0x10000 + 0xfffe, plane * 0x10000 + 0xffff]).flat(),
+].map((cp) => String.fromCodePoint(cp));
 
 describe('xmlText', () => {
   test('the five markup characters become the predefined entities, nothing else is touched', () => {
@@ -26,6 +33,25 @@ describe('xmlText', () => {
     expect(xmlText('\uDE42\uD83D')).toBe('');
     expect(xmlText('a\uD83D\uDE42b')).toBe('a🙂b');
     expect(xmlText('a\uFFFE\uFFFFb')).toBe('ab');
+  });
+
+  test('every non-character is dropped (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF of every plane); its neighbours stay', () => {
+    expect(NON_CHARACTERS).toHaveLength(66);
+    for (const c of NON_CHARACTERS) {
+      const hex = `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`;
+      expect(xmlText(`a${c}b`), hex).toBe('ab');
+      expect(cleanText(`a${c}b`), hex).toBe('ab');
+    }
+    const neighbours = [0xfdcf, 0xfdf0, 0xfffd, 0x10000, 0x1fffd, 0x20000, 0x10fffd].map((cp) => String.fromCodePoint(cp));
+    for (const c of neighbours) expect(xmlText(`a${c}b`)).toBe(`a${c}b`);
+  });
+
+  test('a rendered phonebook carries no non-character', () => {
+    const name = `Ann${NON_CHARACTERS.join('')}a`;
+    const xml = renderYealink(input([contact({ firstName: name, lastName: 'Weiß', department: `Sales\uFDD0`, phones: [['work', '2001']] })])).body as string;
+    for (const c of NON_CHARACTERS) expect(xml.includes(c), `U+${c.codePointAt(0)!.toString(16)}`).toBe(false);
+    const [menu] = parseXml(xml).YealinkIPPhoneBook.Menu;
+    expect([menu['@Name'], menu.Unit[0]['@Name']]).toEqual(['Sales', 'Anna Weiß']);
   });
 
   test('trimmed; cleanText does not escape', () => {

@@ -1,7 +1,9 @@
 /**
  * XML text for Yealink phones. Every value goes through {@link xmlText}: characters XML 1.0
- * forbids (C0 controls other than tab/newline/return, U+FFFE/U+FFFF, lone surrogates) and
- * C1 controls are dropped, tab/newline/return become a space (a phone shows one line, and in
+ * forbids (C0 controls other than tab/newline/return, U+FFFE/U+FFFF, lone surrogates), C1
+ * controls and every Unicode non-character (U+FDD0–U+FDEF, and the last two code points of each
+ * of the 17 planes: U+FFFE/U+FFFF, U+1FFFE/U+1FFFF … U+10FFFE/U+10FFFF, which XML 1.0 discourages
+ * and no phone can show) are dropped, tab/newline/return become a space (a phone shows one line, and in
  * an attribute a parser would turn them into spaces anyway), and `& < > " '` are written as
  * the five predefined entities, never HTML entities. Everything else (umlauts, CJK, emoji)
  * stays as UTF-8.
@@ -13,8 +15,12 @@
 
 // Anything that needs work: markup characters, controls, surrogates, non-characters.
 /* eslint-disable no-control-regex -- matching control characters is the point */
-const NEEDS_WORK = /[&<>"'\u0000-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const DROP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// (Any surrogate needs work: the non-characters of the planes above the first are surrogate pairs.)
+const NEEDS_WORK = /[&<>"'\u0000-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+// With the `u` flag a surrogate range matches lone surrogates only (a pair is one code point);
+// after U+FFFE/U+FFFF come U+xFFFE/U+xFFFF of the planes 1 to 16.
+const DROP =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{3FFFE}\u{3FFFF}\u{4FFFE}\u{4FFFF}\u{5FFFE}\u{5FFFF}\u{6FFFE}\u{6FFFF}\u{7FFFE}\u{7FFFF}\u{8FFFE}\u{8FFFF}\u{9FFFE}\u{9FFFF}\u{AFFFE}\u{AFFFF}\u{BFFFE}\u{BFFFF}\u{CFFFE}\u{CFFFF}\u{DFFFE}\u{DFFFF}\u{EFFFE}\u{EFFFF}\u{FFFFE}\u{FFFFF}\u{10FFFE}\u{10FFFF}]/gu;
 /* eslint-enable no-control-regex */
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 

@@ -112,6 +112,27 @@ describe('upsertManyFromSource', () => {
     expect(events.filter((e) => e.name !== 'contact.synced')).toEqual([]);
   });
 
+  // Issue 10, defect 7: a directory's cn equal to givenName + sn, then sn changed and cn kept.
+  test.each([
+    ['upsertFromSource', async (site: string, externalId: string, body: { firstName: string; lastName: string; displayName: string }) => ok(await core.dialbook.contacts.upsertFromSource(site, 'names', externalId, body, actor))],
+    ['upsertManyFromSource', async (site: string, externalId: string, body: { firstName: string; lastName: string; displayName: string }) => ok((await core.dialbook.contacts.upsertManyFromSource(site, 'names', [{ externalId, body }], actor))[0])],
+  ] as const)('%s: a display name the source sends is kept when the surname changes, and a second run changes nothing', async (how, upsert) => {
+    const site = core.site.id;
+    const created = await upsert(site, how, { firstName: 'Søren', lastName: 'Weiß', displayName: 'Søren Weiß' });
+    expect(created.contact.displayName).toBe('Søren Weiß');
+    const renamed = await upsert(site, how, { firstName: 'Søren', lastName: 'Müller-Lüdenscheidt', displayName: 'Søren Weiß' });
+    expect(renamed.changes.map((x) => x.field)).toEqual(['lastName']);
+    expect(renamed.contact).toMatchObject({ lastName: 'Müller-Lüdenscheidt', displayName: 'Søren Weiß' });
+    const again = await upsert(site, how, { firstName: 'Søren', lastName: 'Müller-Lüdenscheidt', displayName: 'Søren Weiß' });
+    expect(again.changes).toEqual([]);
+    expect(await core.dialbook.contacts.get(created.contact.id)).toMatchObject({ displayName: 'Søren Weiß', version: 2 });
+    expect((await core.dialbook.contacts.history(created.contact.id)).map((h) => h.field).sort()).toEqual(['created', 'lastName']);
+    // A source that sends no display name still gets one that follows the names.
+    const auto = await upsert(site, `${how}-auto`, { firstName: 'Ida', lastName: 'Alt', displayName: '' });
+    expect((await upsert(site, `${how}-auto`, { firstName: 'Ida', lastName: 'Neu', displayName: '' })).contact.displayName).toBe('Ida Neu');
+    expect(auto.contact.displayName).toBe('Ida Alt');
+  });
+
   test('another site is refused as a whole', async () => {
     await expect(core.dialbook.contacts.upsertManyFromSource('00000000-0000-4000-8000-000000000000', 'dir', [{ externalId: 'x', body: { firstName: 'X' } }], actor)).rejects.toMatchObject({ status: 422 });
   });

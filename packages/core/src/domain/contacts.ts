@@ -133,7 +133,7 @@ export class ContactService {
    * transaction, after the new values passed validation and the filters: a row that fails
    * never brings a deleted contact back.
    */
-  private async applyUpdate(id: string, body: ContactUpdate, actor: Actor, options: { expectedVersion?: number | undefined; restore?: boolean }) {
+  private async applyUpdate(id: string, body: ContactUpdate, actor: Actor, options: { expectedVersion?: number | undefined; restore?: boolean; fromSource?: boolean }) {
     const patch = parseInput(ContactUpdateSchema, body);
     const result = await this.orm.em.fork().transactional(async (em) => {
       const c = await this.find(em, id);
@@ -143,7 +143,7 @@ export class ContactService {
       }
       const phones = await phonesOf(em, id);
       const before = toInput(c, phones);
-      const merged = this.merge(before, patch);
+      const merged = this.merge(before, patch, { fromSource: options.fromSource === true });
       const siteId = refId(c.site);
       const after = await this.beforeSave(merged, toDto(c, phones), siteId, actor);
       const changes = diffInputs(before, after);
@@ -330,7 +330,7 @@ export class ContactService {
       const { attributes, ...rest } = body;
       const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
       if (attributes) patch.attributes = { ...(existing.attributes ?? {}), ...attributes };
-      const { dto, changes, restored } = await this.applyUpdate(existing.id, patch, actor, { restore: true });
+      const { dto, changes, restored } = await this.applyUpdate(existing.id, patch, actor, { restore: true, fromSource: true });
       result = { contact: dto, created: false, restored, changes };
     }
     await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });
@@ -399,7 +399,7 @@ export class ContactService {
             const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
             if (attributes) patch.attributes = { ...(c.attributes ?? {}), ...attributes };
             const before = toInput(c, own);
-            const after = await this.beforeSave(this.merge(before, parseInput(ContactUpdateSchema, patch)), toDto(c, own), siteId, actor);
+            const after = await this.beforeSave(this.merge(before, parseInput(ContactUpdateSchema, patch), { fromSource: true }), toDto(c, own), siteId, actor);
             const changes = diffInputs(before, after);
             const restored = c.deletedAt != null;
             if (!changes.length && !restored) {
@@ -538,7 +538,15 @@ export class ContactService {
     return { ...input, displayName };
   }
 
-  private merge(before: ContactInput, patch: ReturnType<typeof ContactUpdateSchema.parse>): ContactInput {
+  /**
+   * `patch` over `before`. A display name that equals the names (`first last`) follows them:
+   * left out of the patch, it is rebuilt from the new names. In an edit, a display name sent back
+   * unchanged and equal to the old names counts as following them too (a form resends every field).
+   * From a source (`fromSource`), a display name sent is always explicit — it is what the source
+   * maps, e.g. an LDAP entry's `cn` — so a changed surname never replaces it with `first last`, and
+   * the next sync of the same entry finds nothing to change.
+   */
+  private merge(before: ContactInput, patch: ReturnType<typeof ContactUpdateSchema.parse>, options: { fromSource?: boolean } = {}): ContactInput {
     const next: ContactInput = { ...before };
     const set = <K extends keyof ContactInput>(k: K, v: ContactInput[K]) => {
       next[k] = v;
@@ -551,9 +559,10 @@ export class ContactService {
     if (patch.tags) set('tags', [...new Set(patch.tags)]);
     if (patch.attributes) set('attributes', patch.attributes);
     const previousAuto = autoDisplayName(before);
-    if ('displayName' in patch && patch.displayName !== undefined) next.displayName = patch.displayName || null;
+    const sent = 'displayName' in patch && patch.displayName !== undefined;
+    if (sent) next.displayName = patch.displayName || null;
     else if (before.displayName === previousAuto) next.displayName = null; // keep following the names
-    return this.withDisplayName(next, previousAuto);
+    return this.withDisplayName(next, sent && options.fromSource ? undefined : previousAuto);
   }
 
   private async beforeSave(input: ContactInput, existing: ContactDto | null, siteId: string, actor: Actor): Promise<ContactInput> {

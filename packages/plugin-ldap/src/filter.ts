@@ -24,6 +24,21 @@ export function escapeFilterValue(value: string | Uint8Array): string {
   return value.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/**
+ * Characters no search term holds: control characters (C0, DEL, C1) and lone surrogates. They are
+ * refused rather than escaped: escaping keeps the filter's structure, but OpenLDAP's substring match
+ * on `mail` stops at a NUL, so `(mail=*\00*)` would match every entry.
+ */
+export const SEARCH_TERM_FORBIDDEN = /[\p{Cc}\p{Cs}]/u;
+
+/** Why a search term cannot be searched for, naming the first forbidden character, or null when it can. */
+export function searchTermProblem(term: string): string | null {
+  const hit = SEARCH_TERM_FORBIDDEN.exec(term);
+  if (!hit) return null;
+  const cp = hit[0].codePointAt(0)!;
+  return `a search term cannot hold control characters (found U+${cp.toString(16).toUpperCase().padStart(4, '0')} at position ${[...term.slice(0, hit.index)].length + 1})`;
+}
+
 /** An attribute description as a filter may name it: a name (with options) or an OID. */
 export const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]{0,127}(?:;[A-Za-z0-9-]+)*|\d+(?:\.\d+)+)$/;
 
@@ -112,6 +127,8 @@ export interface SearchAttributes {
 export function searchFilter(base: string, term: string, attrs: SearchAttributes): string {
   const t = term.trim();
   if (!t) throw new TypeError('a search needs a term');
+  const problem = searchTermProblem(t);
+  if (problem) throw new TypeError(problem);
   const alternatives = [...attrs.text, ...attrs.phones].map((a) => contains(a, t));
   const digits = numberParts(t);
   if (digits && digits.join('') !== t) for (const a of attrs.phones) alternatives.push(contains(a, ...digits));

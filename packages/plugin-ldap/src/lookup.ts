@@ -5,7 +5,7 @@
 import { DialbookError, type ContactDto, type SiteDto } from '@dialbook/core';
 import { connect, searchSome } from './connection.js';
 import type { Filter } from 'ldapts';
-import { searchFilter, withEquality } from './filter.js';
+import { searchFilter, searchTermProblem, withEquality } from './filter.js';
 import { describeEntry, DN_IDENTITY, GUID, guidBytes, mapEntry, nameOf, requestedAttributes } from './mapping.js';
 import { PHONE_TYPES, PRESETS, unique } from './presets.js';
 import { EntryProcessor, loadSiteIndex, type Ctx } from './processor.js';
@@ -35,7 +35,9 @@ export function searchAttributes(s: ResolvedSettings): { text: string[]; phones:
 /** Entries matching `term` (escaped: the term can never change the filter's structure). */
 export async function searchDirectory(s: ResolvedSettings, plugin: string, term: string, limit = 25): Promise<SearchHit[]> {
   const t = term.trim();
-  if (!t) throw new DialbookError('DIALBOOK_VALIDATION', 'a search needs a term', { status: 422, field: 'q' });
+  // Checked here, not only by the route's schema: the contact source's search and actions call this too.
+  const problem = t ? searchTermProblem(t) : 'a search needs a term';
+  if (problem) throw new DialbookError('DIALBOOK_VALIDATION', `q: ${problem}`, { status: 422, field: 'q', plugin, details: { errors: [{ field: 'q', message: problem }] } });
   const conn = await connect(s, plugin);
   try {
     const entries = await searchSome(conn, {

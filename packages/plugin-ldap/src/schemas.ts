@@ -6,6 +6,7 @@
  */
 import { ContactSchema, z } from '@dialbook/core';
 import type { ConflictDto } from './conflicts.js';
+import { searchTermProblem } from './filter.js';
 import type { SearchHit } from './lookup.js';
 import type { ProbeReport } from './probe.js';
 import type { SiteStatus } from './service.js';
@@ -30,7 +31,16 @@ export const SiteQuery = z.object({ siteId: SiteId });
 
 export const SearchQuery = z.object({
   siteId: SiteId,
-  q: z.string().trim().min(1).max(200).meta({ description: 'Matched against uid, names, mail and phone numbers' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .superRefine((q, ctx) => {
+      const problem = searchTermProblem(q);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: 'Matched against uid, names, mail and phone numbers. Control characters (U+0000–U+001F, U+007F–U+009F) are refused (422).' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 

@@ -11,7 +11,7 @@
  * ```
  */
 import { createReadStream } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { parse, type Parser } from 'csv-parse';
 import { DialbookError, definePlugin, isDialbookError, z, type PluginContext, type SiteDto, type SyncResult } from '@dialbook/core';
 import { CSV_COLUMNS, normaliseHeader, rowToContact } from './mapping.js';
@@ -57,7 +57,10 @@ export interface CsvSyncOutcome extends SyncResult {
 
 /** Per-instance state: one package may run as several instances. */
 interface State {
+  /** The file's path on the server: for the log and the admin's connection test only. */
   file: string;
+  /** The file's name without its directory: what notifications, results and labels show. */
+  name: string;
   /** Running syncs by site id: a second request for the same site joins the first. */
   running: Map<string, Promise<CsvSyncOutcome>>;
   /** Aborted on stop, so a long sync gives up between rows. */
@@ -96,7 +99,7 @@ async function requireSite(ctx: Ctx, siteId?: string): Promise<SiteDto> {
  * have an `id` column. Rows the parser cannot read (a stray quote, too many fields)
  * go to `onBadRecord` with their line number and parsing carries on.
  */
-function openCsv(file: string, delimiter: string, onBadRecord: (line: number, message: string) => void, onHeader?: (columns: string[]) => void): Parser {
+function openCsv(file: string, shown: string, delimiter: string, onBadRecord: (line: number, message: string) => void, onHeader?: (columns: string[]) => void): Parser {
   const parser = parse({
     delimiter,
     bom: true,
@@ -111,7 +114,7 @@ function openCsv(file: string, delimiter: string, onBadRecord: (line: number, me
     columns: (header: string[]) => {
       const columns = header.map(normaliseHeader);
       if (!columns.includes('id')) {
-        throw new DialbookError('DIALBOOK_CSV_HEADER', `${file}: the header row has no "id" column (found: ${columns.map((c) => `"${c}"`).join(', ') || 'nothing'}; expected ${CSV_COLUMNS.join(', ')})`, { status: 422 });
+        throw new DialbookError('DIALBOOK_CSV_HEADER', `${shown}: the header row has no "id" column (found: ${columns.map((c) => `"${c}"`).join(', ') || 'nothing'}; expected ${CSV_COLUMNS.join(', ')})`, { status: 422 });
       }
       onHeader?.(columns);
       return columns;
@@ -122,10 +125,11 @@ function openCsv(file: string, delimiter: string, onBadRecord: (line: number, me
   return input.pipe(parser);
 }
 
-const fileError = (ctx: Ctx, file: string, err: unknown): DialbookError =>
+/** A file that cannot be read, named as `shown` (Node's own message names the path: it is replaced too). */
+const fileError = (ctx: Ctx, file: string, shown: string, err: unknown): DialbookError =>
   isDialbookError(err)
     ? err
-    : new DialbookError('DIALBOOK_CSV_FILE', `plugin "${ctx.id}": cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`, { status: 422, plugin: ctx.id, field: 'file', cause: err });
+    : new DialbookError('DIALBOOK_CSV_FILE', `plugin "${ctx.id}": cannot read ${shown}: ${(err instanceof Error ? err.message : String(err)).replaceAll(file, shown)}`, { status: 422, plugin: ctx.id, field: 'file', cause: err });
 
 /** Lines a record spans beyond its first: line breaks inside quoted fields. */
 const extraLines = (record: Record<string, string | undefined>): number => Object.values(record).reduce((n, v) => n + (v?.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
@@ -144,7 +148,7 @@ async function* contactsOfSource(ctx: Ctx, siteId: string, status: 'active' | 'd
  * soft-delete this source's contacts that are no longer in it.
  */
 async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal | undefined; progress?: ((done: number, total?: number) => void) | undefined } = {}): Promise<CsvSyncOutcome> {
-  const { file, stopping } = stateOf(ctx);
+  const { file, name, stopping } = stateOf(ctx);
   const signal = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
   const outcome: CsvSyncOutcome = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, restored: 0, deletionSkipped: false, failures: [] };
   const log = ctx.logger.child({ site: site.slug, file });
@@ -193,7 +197,7 @@ async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal
   /** Whether an error comes from handling a row (rethrown as it is) rather than from reading the file. */
   let inRow = false;
   try {
-    const records = openCsv(file, ctx.options.delimiter, (line, message) => fail(line, null, message), unknownColumns);
+    const records = openCsv(file, name, ctx.options.delimiter, (line, message) => fail(line, null, message), unknownColumns);
     for await (const { record, info } of records as AsyncIterable<{ record: Record<string, string | undefined>; info: { lines: number } }>) {
       signal.throwIfAborted();
       rows++;
@@ -203,8 +207,8 @@ async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal
       request.progress?.(rows);
     }
   } catch (err) {
-    if (signal.aborted) throw new DialbookError('DIALBOOK_CSV_ABORTED', `plugin "${ctx.id}": sync of ${file} was stopped after ${rows} row(s)`, { plugin: ctx.id, cause: err });
-    throw inRow ? err : fileError(ctx, file, err);
+    if (signal.aborted) throw new DialbookError('DIALBOOK_CSV_ABORTED', `plugin "${ctx.id}": sync of ${name} was stopped after ${rows} row(s)`, { plugin: ctx.id, cause: err });
+    throw inRow ? err : fileError(ctx, file, name, err);
   }
 
   // Soft-delete this source's contacts the file no longer lists — unless the file had no valid row at all.
@@ -222,7 +226,7 @@ async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal
       siteId: site.id,
       level: 'warning',
       title: `CSV "${ctx.id}": nothing was deleted because ${why}`,
-      body: `${file} yielded no valid contact, while site "${site.slug}" holds ${active} contact(s) from it. An empty file usually means an export went wrong, so all of them were kept. Fix the file and sync again; to remove the contacts on purpose, delete them in Dialbook.`,
+      body: `${name} yielded no valid contact, while site "${site.slug}" holds ${active} contact(s) from it. An empty file usually means an export went wrong, so all of them were kept. Fix the file and sync again; to remove the contacts on purpose, delete them in Dialbook.`,
     });
   } else {
     for (const id of gone) {
@@ -239,7 +243,7 @@ async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal
   if (outcome.failed) {
     const shown = outcome.failures.slice(0, 10).map((f) => `line ${f.line}${f.externalId ? ` (id "${f.externalId}")` : ''}: ${f.message}`);
     if (outcome.failed > shown.length) shown.push(`… and ${outcome.failed - shown.length} more (see the log)`);
-    await ctx.notifications.notify({ siteId: site.id, level: 'warning', title: `CSV "${ctx.id}": ${outcome.failed} row(s) of ${file} could not be imported`, body: shown.join('\n') });
+    await ctx.notifications.notify({ siteId: site.id, level: 'warning', title: `CSV "${ctx.id}": ${outcome.failed} row(s) of ${name} could not be imported`, body: shown.join('\n') });
   }
   const { created, updated, deleted, unchanged, failed } = outcome;
   log.info({ created, updated, deleted, unchanged, failed, restored: outcome.restored, rows }, `synced ${rows} row(s): ${summary(outcome)}`);
@@ -272,20 +276,22 @@ export default definePlugin({
   options: CsvOptionsSchema,
 
   setup(ctx) {
-    const state: State = { file: resolveFile(ctx), running: new Map(), stopping: new AbortController() };
+    const file = resolveFile(ctx);
+    const state: State = { file, name: basename(file), running: new Map(), stopping: new AbortController() };
     states.set(ctx, state);
 
     ctx.contacts.registerSource({
       id: ctx.id,
-      label: `CSV file ${state.file}`,
+      label: `CSV file ${state.name}`,
       sync: async ({ siteId, signal, progress }) => counts(await sync(ctx, await requireSite(ctx, siteId), { signal, progress })),
       async test() {
         let rows = 0;
         let unreadable = 0;
         try {
-          for await (const _ of openCsv(state.file, ctx.options.delimiter, () => void unreadable++)) rows++;
+          for await (const _ of openCsv(state.file, state.file, ctx.options.delimiter, () => void unreadable++)) rows++;
         } catch (err) {
-          return { ok: false, message: fileError(ctx, state.file, err).message };
+          // The connection test is for whoever set the plugin up: it names the path.
+          return { ok: false, message: fileError(ctx, state.file, state.file, err).message };
         }
         return { ok: true, message: `${state.file} is readable: ${rows} data row(s)${unreadable ? `, ${unreadable} unreadable` : ''}` };
       },
@@ -294,10 +300,17 @@ export default definePlugin({
     ctx.actions.register({
       id: 'sync',
       label: 'Sync now',
-      description: `Read ${state.file} and bring site "${ctx.options.site}" in step with it`,
-      async run({ siteId }) {
+      // Shown to the users of that site only (`sites`), and without the file's directory.
+      description: `Read the CSV file ${state.name} and bring site "${ctx.options.site}" in step with it`,
+      sites: async () => {
+        const site = await ctx.sites.findBySlug(ctx.options.site);
+        return site ? [site.id] : [];
+      },
+      // Run by the core as the tracked sync job of the site (GET /api/v1/jobs shows its progress).
+      syncs: ctx.id,
+      async run({ siteId, progress }) {
         try {
-          const outcome = await sync(ctx, await requireSite(ctx, siteId));
+          const outcome = await sync(ctx, await requireSite(ctx, siteId), { progress });
           const message = outcome.deletionSkipped ? `${summary(outcome)}; nothing was deleted because the file had no valid row (see notifications)` : summary(outcome);
           return { ok: !outcome.deletionSkipped, message, data: { ...counts(outcome), restored: outcome.restored, failures: outcome.failures } };
         } catch (err) {
@@ -312,8 +325,10 @@ export default definePlugin({
     if (!ctx.options.syncOnStart) return;
     // An unknown site is a configuration error: refuse to start, naming the slug.
     const site = await requireSite(ctx);
+    const { name } = stateOf(ctx);
     try {
-      await sync(ctx, site);
+      // Tracked like "Sync now": the same job id (`<instance>.sync:<site id>`), so GET /api/v1/jobs lists it.
+      await ctx.jobs.track(`sync:${site.id}`, `CSV file ${name}: sync of site "${site.slug}"`, (progress) => sync(ctx, site, { progress }));
     } catch (err) {
       // The file may be briefly unavailable (a share not mounted yet): start anyway, tell the admin.
       if (!isOperational(err)) throw err;

@@ -281,6 +281,48 @@ describe('action, source and options', () => {
     expect(await csvContacts(c)).toHaveLength(3);
   });
 
+  it('"Sync now" runs as the tracked sync job of the site (GET /api/v1/jobs)', async () => {
+    await writeCsv(ANNA, SEAN, DESK);
+    const c = await start();
+    type Job = { id: string; label: string; owner: string; status: string; done: number; result: unknown };
+    const jobs = () => getJson<{ running: Job[]; finished: Job[] }>(c, '/api/v1/jobs');
+    expect((await jobs()).finished).toEqual([]);
+    await getJson(c, '/api/v1/actions/staff.sync', { method: 'POST' });
+    expect((await jobs()).finished).toEqual([expect.objectContaining({ id: `staff.sync:${c.site.id}`, label: 'CSV file staff.csv: sync of site "test"', owner: 'staff', status: 'succeeded', done: 3 })]);
+    // The same job as the core's sources route: one id per source and site.
+    await getJson(c, '/api/v1/sources/staff/sync', { method: 'POST', json: { siteId: c.site.id } });
+    expect((await jobs()).finished.map((j) => j.id)).toEqual([`staff.sync:${c.site.id}`, `staff.sync:${c.site.id}`]);
+    // A file that cannot be read: the action says so, and its job failed.
+    await rm(file);
+    expect(await getJson(c, '/api/v1/actions/staff.sync', { method: 'POST' })).toMatchObject({ ok: false, message: expect.stringMatching(/^plugin "staff": cannot read staff\.csv: ENOENT/) });
+    expect((await jobs()).finished[0]).toMatchObject({ id: `staff.sync:${c.site.id}`, status: 'failed' });
+  });
+
+  it('a site-limited user sees the action only for its own site, and no server path in what is shown', async () => {
+    await writeCsv(ANNA);
+    const c = await start();
+    const branch = await c.dialbook.sites.create({ name: 'Branch', slug: 'branch', defaultCountry: 'DE' });
+    const actionsFor = async (request: TestCore['request']) => {
+      const res = await request('/api/v1/plugins');
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: { id: string; actions: { id: string; description: string | null }[] }[] }).items.find((p) => p.id === 'staff')!.actions;
+    };
+    const here = await c.createUser({ role: 'user', siteIds: [c.site.id] });
+    const elsewhere = await c.createUser({ role: 'user', siteIds: [branch.id] });
+    expect(await actionsFor(here.request)).toEqual([{ id: 'staff.sync', label: 'Sync now', description: 'Read the CSV file staff.csv and bring site "test" in step with it' }]);
+    expect(await actionsFor(elsewhere.request)).toEqual([]);
+    expect((await actionsFor(c.request)).map((a) => a.id)).toEqual(['staff.sync']);
+    const shown = JSON.stringify(await (await here.request('/api/v1/plugins')).json());
+    expect(shown).not.toContain(dir);
+
+    // Notifications a site's users read name the file, not where it lies on the server.
+    await writeCsv(ANNA, 'E9,,,,,,not-an-address,,,,');
+    await sync(c);
+    const note = (await notifications(c)).find((n) => n.level === 'warning')!;
+    expect(note.title).toBe('CSV "staff": 1 row(s) of staff.csv could not be imported');
+    expect(JSON.stringify(note)).not.toContain(dir);
+  });
+
   it('reads a semicolon-separated file with a byte-order mark and CRLF line ends', async () => {
     // Lists separated by `;` must be quoted when `;` is also the delimiter; an unquoted one is a row with too many fields.
     await writeFile(file, '\uFEFFID;First Name;Last Name;Work;Email\r\nE1;Anna;Müller;030 1234567;"a@example.com; b@example.com"\r\nE2;Seán;Murphy;030 1234568;c@example.com; d@example.com\r\n', 'utf8');
@@ -338,6 +380,18 @@ describe('sync on start', () => {
     const sales = (await core.dialbook.phonebooks.list(main.id)).find((p) => p.slug === 'sales')!;
     const members = await getJson<{ items: ContactDto[] }>(core, `/api/v1/phonebooks/${sales.id}/members`);
     expect(members.items.filter((x) => x.source === 'csv').map((x) => x.lastName).sort()).toEqual(['Köhler', 'Lefèvre', 'Yılmaz']);
+  });
+
+  it('the start-up sync is a tracked job too, and its notification names no server path', async () => {
+    core = await createTestCore({ config: { demo: true, defaultCountry: 'DE' }, plugins: { staff: { plugin: csv, options: { file: relative(process.cwd(), DEMO_CSV), site: 'main' } } } });
+    const main = (await core.dialbook.sites.findBySlug('main'))!;
+    const jobs = await getJson<{ finished: { id: string; status: string; done: number }[] }>(core, '/api/v1/jobs');
+    expect(jobs.finished).toEqual([expect.objectContaining({ id: `staff.sync:${main.id}`, status: 'succeeded', done: 12 })]);
+    await core.close();
+    core = await createTestCore({ config: { demo: true }, plugins: { staff: { plugin: csv, options: { file: join(dir, 'missing.csv'), site: 'main' } } } });
+    const [note] = await notifications(core);
+    expect(note!.body).toMatch(/^plugin "staff": cannot read missing\.csv: ENOENT/);
+    expect(note!.body).not.toContain(dir);
   });
 
   it('a missing file does not stop the core from starting: it logs and notifies', async () => {

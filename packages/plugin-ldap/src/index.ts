@@ -78,10 +78,14 @@ export default definePlugin({
       },
     });
 
+    /** The sites this instance is set up for (in the caller's scope): what its actions concern. */
+    const configuredSiteIds = async () => (await service.configuredSites()).map((s) => s.site.id);
+
     ctx.actions.register({
       id: 'test',
       label: 'Test connection',
       description: 'Bind and search one entry with the site\'s settings; says which step failed (DNS, TCP, TLS, bind, base DN, filter)',
+      sites: configuredSiteIds,
       async run({ siteId }) {
         const report = await service.test(siteId ?? null);
         return { ok: report.ok, message: report.message, data: report };
@@ -92,21 +96,18 @@ export default definePlugin({
       id: 'sync',
       label: 'Sync now',
       description: 'Read the whole directory into the site (every configured site without a siteId)',
-      async run({ siteId, actor }) {
-        const targets = siteId ? [siteId] : (await service.configuredSites()).map((s) => s.site.id);
-        if (!targets.length) return { ok: false, message: `LDAP "${ctx.id}" is not set up for any site (PATCH /api/v1/settings/${ctx.id}?siteId=…)` };
-        const results = [];
-        for (const id of targets) {
-          try {
-            const site = await ctx.sites.get(id);
-            results.push(actionResult(await service.syncTracked(id, { mode: 'full', trigger: 'manual', requestedBy: actor }), site.slug));
-          } catch (err) {
-            if (!isOperational(err)) throw err;
-            results.push({ ok: false, message: (err as Error).message, data: null });
-          }
+      sites: configuredSiteIds,
+      // The core runs it as this source's sync job of each site (progress at GET /api/v1/jobs).
+      syncs: ctx.id,
+      async run({ siteId, actor, progress }) {
+        if (!siteId) return { ok: false, message: `LDAP "${ctx.id}" is not set up for any site (PATCH /api/v1/settings/${ctx.id}?siteId=…)` };
+        try {
+          const site = await ctx.sites.get(siteId);
+          return actionResult(await service.sync(siteId, { mode: 'full', trigger: 'manual', requestedBy: actor, ...(progress ? { progress } : {}) }), site.slug);
+        } catch (err) {
+          if (!isOperational(err)) throw err;
+          return { ok: false, message: (err as Error).message, data: null };
         }
-        if (results.length === 1) return results[0]!;
-        return { ok: results.every((r) => r.ok), message: results.map((r) => r.message).join('\n'), data: results.map((r) => r.data) };
       },
     });
 

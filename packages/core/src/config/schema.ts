@@ -21,6 +21,11 @@ export const ConfigSchema = z
         publicUrl: z.url().optional(),
         /** Behind a TLS-terminating proxy: trust `X-Forwarded-Proto`/`-For` (secure cookies, client address). */
         trustProxy: z.boolean().default(false),
+        /**
+         * The largest request body of an API route that takes an upload (marked with `acceptsUpload`, or in a
+         * `createRouter({ uploads: true })` router), in bytes; every other API route takes at most 1 MiB.
+         */
+        maxUploadBytes: z.coerce.number().int().min(1024 * 1024).default(20 * 1024 * 1024),
       })
       .prefault({}),
     database: z.object({ url: z.string().optional(), dataDir: z.string().default('./data') }).prefault({}),

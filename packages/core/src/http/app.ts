@@ -8,6 +8,8 @@ import type { AppEnv } from './env.js';
 import { createRouter, mountPluginRouter, withPluginOperations } from './openapi.js';
 import { errorToProblem, problem } from './problem.js';
 import { authMiddleware } from './auth.js';
+import { bodyLimits } from './body-limit.js';
+import { inputGuard } from './input-guard.js';
 import { webAppHandler } from './web-app.js';
 import { authRoutes } from './routes/auth.js';
 import { contactRoutes } from './routes/contacts.js';
@@ -50,7 +52,12 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   // What desk phones fetch: their own credentials, outside /api/v1 (see routes/directory.ts).
   app.route('/', phoneDirectoryRoutes(dialbook));
 
+  // Authentication first (it reads no body), so that refused writes below are audited with their status;
+  // then the body limit (413 before a body over it is read) and the input guard (422 for a character no
+  // field can hold, in the path, the query or a JSON body), for every API route, plugin routes included.
   app.use(`${API_PREFIX}/*`, authMiddleware(dialbook));
+  app.use(`${API_PREFIX}/*`, bodyLimits({ uploadBytes: dialbook.config.server.maxUploadBytes }));
+  app.use(`${API_PREFIX}/*`, inputGuard());
   const api = createRouter();
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'dialbook_session', description: 'The session cookie from POST /auth/signin; writes also need the X-CSRF-Token header' });

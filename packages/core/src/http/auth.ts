@@ -5,6 +5,7 @@ import { roleRank, runWithAccess, type AccessScope, type Role } from '../auth/ac
 import { safeEqual } from '../auth/crypto.js';
 import { anonymousActor, type Actor } from '../domain/actor.js';
 import type { Dialbook } from '../dialbook.js';
+import { printable } from '../domain/unholdable.js';
 import { DialbookError } from '../errors.js';
 import type { AppEnv } from './env.js';
 import { findPolicy } from './policy.js';
@@ -12,11 +13,17 @@ import { findPolicy } from './policy.js';
 export const SESSION_COOKIE = 'dialbook_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The longest client address kept (an IPv6 address with a zone fits); a longer forwarded value is cut. */
+const MAX_IP = 64;
+/** The longest request path the audit log keeps; a longer one is cut and ends in `…`. */
+const MAX_AUDIT_PATH = 500;
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
 /** The client's address (the proxy's `X-Forwarded-For` only with `server.trustProxy`). */
 export function clientIp(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {
     const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return fwd;
+    if (fwd) return clip(fwd, MAX_IP);
   }
   try {
     return getConnInfo(c).remote.address ?? null;
@@ -76,9 +83,10 @@ export function authMiddleware(dialbook: Dialbook): MiddlewareHandler<AppEnv> {
       }
     });
     if (UNSAFE.has(method)) {
+      // Refused writes too (422, 413, …), with the path as sent (`%00`, not a NUL the database cannot hold), cut to what the log keeps.
       const status = failed ? ((failed as DialbookError).status ?? 500) : c.res.status;
       await dialbook.accounts
-        .audit(`${method} ${policy.pattern}`, who.actor, { method, path: c.req.path, status, ip: clientIp(c, trustProxy) })
+        .audit(`${method} ${policy.pattern}`, who.actor, { method, path: clip(printable(c.req.path), MAX_AUDIT_PATH), status, ip: clientIp(c, trustProxy) })
         .catch((err: unknown) => dialbook.logger.error({ err }, 'could not write the audit event'));
     }
     if (failed) throw failed;

@@ -1,26 +1,37 @@
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { validationError } from '../domain/validate.js';
+import { unholdableIssues, validationError } from '../domain/validate.js';
+import { acceptsUpload } from './body-limit.js';
 import type { AppEnv } from './env.js';
 import type { Access } from './policy.js';
 
 /**
- * Request validation failures become 422 problem+json naming each field;
- * `in` tells whether the field was in the body, the query or the path.
+ * Request validation failures become 422 problem+json naming each field; the prefix tells whether the
+ * field was in the query (`query.q`), the path (`param.id`), a form (`form.name`) or the JSON body (`name`).
+ * Valid input holding a character no field can hold (NUL, …) is refused the same way: the API's input
+ * guard checks the path, the query and JSON bodies of every route; this covers what else a route validates.
  */
 const defaultHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (!result.success) {
-    const target = (result as { target?: string }).target;
-    throw validationError(result.error.issues, target && target !== 'json' ? target : '');
-  }
+  const target = (result as { target?: string }).target;
+  const prefix = target && target !== 'json' ? target : '';
+  if (!result.success) throw validationError(result.error.issues, prefix);
+  const unholdable = unholdableIssues(result.data);
+  if (unholdable.length) throw validationError(unholdable, prefix);
 };
 
 /**
  * A router whose routes are documented in `/openapi.json` (`router.openapi(createRoute({…}), handler)`).
  * Invalid params, query or body answer 422 problem+json naming the field (`query.q`, `param.id`, `name`).
  * Plugins mount one with `ctx.http.route(path, router)`.
+ *
+ * Request bodies are limited to 1 MiB; `uploads: true` makes every route of the router one that takes an
+ * upload, limited by `server.maxUploadBytes` instead (keep such routes in a router of their own).
  */
-export const createRouter = (): OpenAPIHono<AppEnv> => new OpenAPIHono<AppEnv>({ defaultHook });
+export const createRouter = (options: { uploads?: boolean } = {}): OpenAPIHono<AppEnv> => {
+  const router = new OpenAPIHono<AppEnv>({ defaultHook });
+  if (options.uploads) router.use('*', acceptsUpload);
+  return router;
+};
 
 // ---- plugin routes ----
 

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testDatabaseKind } from '@dialbook/core/testing';
 import { browserTestsMissing, startApp, type RunningApp } from './support/app.js';
 
+/** Run in the page by Playwright (this test's TypeScript has no DOM library). */
+declare const getComputedStyle: (el: unknown, pseudo?: string) => { display: string; textAlign: string; content: string };
+
 const missing = browserTestsMissing('the country picker Chromium test');
 
 describe.skipIf(missing.length > 0)(`site country picker in Chromium (${testDatabaseKind()})`, () => {
@@ -52,7 +55,9 @@ describe.skipIf(missing.length > 0)(`site country picker in Chromium (${testData
     // By ISO code, with the keyboard: "ch" → Switzerland.
     await form.getByLabel('Name', { exact: true }).fill('Zürich office');
     await country.fill('ch');
+    await expect.poll(() => options.first().textContent()).toContain('Switzerland');
     await country.press('ArrowDown');
+    await expect.poll(() => country.getAttribute('aria-activedescendant')).toMatch(/item-0$/);
     await country.press('Enter');
     expect(await country.inputValue()).toBe('Switzerland');
     await form.getByRole('button', { name: 'Create site' }).click();
@@ -88,7 +93,7 @@ describe.skipIf(missing.length > 0)(`site country picker in Chromium (${testData
     expect(await confirm.evaluate((el) => el.closest('table') === null)).toBe(true);
     expect(await confirm.getByRole('heading', { name: 'Delete site' }).evaluate((el) => getComputedStyle(el).textAlign)).toMatch(/left|start/);
     // Focus starts on Cancel; Escape closes and returns focus to the button.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await page.evaluate<string | null>('document.activeElement && document.activeElement.textContent')).toBe('Cancel');
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
     await app.shot(page, 'sites-edited');

@@ -35,7 +35,7 @@ describe.skipIf(missing.length > 0)(`provisioning snippet refresh in Chromium ($
 
     // The notice's button leads to the credential form.
     await notice.getByRole('button', { name: /Create a credential/ }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('new-credential-name');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement && document.activeElement.id')).toBe('new-credential-name');
     await page.keyboard.type('Reception phones');
     await page.getByRole('button', { name: 'Create credential' }).click();
     await page.getByText('Copy these now').waitFor();
@@ -46,11 +46,11 @@ describe.skipIf(missing.length > 0)(`provisioning snippet refresh in Chromium ($
     // Same page, no reload: the snippet and the notice follow the new credential.
     await expect.poll(() => snippet.textContent(), { timeout: 5_000 }).toContain(`.username = ${username}`);
     await notice.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+    expect(await page.evaluate<number>("performance.getEntriesByType('navigation').length")).toBe(1);
     await app.shot(page, 'snippet-after');
 
     // Copy buttons: the secret, a URL, the snippet.
-    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
     await page.getByRole('button', { name: 'Copy secret' }).click();
     await page.locator('.notice').getByText('Copied.').first().waitFor();
     expect(await clipboard()).toBe(secret);

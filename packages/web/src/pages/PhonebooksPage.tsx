@@ -6,6 +6,7 @@ import { useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link, useRouter } from '../router';
 import { PhonebookVendors } from './PhonebookVendors';
+import { Combobox } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
 import { CopyButton, CopyValue } from '../ui/copy';
 import { SelectField, TextField } from '../ui/forms';
@@ -75,11 +76,20 @@ function NewPhonebook() {
   const [department, setDepartment] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>(null);
-  const site = siteId || sites.data?.[0]?.id || '';
+  // With one site it is that one; with several the form asks rather than taking the first by name.
+  const site = siteId || (sites.data?.length === 1 ? sites.data[0]!.id : '');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setErrors({});
     setFailure(null);
+    if (!site) {
+      setErrors({ siteId: 'Choose the site whose contacts the phonebook lists.' });
+      return;
+    }
+    if (mode === 'department' && !department.trim()) {
+      setErrors({ 'filter.department': 'Enter the department whose contacts the phonebook lists.' });
+      return;
+    }
     const filter = mode === 'site' ? {} : mode === 'department' ? { department } : null;
     try {
       const pb = await ok(api.POST('/phonebooks', { body: { siteId: site, name, filter } }));
@@ -96,6 +106,11 @@ function NewPhonebook() {
     <form className="card inline-form" noValidate onSubmit={(e) => void submit(e)}>
       <h2>New phonebook</h2>
       <SelectField label="Site" value={site} error={errors.siteId} onChange={(e) => setSiteId(e.target.value)}>
+        {!site && (
+          <option value="" disabled>
+            Choose a site…
+          </option>
+        )}
         {sites.data.map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}
@@ -108,13 +123,21 @@ function NewPhonebook() {
         <option value="department">One department</option>
         <option value="explicit">Only contacts added by hand</option>
       </SelectField>
-      {mode === 'department' && <TextField label="Department" value={department} error={errors['filter.department']} onChange={(e) => setDepartment(e.target.value)} />}
+      {mode === 'department' && <DepartmentField siteId={site} value={department} error={errors['filter.department']} onChange={setDepartment} />}
       <ErrorMessage error={failure} />
       <button type="submit" className="primary">
         Create phonebook
       </button>
     </form>
   );
+}
+
+/** The departments in use at the site (with counts) to pick from; another name can be typed. */
+function DepartmentField({ siteId, value, error, onChange }: { siteId: string; value: string; error: string | undefined; onChange: (v: string) => void }) {
+  const query = { status: 'active', ...(siteId ? { siteId } : {}) } as const;
+  const facets = useQuery({ queryKey: ['contacts', 'facets', query], queryFn: () => ok(api.GET('/contacts/facets', { params: { query } })), enabled: !!siteId });
+  const options = (facets.data?.departments ?? []).map((d) => ({ value: d.value, label: d.value, hint: `${d.count} contact${d.count === 1 ? '' : 's'}` }));
+  return <Combobox label="Department" allowCustom options={options} value={value || null} error={error} noMatch="No department at this site yet." onChange={(v) => onChange(v ?? '')} />;
 }
 
 export function PhonebookDetailPage({ id }: { id: string }) {

@@ -1,11 +1,11 @@
 /** Settings by category, rendered from each category's JSON Schema; the owner's actions; mail tools for `email`. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, ok, type Schemas } from '../api/client';
+import { api, ApiError, ok, sentence, type Schemas } from '../api/client';
 import { usePlugins, useSites } from '../api/queries';
 import { Link } from '../router';
 import { ActionButtons } from '../ui/actions';
-import { TextField, SelectField } from '../ui/forms';
+import { fieldName, TextField, SelectField } from '../ui/forms';
 import { diffPatch, SchemaFields, type JsonSchema, type SecretEdits, type Values } from '../ui/schema-form';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
 
@@ -118,7 +118,7 @@ function Editor({ schema, view, save, onSaved }: { schema: JsonSchema; view: Sch
       )}
       {view.errors.map((er) => (
         <p key={er.field} className="state error">
-          <code>{er.field}</code>: {er.message}
+          <strong>{fieldName(er.field)}</strong> (<code>{er.field}</code>): {sentence(er.message)}
         </p>
       ))}
       <div className="form-grid">

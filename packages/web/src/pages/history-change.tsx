@@ -71,12 +71,12 @@ function ListDiff({ before, after, noun }: { before: string[]; after: string[]; 
     <ul className="change-list">
       {added.map((x) => (
         <li key={`+${x}`}>
-          <ins>added {x}</ins>
+          added <ins>{x}</ins>
         </li>
       ))}
       {removed.map((x) => (
         <li key={`-${x}`}>
-          <del>removed {x}</del>
+          removed <del>{x}</del>
         </li>
       ))}
     </ul>
@@ -91,12 +91,12 @@ export function HistoryChange({ field, old: before, new: after }: { field: strin
       <ul className="change-list">
         {d.added.map((p, i) => (
           <li key={`a${i}`}>
-            <ins>added {describe(p)}</ins>
+            added <ins>{describe(p)}</ins>
           </li>
         ))}
         {d.removed.map((p, i) => (
           <li key={`r${i}`}>
-            <del>removed {describe(p)}</del>
+            removed <del>{describe(p)}</del>
           </li>
         ))}
         {d.changed.map((c, i) => (

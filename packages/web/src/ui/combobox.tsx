@@ -128,14 +128,17 @@ export function Combobox({
             'aria-invalid': !!error,
             'aria-describedby': describedBy,
             onKeyDown: (e) => {
-              if (e.key !== 'Enter' || cb.highlightedIndex >= 0) return;
-              // Enter without a highlighted option: the only match, an exact one, or (filters) the text itself.
-              const pick = items.length === 1 && text.trim() ? items[0] : exactOption(options, text, true);
+              if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+              // Enter takes the highlighted option; without one the only match, an exact one, or (filters) the text itself.
+              const highlighted = cb.isOpen && cb.highlightedIndex >= 0 ? items[cb.highlightedIndex] : undefined;
+              const pick = highlighted ?? (items.length === 1 && text.trim() ? items[0] : exactOption(options, text, true));
+              const open = cb.isOpen;
               if (pick || allowCustom || !text.trim()) {
                 commit(pick, text);
                 cb.closeMenu();
               }
-              if (cb.isOpen || !allowCustom) e.preventDefault();
+              // Enter in a field with its list open, or with text that is no option, does not submit the form.
+              if (open || (!pick && !allowCustom && text.trim())) e.preventDefault();
               (e.nativeEvent as KeyboardEvent & { preventDownshiftDefault?: boolean }).preventDownshiftDefault = true;
             },
             onBlur: () => commit(exactOption(options, text), text),

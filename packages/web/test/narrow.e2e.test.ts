@@ -119,6 +119,7 @@ describe.skipIf(missing.length > 0)(`admin app on a 390 px phone in Chromium (${
     await department.click();
     const options = page.getByRole('listbox').getByRole('option');
     await expect.poll(() => options.allTextContents()).toEqual(['Kundenbetreuung1', 'Sales2', 'Support1']);
+    await app.shot(page, 'narrow-filters');
     await options.filter({ hasText: 'Sales' }).click();
     await page.waitForURL(/department=Sales/);
     await expect.poll(() => page.locator('table.contacts tbody tr').count()).toBe(2);

@@ -53,7 +53,7 @@ export function UsersPage() {
                   ) : (
                     <ul className="plain users">
                       {of.map((u) => (
-                        <UserRow key={u.id} user={u} />
+                        <UserRow key={u.id} user={u} mailConfigured={mail?.configured ?? true} />
                       ))}
                     </ul>
                   )}
@@ -133,7 +133,7 @@ function NewUser({ mailConfigured }: { mailConfigured: boolean }) {
   );
 }
 
-function UserRow({ user: u }: { user: User }) {
+function UserRow({ user: u, mailConfigured }: { user: User; mailConfigured: boolean }) {
   const { user: me, isAtLeast } = useAuth();
   const sites = useSites();
   const queries = useQueryClient();
@@ -176,7 +176,7 @@ function UserRow({ user: u }: { user: User }) {
               type="button"
               onClick={() =>
                 void ok(api.POST('/users/{id}/invite', { params: { path: { id: u.id } } }))
-                  .then(() => setNote('A fresh sign-up link is on its way.'))
+                  .then(() => setNote(mailConfigured ? 'A fresh sign-up link is on its way; earlier links no longer work.' : 'A fresh sign-up link waits in the outbox until mail is set up; earlier links no longer work.'))
                   .catch(setError)
               }
             >

@@ -12,6 +12,7 @@
  * ```
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestCore, type TestCore, type TestCoreOptions } from '@dialbook/core/testing';
@@ -48,10 +49,22 @@ export interface RunningApp {
 
 let admins = 0;
 
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
 export async function startApp(options: Pick<TestCoreOptions, 'plugins' | 'config'> = {}): Promise<RunningApp> {
   mkdirSync(SHOTS, { recursive: true });
-  const core = await createTestCore({ ...options, listen: true });
-  const base = core.url!;
+  // Links in mails and answers (sign-up, reset) name this server: publicUrl is the port it listens on.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const core = await createTestCore({ ...options, config: { ...options.config, server: { publicUrl: base, ...options.config?.server } }, listen: { port } });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const problems: string[] = [];
   const expected = new Set<string>();

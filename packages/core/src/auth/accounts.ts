@@ -7,12 +7,13 @@ import { parseInput, validationError } from '../domain/validate.js';
 import { conflict, DialbookError, notFound } from '../errors.js';
 import { currentAccess, roleRank, type Role } from './access.js';
 import { dummyPasswordHash, hashPassword, newSecret, tokenHash, verifyPassword } from './crypto.js';
+import { SigninThrottle } from './signin-throttle.js';
 import { PasswordSchema, UserCreateSchema, UserUpdateSchema, type ApiTokenDto, type UserCreate, type UserDto, type UserUpdate } from './types.js';
 
 export const SIGNUP_LINK_HOURS = 12;
 export const RESET_LINK_MINUTES = 60;
 export const SESSION_DAYS = 14;
-/** Failed sign-ins before the account locks, and for how long. */
+/** Password checks an account gets (failed sign-ins in a row) before it locks, and for how long. */
 export const LOCK_AFTER = 5;
 export const LOCK_MINUTES = 15;
 
@@ -44,21 +45,42 @@ function parsePassword(password: string): string {
   return r.data;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Time for holding answers back: `now()` in milliseconds, `sleep(ms)`. */
+export interface PaceClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: PaceClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
 
 /**
  * Users, their sites, sign-up and reset links, sessions and API tokens.
  * Every secret (password, link, session, token) is stored only as a hash.
  */
 export class AccountService {
-  /** How long a failed sign-in is held back, by the number of failures in a row (tests shorten it). */
+  /**
+   * How long a failed sign-in is held back, by its address's failures in a row (1 for the first):
+   * 400, 800, 1,600 ms, then 3 s. The same for every address, with an account or not. Tests shorten it.
+   */
   failureDelayMs: (failures: number) => number = (failures) => Math.min(200 * 2 ** Math.min(failures, 4), 3_000);
+  /** The least time a password-reset request takes to answer, whether or not the address has an account. */
+  resetAnswerMs = 250;
+  /** Measures and waits out the holds above; tests replace it to see the holds without waiting them. */
+  clock: PaceClock = realClock;
+
+  private readonly throttle: SigninThrottle;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly logger: Logger,
     private readonly options: AccountOptions,
-  ) {}
+  ) {
+    this.throttle = new SigninThrottle(orm, { lockAfter: LOCK_AFTER, lockMs: LOCK_MINUTES * 60_000, rememberMs: LOCK_MINUTES * 60_000 });
+    void dummyPasswordHash(); // computed now, so that the first unknown address costs no more than a known one
+  }
 
   private em(): EntityManager {
     return this.orm.em.fork();
@@ -92,10 +114,14 @@ export class AccountService {
     return { user: await this.dto(em, user), signupLink };
   }
 
-  /** Send a fresh sign-up link to a user who has not set a password yet. */
+  /**
+   * Send a fresh sign-up link to a user who has not set a password yet (earlier links stop working).
+   * Staff re-invite `user` accounts only: re-inviting an administrator or staff member would void their link.
+   */
   async resendInvite(id: string, actor: Actor): Promise<{ signupLink: string }> {
     const em = this.em();
     const user = await this.findUser(em, id);
+    this.assertMayManage(user);
     if (user.status !== 'invited') throw conflict('DIALBOOK_USER_ACTIVE', 'this user has already set a password; use password reset');
     await em.nativeUpdate(AuthLinkEntity, { userId: id, purpose: 'signup', usedAt: null }, { usedAt: new Date() });
     const signupLink = await this.issueLink(user, 'signup');
@@ -111,6 +137,7 @@ export class AccountService {
   async issueInvitationLink(id: string, actor: Actor): Promise<{ link: string; expiresAt: string }> {
     const em = this.em();
     const user = await this.findUser(em, id);
+    this.assertMayManage(user);
     if (user.status !== 'invited') throw conflict('DIALBOOK_USER_ACTIVE', 'this user has already set a password; use password reset');
     await em.nativeUpdate(AuthLinkEntity, { userId: id, purpose: 'signup', usedAt: null }, { usedAt: new Date() });
     const token = newSecret('');
@@ -203,17 +230,27 @@ export class AccountService {
     return this.openSession(em, user, client);
   }
 
-  /** Always succeeds from the caller's view: whether the address exists is never revealed. */
+  /**
+   * Always succeeds from the caller's view: whether the address exists is never revealed, neither by
+   * the answer nor by its time: the answer is held until {@link resetAnswerMs} after the request
+   * began, for unknown addresses as for known ones (whose link and mail are written meanwhile).
+   */
   async requestPasswordReset(email: string, client: { ip?: string | null } = {}): Promise<void> {
-    const em = this.em();
-    const user = await em.findOne(UserEntity, { email: email.trim().toLowerCase() });
-    if (!user || user.status !== 'active') {
-      this.logger.info({ ip: client.ip }, 'password reset asked for an unknown or inactive address; nothing sent');
-      return;
+    const started = this.clock.now();
+    try {
+      const em = this.em();
+      const user = await em.findOne(UserEntity, { email: email.trim().toLowerCase() });
+      if (!user || user.status !== 'active') {
+        this.logger.info({ ip: client.ip }, 'password reset asked for an unknown or inactive address; nothing sent');
+        return;
+      }
+      await em.nativeUpdate(AuthLinkEntity, { userId: user.id, purpose: 'reset', usedAt: null }, { usedAt: new Date() });
+      await this.issueLink(user, 'reset');
+      await this.audit('user.reset-requested', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
+    } finally {
+      const hold = this.resetAnswerMs - (this.clock.now() - started);
+      if (hold > 0) await this.clock.sleep(hold);
     }
-    await em.nativeUpdate(AuthLinkEntity, { userId: user.id, purpose: 'reset', usedAt: null }, { usedAt: new Date() });
-    await this.issueLink(user, 'reset');
-    await this.audit('user.reset-requested', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
   }
 
   /** Set a new password from a reset link (single use, 60 minutes); ends every session of the user. */
@@ -233,36 +270,35 @@ export class AccountService {
   // ---- sessions -------------------------------------------------------------------------------
 
   /**
-   * Check e-mail and password. Failures are held back longer each time and lock the account
-   * for 15 minutes after 5; the answer never says whether the address exists.
+   * Check e-mail and password. Every address, with an account or not, gets the same answer after
+   * the same work (one scrypt check, the same statements) and is held back by the same schedule:
+   * {@link failureDelayMs} of the address's failures in a row, counted per address. An account is
+   * checked at most {@link LOCK_AFTER} times before it locks for {@link LOCK_MINUTES} minutes, however
+   * many requests arrive at once and on however many instances (see {@link SigninThrottle}); a right
+   * password is refused while the account is locked.
    */
   async signIn(email: string, password: string, client: { ip?: string | null; userAgent?: string | null } = {}): Promise<SignedIn> {
+    const started = this.clock.now();
+    const address = email.trim().toLowerCase();
     const em = this.em();
-    const user = await em.findOne(UserEntity, { email: email.trim().toLowerCase() });
-    const now = new Date();
-    const locked = !!user?.lockedUntil && user.lockedUntil > now;
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyPasswordHash()), false);
-    if (!user || !ok || locked || user.status !== 'active') {
-      let failures = 1;
-      if (user && !locked) {
-        user.failedSignins += 1;
-        failures = user.failedSignins;
-        if (user.failedSignins >= LOCK_AFTER) {
-          user.lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-          user.failedSignins = 0;
-        }
-        await em.flush();
-      }
-      await this.audit('auth.signin-failed', { type: 'anonymous', id: 'anonymous', name: email.slice(0, 320) }, { ip: client.ip ?? null, detail: { locked } });
-      await sleep(this.failureDelayMs(failures));
-      throw new DialbookError('DIALBOOK_AUTH_FAILED', GENERIC_SIGNIN, { status: 401 });
+    const user = await em.findOne(UserEntity, { email: address });
+    const reservation = await this.throttle.reserve(user?.id ?? null);
+    const checked = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const right = !!user?.passwordHash && checked && user.status === 'active';
+    // A right password counts only if the account was not locked when it came, nor is now.
+    const accepted = !!user && right && reservation.admitted && (await this.throttle.confirm(user.id, reservation));
+    if (user && accepted) {
+      user.lastSigninAt = new Date();
+      await this.audit('auth.signin', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
+      return this.openSession(em, user, client); // its flush writes lastSigninAt
     }
-    user.failedSignins = 0;
-    user.lockedUntil = null;
-    user.lastSigninAt = now;
-    await em.flush();
-    await this.audit('auth.signin', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
-    return this.openSession(em, user, client);
+    const failures = await this.throttle.fail(address, user?.id ?? null);
+    const locked = !!user && (!reservation.admitted || right);
+    await this.audit('auth.signin-failed', { type: 'anonymous', id: 'anonymous', name: email.slice(0, 320) }, { ip: client.ip ?? null, detail: { locked } });
+    // Held until `started + delay`, not for `delay` after the work: what the work took does not show.
+    const hold = this.failureDelayMs(failures) - (this.clock.now() - started);
+    if (hold > 0) await this.clock.sleep(hold);
+    throw new DialbookError('DIALBOOK_AUTH_FAILED', GENERIC_SIGNIN, { status: 401 });
   }
 
   /** The user behind a session cookie, sliding its expiry; null when unknown, expired or the user is not active. */

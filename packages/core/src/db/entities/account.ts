@@ -23,6 +23,22 @@ export const UserEntity = defineEntity({
 });
 export type User = InstanceType<typeof UserEntity.class>;
 
+/**
+ * Failed sign-ins per e-mail address, for every address tried (with an account or not), keyed by a
+ * hash of the normalised address: the back-off delay is read from here, so it follows the same
+ * schedule for unknown addresses. Rows expire some minutes after an address's last failure.
+ */
+export const SigninAttemptEntity = defineEntity({
+  name: 'SigninAttempt',
+  tableName: 'signin_attempt',
+  properties: {
+    /** SHA-256 (hex) of the address, never the address. */
+    addressHash: p.string().length(64).primary(),
+    failures: p.integer(),
+    expiresAt: p.datetime().index(),
+  },
+});
+
 /** The sites a user may see and edit (admins and staff see every site). */
 export const UserSiteEntity = defineEntity({
   name: 'UserSite',

@@ -1,4 +1,4 @@
-import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, MachineCredentialEntity, SessionEntity, UserEntity, UserSiteEntity } from './account.js';
+import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, MachineCredentialEntity, SessionEntity, SigninAttemptEntity, UserEntity, UserSiteEntity } from './account.js';
 import { ContactEntity, ContactPhoneEntity, PhonebookMemberEntity } from './contact.js';
 import { HistoryEntity } from './history.js';
 import { JobRunEntity } from './job.js';
@@ -41,4 +41,6 @@ export const coreEntities = [
   MailOutboxEntity,
   // remote vendor services (0006-vendor-services)
   VendorServicePairEntity,
+  // sign-in failures per address (0009-signin-attempts)
+  SigninAttemptEntity,
 ];

@@ -16,6 +16,8 @@ import { AuditIndexes0007Postgresql } from './0007-audit-indexes.postgresql.js';
 import { AuditIndexes0007Sqlite } from './0007-audit-indexes.sqlite.js';
 import { RefoldContacts0008Postgresql } from './0008-refold-contacts.postgresql.js';
 import { RefoldContacts0008Sqlite } from './0008-refold-contacts.sqlite.js';
+import { SigninAttempts0009Postgresql } from './0009-signin-attempts.postgresql.js';
+import { SigninAttempts0009Sqlite } from './0009-signin-attempts.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared
@@ -32,6 +34,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0006-vendor-services', class: VendorServices0006Sqlite },
     { name: '0007-audit-indexes', class: AuditIndexes0007Sqlite },
     { name: '0008-refold-contacts', class: RefoldContacts0008Sqlite },
+    { name: '0009-signin-attempts', class: SigninAttempts0009Sqlite },
   ],
   postgresql: [
     { name: '0001-initial', class: Initial0001Postgresql },
@@ -42,6 +45,7 @@ const lists: Record<Dialect, MigrationObject[]> = {
     { name: '0006-vendor-services', class: VendorServices0006Postgresql },
     { name: '0007-audit-indexes', class: AuditIndexes0007Postgresql },
     { name: '0008-refold-contacts', class: RefoldContacts0008Postgresql },
+    { name: '0009-signin-attempts', class: SigninAttempts0009Postgresql },
   ],
 };
 

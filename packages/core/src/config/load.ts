@@ -134,6 +134,13 @@ function structuredCloneLoose(config: DialbookConfig): DialbookConfig {
 }
 
 /**
+ * The base URL of links this Dialbook hands out (sign-up and reset links in mails, `dialbook user
+ * create`): `server.publicUrl`, else `http://localhost:<server.port>`, the configured port (`PORT`,
+ * `server.port`, or `dialbook start --port`), without a trailing slash.
+ */
+export const linkBase = (server: { publicUrl?: string | undefined; port: number }): string => (server.publicUrl ?? `http://localhost:${server.port}`).replace(/\/+$/, '');
+
+/**
  * Read, merge with the environment and validate the deployment config.
  * Every problem is reported at once, one line each.
  */

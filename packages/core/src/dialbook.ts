@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { ResolvedConfig } from './config/schema.js';
+import { linkBase } from './config/load.js';
 import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from './db/orm.js';
 import { AccountService } from './auth/accounts.js';
 import { CredentialService } from './auth/credentials.js';
@@ -83,7 +84,7 @@ export class Dialbook {
     this.sites = new SiteService(orm, this.hooks);
     this.phonebooks = new PhonebookService(orm, this.hooks);
     this.contacts = new ContactService(orm, this.hooks, this.notifications, { defaultCountry: config.defaultCountry ?? null });
-    const publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
+    const publicUrl = linkBase(config.server);
     this.settings = new SettingsService(orm, this.hooks, logger.child({ area: 'settings' }), { secretKey: config.secretKey, overrides: config.settings });
     this.mail = new MailService(orm, this.hooks, this.settings, logger.child({ area: 'mail' }), { ...config.mail, publicUrl });
     this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
 export type { PluginContext, ContactsApi, PluginHooks, PluginHttpApp } from './plugin/context.js';
-export type { CallSource, ContactSource, DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
+export type { ActionInput, ActionResult, CallSource, ContactSource, DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
 export { Registry } from './plugin/registry.js';
 export { Tokens } from './plugin/tokens.js';
 export { defineConfig, type DialbookConfig, type ResolvedConfig } from './config/schema.js';
@@ -38,6 +38,7 @@ export type { EmailSettings } from './mail/settings.js';
 export { z } from 'zod';
 // ---- documented HTTP routes (plugins: ctx.http.route(path, router)) ----
 export { createRouter } from './http/openapi.js';
+export { acceptsUpload } from './http/body-limit.js';
 export { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 export { errors, json, problemResponse, body as jsonBody } from './http/routes/common.js';
 export { ProblemSchema, type Problem } from './http/problem.js';

@@ -365,17 +365,19 @@ export class AccountService {
 
   async audit(action: string, actor: Actor, extra: { targetId?: string | null; siteId?: string | null; ip?: string | null; method?: string; path?: string; status?: number; detail?: Record<string, unknown> } = {}): Promise<void> {
     const em = this.em();
+    // Every text cut to its column (a long path or forwarded address must not lose the row on PostgreSQL).
+    const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.slice(0, n));
     em.create(AuditEventEntity, {
       at: new Date(),
-      actor: actorKey(actor),
-      actorName: actor.name ?? null,
-      action,
-      method: extra.method ?? null,
-      path: extra.path ?? null,
+      actor: cut(actorKey(actor), 200)!,
+      actorName: cut(actor.name, 320),
+      action: cut(action, 100)!,
+      method: cut(extra.method, 10),
+      path: cut(extra.path, 500),
       status: extra.status ?? null,
       siteId: extra.siteId ?? null,
-      targetId: extra.targetId ?? null,
-      ip: extra.ip ?? null,
+      targetId: cut(extra.targetId, 100),
+      ip: cut(extra.ip, 64),
       detail: extra.detail ?? null,
     });
     await em.flush();

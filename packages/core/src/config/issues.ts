@@ -31,7 +31,7 @@ export function describeExpected(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return issue.origin === 'string' ? `at most ${String(issue.maximum)} character(s)` : issue.origin === 'array' ? `at most ${String(issue.maximum)} item(s)` : `a value <= ${String(issue.maximum)}`;
     case 'invalid_format':
-      return issue.format === 'regex' ? issue.message : `a valid ${issue.format}`;
+      return issue.format === 'regex' ? (issue.message && !issue.message.startsWith('must') ? issue.message : `text matching ${String((issue as { pattern?: unknown }).pattern)}`) : `a valid ${issue.format}`;
     case 'unrecognized_keys':
       return `only known keys (unknown: ${issue.keys.join(', ')})`;
     default:

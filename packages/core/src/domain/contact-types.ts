@@ -128,6 +128,7 @@ export const ContactFilterSchema = z.object({
   source: SourceSchema.optional(),
   hasAttribute: z
     .string()
+    .max(200)
     .regex(/^[a-z][a-z0-9_-]*(\.[A-Za-z0-9_-]+)?$/, 'hasAttribute is a plugin namespace, optionally with one key: cucm or cucm.pin')
     .optional()
     .meta({ description: 'Only contacts carrying this plugin attribute namespace (`cucm`) or key (`cucm.pin`).' }),

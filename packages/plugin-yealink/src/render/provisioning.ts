@@ -21,7 +21,7 @@ export function provisioningSnippet(input: DirectoryProvisioningInput, options: 
   if (input.username) {
     lines.push(`remote_phonebook.data.${n}.username = ${input.username}`, `remote_phonebook.data.${n}.password = <the secret shown once when the credential was created>`);
   } else {
-    lines.push('## No credential yet: create one with POST /api/v1/phonebooks/' + input.phonebook.id + '/credentials, then set', `remote_phonebook.data.${n}.username = `, `remote_phonebook.data.${n}.password = `);
+    lines.push('## No phone credential yet: create one for this phonebook (Phone credentials, in the admin app), then set', `remote_phonebook.data.${n}.username = `, `remote_phonebook.data.${n}.password = `);
   }
   lines.push(
     '## Show callers by their name from this phonebook, and fetch it again every flash_time seconds',

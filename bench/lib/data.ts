@@ -4,7 +4,7 @@
  * write identical data.
  */
 import type { ContactCreate, PhoneType } from '@dialbook/core';
-import { fold, likeEscape } from '../../packages/core/src/domain/text.js';
+import { fold, likeEscape } from '../../packages/core/src/base/text.js';
 
 /** mulberry32: tiny, fast, good enough for test data, fully reproducible. */
 export function createRandom(seed: number) {

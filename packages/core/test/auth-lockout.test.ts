@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDialbook, loadConfig, type Dialbook } from '@dialbook/core';
 import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
-import { LOCK_AFTER } from '../src/auth/accounts.js';
+import { LOCK_AFTER } from '../src/accounts/service.js';
 
 const PASSWORD = 'test-password-1234';
 const onPostgres = testDatabaseKind() === 'postgresql';

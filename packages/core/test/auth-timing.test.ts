@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
-import type { PaceClock } from '../src/auth/accounts.js';
-import { SigninThrottle } from '../src/auth/signin-throttle.js';
+import type { PaceClock } from '../src/accounts/service.js';
+import { SigninThrottle } from '../src/accounts/signin-throttle.js';
 
 const PASSWORD = 'test-password-1234';
 let core: TestCore;

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createDialbook, definePlugin, loadConfig, type SyncResult } from '@dialbook/core';
 import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { firingSlot } from '../src/jobs/service.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/base/logger.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 

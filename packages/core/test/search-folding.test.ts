@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
 import { fold, type ContactDto } from '@dialbook/core';
-import { fold0008 } from '../src/db/migrations/0008-refold-contacts.sqlite.js';
+import { fold0008 } from '../src/contacts/migrations/0008-refold-contacts.sqlite.js';
 
 /**
  * Search folds with full Unicode folding (issue 10): NFKD plus a table for the letters NFKD

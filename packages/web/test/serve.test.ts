@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { expect, test } from 'vitest';
-import { acceptedEncodings, webAppHandler } from '../../core/src/http/web-app.js';
+import { acceptedEncodings, webAppHandler } from '../../core/src/app/web-app.js';
 
 // How core answers for the app where no route matched (the e2e test covers the real build behind a real port).
 const appWith = (dir: string | null) => {

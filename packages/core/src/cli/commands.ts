@@ -2,12 +2,12 @@
 import { Command } from 'commander';
 import { linkBase, loadConfig } from '../config/load.js';
 import { resolveDatabaseTarget } from '../db/orm.js';
-import { createDialbook } from '../dialbook.js';
-import { DialbookError, isDialbookError } from '../errors.js';
-import { systemActor } from '../domain/actor.js';
-import { createLogger } from '../logger.js';
-import { loadPlugins } from '../plugin/host.js';
-import { closeOnSignals, listen } from '../server.js';
+import { createDialbook } from '../app/dialbook.js';
+import { DialbookError, isDialbookError } from '../base/errors.js';
+import { systemActor } from '../base/actor.js';
+import { createLogger } from '../base/logger.js';
+import { loadPlugins } from '../host/load.js';
+import { closeOnSignals, listen } from '../app/server.js';
 
 /** Print a failure as one line per problem and exit non-zero (78, EX_CONFIG, for configuration problems). */
 function fail(err: unknown): never {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { DialbookError } from '../errors.js';
+import { DialbookError } from '../base/errors.js';
 import { isPlugin } from '../plugin/define.js';
 import { ConfigSchema, type DialbookConfig, type ResolvedConfig } from './schema.js';
 import { describeIssue } from './issues.js';

@@ -5,7 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { DialbookPostgreSqlDriver, DialbookSqliteDriver } from './drivers.js';
 import { WorkerSqliteDialect } from './sqlite-dialect.js';
 import type { Logger } from 'pino';
-import { DialbookError } from '../errors.js';
+import { DialbookError } from '../base/errors.js';
 import { coreEntities } from './entities/index.js';
 import { migrationsFor } from './migrations/index.js';
 

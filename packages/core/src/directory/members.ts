@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { dialectOf } from '../db/orm.js';
 import type { Phonebook } from '../db/entities/index.js';
-import type { PhoneType } from '../domain/contact-types.js';
-import { memberCondition } from '../domain/phonebooks.js';
+import type { PhoneType } from '../contacts/types.js';
+import { memberCondition } from '../phonebooks/service.js';
 import type { DirectoryContact } from '../plugin/contracts.js';
 
 interface ContactRow {

@@ -1,9 +1,9 @@
 import { describe, expect, test, vi } from 'vitest';
-import { silentLogger } from '../logger.js';
-import { DialbookError } from '../errors.js';
-import { systemActor } from '../domain/actor.js';
+import { silentLogger } from '../base/logger.js';
+import { DialbookError } from '../base/errors.js';
+import { systemActor } from '../base/actor.js';
 import { HookBus } from './bus.js';
-import type { ContactInput } from '../domain/contact-types.js';
+import type { ContactInput } from '../contacts/types.js';
 
 const input = (firstName: string): ContactInput => ({
   firstName,

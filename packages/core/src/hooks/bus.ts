@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DialbookError, isDialbookError } from '../errors.js';
+import { DialbookError, isDialbookError } from '../base/errors.js';
 import type { EventName, FilterContext, FilterName, HookEvents, HookFilters } from './types.js';
 
 export type EventListener<K extends EventName> = (payload: HookEvents[K]) => void | Promise<void>;

@@ -1,6 +1,6 @@
-import type { Actor } from '../domain/actor.js';
-import type { ContactDto, ContactInput, FieldChange } from '../domain/contact-types.js';
-import type { PhonebookDto, SiteDto } from '../domain/site-types.js';
+import type { Actor } from '../base/actor.js';
+import type { ContactDto, ContactInput, FieldChange } from '../contacts/types.js';
+import type { PhonebookDto, SiteDto } from '../sites/types.js';
 import type { DirectoryInput } from '../plugin/contracts.js';
 import type { DirectoryServed } from '../directory/types.js';
 import type { VendorCommandEvent, VendorResultEvent, VendorStateEvent } from '../vendors/peers.js';

@@ -1,6 +1,6 @@
-import type { Role } from '../auth/access.js';
-import type { Actor } from '../domain/actor.js';
-import type { Dialbook } from '../dialbook.js';
+import type { Role } from '../base/access.js';
+import type { Actor } from '../base/actor.js';
+import type { Dialbook } from '../app/dialbook.js';
 
 /** Variables every request carries. The accounts release resolves `actor` from the session or token. */
 export interface AppEnv {

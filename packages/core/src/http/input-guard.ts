@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { unholdableIssues, validationError } from '../domain/validate.js';
-import { printable, unholdableMessage } from '../domain/unholdable.js';
+import { unholdableIssues, validationError } from '../base/validate.js';
+import { printable, unholdableMessage } from '../base/unholdable.js';
 import type { AppEnv } from './env.js';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json(\s*;.*)?$/i;

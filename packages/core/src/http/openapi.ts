@@ -1,9 +1,9 @@
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { unholdableIssues, validationError } from '../domain/validate.js';
+import { unholdableIssues, validationError } from '../base/validate.js';
 import { acceptsUpload } from './body-limit.js';
 import type { AppEnv } from './env.js';
-import type { Access } from './policy.js';
+import type { Access } from '../app/policy.js';
 
 /**
  * Request validation failures become 422 problem+json naming each field; the prefix tells whether the

@@ -2,9 +2,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { isDialbookError } from '../errors.js';
-import { printable } from '../domain/unholdable.js';
-import type { FieldProblem } from '../domain/validate.js';
+import { isDialbookError } from '../base/errors.js';
+import { printable } from '../base/unholdable.js';
+import type { FieldProblem } from '../base/validate.js';
 
 /** RFC 9457 problem details, as every error of the API is reported. */
 export const ProblemSchema = z

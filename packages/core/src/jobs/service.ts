@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/co
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { JobRunEntity } from '../db/entities/index.js';
-import { DialbookError } from '../errors.js';
+import { DialbookError } from '../base/errors.js';
 
 export type Progress = (done: number, total?: number, message?: string) => void;
 

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { MailOutboxEntity, SiteEntity } from '../db/entities/index.js';
-import { DialbookError, invalid, notFound } from '../errors.js';
+import { DialbookError, invalid, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { SettingsService } from '../settings/service.js';
 import { emailCategory, type EmailSettings } from './settings.js';

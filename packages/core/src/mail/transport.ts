@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { DialbookError } from '../errors.js';
+import { DialbookError } from '../base/errors.js';
 import type { EmailSettings } from './settings.js';
 
 export type Transport = ReturnType<typeof createTransport>;

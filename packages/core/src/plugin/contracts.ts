@@ -1,7 +1,7 @@
-import type { Actor } from '../domain/actor.js';
+import type { Actor } from '../base/actor.js';
 import type { Progress } from '../jobs/service.js';
 import type { ZodType } from 'zod';
-import type { ContactDto } from '../domain/contact-types.js';
+import type { ContactDto } from '../contacts/types.js';
 
 /** Counts a sync reports; also the payload of `sync.finished`. */
 export interface SyncResult {

@@ -1,5 +1,5 @@
 import type { CallSource, ContactSource, DirectoryRenderer, HealthCheck, PluginAction, RouteExecutor } from './contracts.js';
-import { Registry } from './registry.js';
+import { Registry } from '../base/registry.js';
 
 export interface Registries {
   contactSources: Registry<ContactSource>;

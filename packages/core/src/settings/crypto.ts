@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { DialbookError } from '../errors.js';
+import { DialbookError } from '../base/errors.js';
 
 /** How the secret key is given and what happens without it; shown in every key error. */
 export const SECRET_KEY_HINT = 'set DIALBOOK_SECRET_KEY to a random string of at least 32 characters (e.g. the output of `openssl rand -base64 32`)';

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DialbookConfig } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { createDialbook, type Dialbook } from '../dialbook.js';
-import { silentLogger } from '../logger.js';
+import { createDialbook, type Dialbook } from '../app/dialbook.js';
+import { silentLogger } from '../base/logger.js';
 import type { DialbookPlugin } from '../plugin/define.js';
-import type { SiteDto } from '../domain/site-types.js';
-import type { UserDto } from '../auth/types.js';
-import { systemActor } from '../domain/actor.js';
+import type { SiteDto } from '../sites/types.js';
+import type { UserDto } from '../accounts/types.js';
+import { systemActor } from '../base/actor.js';
 import { createTestDatabase } from './database.js';
-import { listen } from '../server.js';
+import { listen } from '../app/server.js';
 
 export interface TestCoreOptions {
   /** Plugins keyed by instance id, with their options. */

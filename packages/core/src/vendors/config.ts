@@ -1,5 +1,5 @@
-import type { PhonebookDto, SiteDto } from '../domain/site-types.js';
-import { DialbookError } from '../errors.js';
+import type { PhonebookDto, SiteDto } from '../sites/types.js';
+import { DialbookError } from '../base/errors.js';
 import type { ConfigField, ConfigValues } from './protocol.js';
 
 /** A declared field as the API shows it: with its current value (secrets only as `{ set }`). */

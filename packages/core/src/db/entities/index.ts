@@ -1,24 +1,24 @@
-import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, MachineCredentialEntity, SessionEntity, SigninAttemptEntity, UserEntity, UserSiteEntity } from './account.js';
-import { ContactEntity, ContactPhoneEntity, PhonebookMemberEntity } from './contact.js';
-import { HistoryEntity } from './history.js';
-import { JobRunEntity } from './job.js';
-import { MailOutboxEntity } from './mail-outbox.js';
-import { NotificationEntity } from './notification.js';
-import { PhonebookEntity } from './phonebook.js';
-import { SettingEntity } from './setting.js';
-import { SiteEntity } from './site.js';
-import { VendorServicePairEntity } from '../../vendors/entity.js';
+import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, MachineCredentialEntity, SessionEntity, SigninAttemptEntity, UserEntity, UserSiteEntity } from '../../accounts/entities.js';
+import { ContactEntity, ContactPhoneEntity, PhonebookMemberEntity } from '../../contacts/entities.js';
+import { HistoryEntity } from '../../contacts/history-entity.js';
+import { JobRunEntity } from '../../jobs/entities.js';
+import { MailOutboxEntity } from '../../mail/entities.js';
+import { NotificationEntity } from '../../notifications/entities.js';
+import { PhonebookEntity } from '../../phonebooks/entities.js';
+import { SettingEntity } from '../../settings/entities.js';
+import { SiteEntity } from '../../sites/entities.js';
+import { VendorServicePairEntity } from '../../vendors/entities.js';
 
-export * from './account.js';
-export * from './contact.js';
-export * from './history.js';
-export * from './job.js';
-export * from './mail-outbox.js';
-export * from './notification.js';
-export * from './phonebook.js';
-export * from './setting.js';
-export * from './site.js';
-export * from '../../vendors/entity.js';
+export * from '../../accounts/entities.js';
+export * from '../../contacts/entities.js';
+export * from '../../contacts/history-entity.js';
+export * from '../../jobs/entities.js';
+export * from '../../mail/entities.js';
+export * from '../../notifications/entities.js';
+export * from '../../phonebooks/entities.js';
+export * from '../../settings/entities.js';
+export * from '../../sites/entities.js';
+export * from '../../vendors/entities.js';
 
 export const coreEntities = [
   SiteEntity,

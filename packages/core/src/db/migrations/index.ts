@@ -1,23 +1,23 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import type { Dialect } from '../orm.js';
-import { Initial0001Postgresql } from './0001-initial.postgresql.js';
-import { Initial0001Sqlite } from './0001-initial.sqlite.js';
-import { Accounts0002Postgresql } from './0002-accounts.postgresql.js';
-import { Accounts0002Sqlite } from './0002-accounts.sqlite.js';
-import { SettingsMail0003Postgresql } from './0003-settings-mail.postgresql.js';
-import { SettingsMail0003Sqlite } from './0003-settings-mail.sqlite.js';
-import { Jobs0004Postgresql } from './0004-jobs.postgresql.js';
-import { Jobs0004Sqlite } from './0004-jobs.sqlite.js';
-import { Directory0005Postgresql } from './0005-directory.postgresql.js';
-import { Directory0005Sqlite } from './0005-directory.sqlite.js';
-import { VendorServices0006Postgresql } from './0006-vendor-services.postgresql.js';
-import { VendorServices0006Sqlite } from './0006-vendor-services.sqlite.js';
-import { AuditIndexes0007Postgresql } from './0007-audit-indexes.postgresql.js';
-import { AuditIndexes0007Sqlite } from './0007-audit-indexes.sqlite.js';
-import { RefoldContacts0008Postgresql } from './0008-refold-contacts.postgresql.js';
-import { RefoldContacts0008Sqlite } from './0008-refold-contacts.sqlite.js';
-import { SigninAttempts0009Postgresql } from './0009-signin-attempts.postgresql.js';
-import { SigninAttempts0009Sqlite } from './0009-signin-attempts.sqlite.js';
+import { Initial0001Postgresql } from '../../contacts/migrations/0001-initial.postgresql.js';
+import { Initial0001Sqlite } from '../../contacts/migrations/0001-initial.sqlite.js';
+import { Accounts0002Postgresql } from '../../accounts/migrations/0002-accounts.postgresql.js';
+import { Accounts0002Sqlite } from '../../accounts/migrations/0002-accounts.sqlite.js';
+import { SettingsMail0003Postgresql } from '../../settings/migrations/0003-settings-mail.postgresql.js';
+import { SettingsMail0003Sqlite } from '../../settings/migrations/0003-settings-mail.sqlite.js';
+import { Jobs0004Postgresql } from '../../jobs/migrations/0004-jobs.postgresql.js';
+import { Jobs0004Sqlite } from '../../jobs/migrations/0004-jobs.sqlite.js';
+import { Directory0005Postgresql } from '../../directory/migrations/0005-directory.postgresql.js';
+import { Directory0005Sqlite } from '../../directory/migrations/0005-directory.sqlite.js';
+import { VendorServices0006Postgresql } from '../../vendors/migrations/0006-vendor-services.postgresql.js';
+import { VendorServices0006Sqlite } from '../../vendors/migrations/0006-vendor-services.sqlite.js';
+import { AuditIndexes0007Postgresql } from '../../audit/migrations/0007-audit-indexes.postgresql.js';
+import { AuditIndexes0007Sqlite } from '../../audit/migrations/0007-audit-indexes.sqlite.js';
+import { RefoldContacts0008Postgresql } from '../../contacts/migrations/0008-refold-contacts.postgresql.js';
+import { RefoldContacts0008Sqlite } from '../../contacts/migrations/0008-refold-contacts.sqlite.js';
+import { SigninAttempts0009Postgresql } from '../../accounts/migrations/0009-signin-attempts.postgresql.js';
+import { SigninAttempts0009Sqlite } from '../../accounts/migrations/0009-signin-attempts.sqlite.js';
 
 /**
  * Checked-in migrations, one list per dialect, oldest first. Names are shared

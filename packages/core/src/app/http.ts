@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Scalar } from '@scalar/hono-api-reference';
+import { Hono } from 'hono';
+import { anonymousActor } from '../base/actor.js';
+import type { Dialbook } from './dialbook.js';
+import type { AppEnv } from '../http/env.js';
+import { createRouter, mountPluginRouter, withPluginOperations } from '../http/openapi.js';
+import { errorToProblem, problem } from '../http/problem.js';
+import { authMiddleware } from './authenticate.js';
+import { bodyLimits } from '../http/body-limit.js';
+import { inputGuard } from '../http/input-guard.js';
+import { webAppHandler } from './web-app.js';
+import { authRoutes } from '../accounts/auth-routes.js';
+import { contactRoutes } from '../contacts/routes.js';
+import { directoryRoutes, phoneDirectoryRoutes } from '../directory/routes.js';
+import { vendorRoutes } from '../vendors/routes.js';
+import { jobRoutes } from '../jobs/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
+import { mailRoutes } from '../mail/routes.js';
+import { pluginRoutes } from '../host/routes.js';
+import { settingsRoutes } from '../settings/routes.js';
+import { phonebookRoutes, siteRoutes } from '../sites/routes.js';
+import { credentialRoutes, userRoutes } from '../accounts/routes.js';
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The HTTP surface: `/healthz`, `/readyz`, `/openapi.json`, `/docs`, the REST API
+ * under `/api/v1`, and each plugin's routes under `/api/v1/plugins/<instance id>`.
+ */
+export function createApp(dialbook: Dialbook): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const log = (err: unknown) => dialbook.logger.error({ err }, 'request failed');
+
+  app.onError((err, c) => errorToProblem(err, c, log));
+  // Where no route matched: the admin app (@dialbook/web) for page and asset GETs, else a 404 problem.
+  const webApp = webAppHandler();
+  app.notFound(async (c) => (await webApp(c)) ?? problem(c, 404, 'DIALBOOK_HTTP_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.use('*', async (c, next) => {
+    c.set('dialbook', dialbook);
+    c.set('actor', anonymousActor);
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const r = await dialbook.readiness();
+    return c.json(r, r.ready ? 200 : 503);
+  });
+
+  // What desk phones fetch: their own credentials, outside /api/v1 (see routes/directory.ts).
+  app.route('/', phoneDirectoryRoutes(dialbook));
+
+  // Authentication first (it reads no body), so that refused writes below are audited with their status;
+  // then the body limit (413 before a body over it is read) and the input guard (422 for a character no
+  // field can hold, in the path, the query or a JSON body), for every API route, plugin routes included.
+  app.use(`${API_PREFIX}/*`, authMiddleware(dialbook));
+  app.use(`${API_PREFIX}/*`, bodyLimits({ uploadBytes: dialbook.config.server.maxUploadBytes }));
+  app.use(`${API_PREFIX}/*`, inputGuard());
+  const api = createRouter();
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'dialbook_session', description: 'The session cookie from POST /auth/signin; writes also need the X-CSRF-Token header' });
+  api.route('/', authRoutes());
+  api.route('/', userRoutes());
+  api.route('/', credentialRoutes());
+  api.route('/', siteRoutes());
+  api.route('/', phonebookRoutes());
+  api.route('/', directoryRoutes());
+  api.route('/', vendorRoutes());
+  api.route('/', contactRoutes());
+  api.route('/', notificationRoutes());
+  api.route('/', pluginRoutes());
+  api.route('/', jobRoutes());
+  api.route('/', settingsRoutes());
+  api.route('/', mailRoutes());
+  // Plugin routers: documented in /openapi.json when built with createRouter (an OpenAPIHono), else mounted as they are.
+  const pluginRouters = dialbook.plugins.flatMap((p) => p.routes.map((r) => mountPluginRouter(api, { id: p.id, plugin: p.plugin.name }, r)));
+  app.route(API_PREFIX, api);
+
+  const info = { title: 'Dialbook API', version: dialbook.version, description: 'Contacts, phonebooks, calls and routes for business telephony. Errors are RFC 9457 problem+json.' };
+  const document = () =>
+    withPluginOperations(
+      api.getOpenAPI31Document({ openapi: '3.1.0', info, servers: [{ url: API_PREFIX }], security: [{ bearer: [] }, { session: [] }] }),
+      pluginRouters,
+      info,
+      (message) => dialbook.logger.warn(message),
+    );
+  let cached: ReturnType<typeof document> | undefined;
+  app.get('/openapi.json', (c) => c.json((cached ??= document())));
+  // The reference page's script is served from here, not a CDN: telephony networks are often offline.
+  let script: Promise<Buffer> | undefined;
+  app.get('/docs/assets/api-reference.js', async (c) => {
+    script ??= readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'));
+    return c.body(new Uint8Array(await script), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' });
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Dialbook API', cdn: '/docs/assets/api-reference.js' }));
+  return app;
+}

@@ -1,0 +1,67 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { SiteEntity } from '../sites/entities.js';
+
+export const ContactEntity = defineEntity({
+  name: 'Contact',
+  tableName: 'contact',
+  uniques: [{ name: 'contact_site_source_external_unique', properties: ['site', 'source', 'externalId'] }],
+  indexes: [{ properties: ['site', 'deletedAt', 'sortName'] }, { properties: ['site', 'departmentKey'] }],
+  properties: {
+    id: p.uuid().primary(),
+    site: () => p.manyToOne(SiteEntity).deleteRule('cascade'),
+    firstName: p.string().length(200).nullable(),
+    lastName: p.string().length(200).nullable(),
+    displayName: p.string().length(400),
+    /** Lower-cased, accent-folded `last first org` for stable, case-insensitive ordering. */
+    sortName: p.string().length(600),
+    organization: p.string().length(200).nullable(),
+    department: p.string().length(200).nullable(),
+    /** The department lower-cased and accent-folded: what the department filter compares (SQLite's lower() is ASCII-only). */
+    departmentKey: p.string().length(200).nullable(),
+    title: p.string().length(200).nullable(),
+    emails: p.json<string[]>(),
+    tags: p.json<string[]>(),
+    /** `|tag-a|tag-b|`, lower-cased: lets a tag filter run as one portable predicate. */
+    tagIndex: p.text(),
+    notes: p.text().nullable(),
+    source: p.string().length(64),
+    externalId: p.string().length(512).nullable(),
+    /** Plugin data, namespaced by plugin id: `{ cucm: { pin: '1234' } }`. */
+    attributes: p.json<Record<string, Record<string, unknown>>>(),
+    /** Lower-cased, accent-folded names, e-mails, organisation and numbers: what search matches. */
+    searchText: p.text(),
+    deletedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()),
+    version: p.integer().default(1),
+  },
+});
+export type Contact = InstanceType<typeof ContactEntity.class>;
+
+export const ContactPhoneEntity = defineEntity({
+  name: 'ContactPhone',
+  tableName: 'contact_phone',
+  indexes: [{ properties: ['contact'] }, { properties: ['e164'] }, { properties: ['digits'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    contact: () => p.manyToOne(ContactEntity).deleteRule('cascade'),
+    position: p.integer(),
+    type: p.string().length(16),
+    number: p.string().length(64),
+    label: p.string().length(64).nullable(),
+    e164: p.string().length(20).nullable(),
+    digits: p.string().length(64),
+  },
+});
+export type ContactPhone = InstanceType<typeof ContactPhoneEntity.class>;
+
+/** Explicit phonebook membership. Saved-filter members are resolved at read time. */
+export const PhonebookMemberEntity = defineEntity({
+  name: 'PhonebookMember',
+  tableName: 'phonebook_member',
+  properties: {
+    phonebookId: p.uuid().primary(),
+    contactId: p.uuid().primary().index(),
+    addedAt: p.datetime().onCreate(() => new Date()),
+  },
+});

@@ -1,0 +1,63 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { runAction, visibleActions } from '../host/actions.js';
+import { createRouter } from '../http/openapi.js';
+import { errors, json } from '../http/common.js';
+
+const PluginHealth = z
+  .object({
+    id: z.string().describe('`<plugin id>.<check id>`'),
+    label: z.string(),
+    ok: z.boolean().describe('false also when the check threw or did not answer in time'),
+    message: z.string().describe("The check's message, or why it failed"),
+    checkedAt: z.iso.datetime(),
+    durationMs: z.number().int().min(0),
+  })
+  .meta({ id: 'PluginHealthCheck' });
+
+const PluginInfo = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.string().nullable(),
+    description: z.string().nullable(),
+    from: z.string(),
+    state: z.string(),
+    contactSources: z.array(z.string()),
+    renderers: z.array(z.string()),
+    actions: z
+      .array(z.object({ id: z.string(), label: z.string(), description: z.string().nullable() }))
+      .describe("The plugin's actions; a site-limited `user` sees only those concerning one of their sites (and those concerning no site in particular)"),
+    health: z.array(PluginHealth).describe("The plugin's registered health checks, run for this answer: in parallel, each with a short time limit (`HEALTH_CHECK_TIMEOUT_MS`, 2 s)"),
+  })
+  .meta({ id: 'PluginInfo' });
+
+const ActionResult = z.object({ ok: z.boolean(), message: z.string(), data: z.unknown().optional() }).meta({ id: 'ActionResult' });
+
+export function pluginRoutes() {
+  const app = createRouter();
+  const tags = ['Plugins'];
+  app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins, what they registered, and their health', responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins') } }), async (c) => {
+    const { registries } = c.var.dialbook;
+    const plugins = await c.var.dialbook.describePluginsWithHealth();
+    return c.json({ items: await Promise.all(plugins.map(async (p) => ({ ...p, actions: await visibleActions(registries.actions, p.actions) }))) }, 200);
+  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/actions/{actionId}',
+      tags,
+      summary: "Run a plugin's registered action (test connection, sync now, …)",
+      description:
+        "An action that syncs a contact source (\"Sync now\") runs as that source's sync job of the site — the job `POST /sources/{id}/sync` runs, listed with its progress at `GET /jobs` — or of each site it concerns when no `siteId` is given; while that job runs it reports `ok: false` rather than running twice.",
+      request: { params: z.object({ actionId: z.string().min(1).max(128) }), body: { content: { 'application/json': { schema: z.object({ siteId: z.uuid().optional() }) } }, required: false } },
+      responses: { 200: json(ActionResult, 'What the action reported'), 404: errors[404], 422: errors[422] },
+    }),
+    async (c) => {
+      const input = c.req.header('content-type')?.includes('json') ? (c.req.valid('json') ?? {}) : {};
+      const { registries, jobs, sites } = c.var.dialbook;
+      return c.json(await runAction({ registries, jobs, sites }, c.req.valid('param').actionId, { actor: c.var.actor, siteId: input.siteId }), 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,75 @@
+import { isSupportedCountry } from 'libphonenumber-js';
+import { z } from 'zod';
+import { ContactFilterSchema } from '../contacts/types.js';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a slug is lower-case letters, digits and dashes (max 64)');
+/**
+ * A site's country: an ISO 3166-1 alpha-2 code of a country with a telephone numbering plan (the list
+ * libphonenumber-js knows, which reads the site's national numbers). `de` is taken as `DE`; `XX` is refused.
+ */
+const country = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'Enter a two-letter ISO 3166 country code, such as DE for Germany.')
+  .transform((v) => v.toUpperCase())
+  .refine((v) => isSupportedCountry(v), { message: 'This is not a known country code: choose a country from the list (ISO 3166-1 alpha-2, such as DE for Germany).' })
+  .meta({ description: 'ISO 3166-1 alpha-2 code of a country with a telephone numbering plan, such as `DE`; national numbers of the site are read with it' });
+
+export const SiteCreateSchema = z
+  .object({ name: z.string().trim().min(1).max(200), slug: slug.optional(), defaultCountry: country.nullish() })
+  .meta({ id: 'SiteCreate' });
+export const SiteUpdateSchema = z
+  .object({ name: z.string().trim().min(1).max(200), slug, defaultCountry: country.nullable() })
+  .partial()
+  .meta({ id: 'SiteUpdate' });
+export const SiteSchema = z
+  .object({ id: z.uuid(), slug: z.string(), name: z.string(), defaultCountry: z.string().nullable(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
+  .meta({ id: 'Site' });
+
+export type SiteCreate = z.input<typeof SiteCreateSchema>;
+export type SiteUpdate = z.input<typeof SiteUpdateSchema>;
+export type SiteDto = z.infer<typeof SiteSchema>;
+
+export const PhonebookFilterSchema = ContactFilterSchema.meta({
+  id: 'PhonebookFilter',
+  description: 'Saved filter: every active contact of the site matching it is a member, besides the explicit members. `{}` selects the whole site.',
+});
+
+export const PhonebookCreateSchema = z
+  .object({
+    siteId: z.uuid(),
+    name: z.string().trim().min(1).max(200),
+    slug: slug.optional(),
+    description: z.string().max(2000).nullish(),
+    filter: PhonebookFilterSchema.nullish(),
+  })
+  .meta({ id: 'PhonebookCreate' });
+export const PhonebookUpdateSchema = z
+  .object({ name: z.string().trim().min(1).max(200), slug, description: z.string().max(2000).nullable(), filter: PhonebookFilterSchema.nullable() })
+  .partial()
+  .meta({ id: 'PhonebookUpdate' });
+export const PhonebookSchema = z
+  .object({
+    id: z.uuid(),
+    siteId: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    filter: PhonebookFilterSchema.nullable(),
+    explicitMembers: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Phonebook' });
+
+export type PhonebookCreate = z.input<typeof PhonebookCreateSchema>;
+export type PhonebookUpdate = z.input<typeof PhonebookUpdateSchema>;
+export type PhonebookDto = z.infer<typeof PhonebookSchema>;
+
+export const slugify = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64) || 'site';

@@ -14,7 +14,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createDialbook, loadConfig, systemActor, type Dialbook, type DialbookPlugin, type SiteDto } from '@dialbook/core';
+import { createDialbook, loadConfig, systemActor, type Dialbook, type DialbookPlugin, type SiteDto, createApp } from '@dialbook/core';
 import { createTestDatabase } from '@dialbook/core/testing';
 import { Client } from 'ldapts';
 import { generatePeople } from '../packages/plugin-ldap/test/support/fixtures.js';
@@ -388,7 +388,7 @@ async function benchDatabase(dialect: Dialect, plugin: DialbookPlugin, ldap: Sla
     // (c) an incremental run with no changes, through the plugin's route (the contact source's sync is always full)
     console.log('incremental sync, nothing changed …');
     const incremental = await measured(opts.count, async () => {
-      const res = await core.app.request('/api/v1/plugins/ldap/sync', {
+      const res = await createApp(core).request('/api/v1/plugins/ldap/sync', {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ siteId: site.id, mode: 'incremental' }),

@@ -3,10 +3,44 @@
  * Anything not exported here is internal and may change without notice.
  */
 import 'reflect-metadata';
+// Every area's module: what it adds to HookEvents, HookFilters and PluginContext (declaration merging).
+import './app/modules.js';
+import './sites/module.js';
+import './notifications/module.js';
+import './jobs/module.js';
+import './contacts/module.js';
+import './phonebooks/module.js';
+import './settings/module.js';
+import './mail/module.js';
+import './audit/module.js';
+import './accounts/module.js';
+import './credentials/module.js';
+import './directory/module.js';
+import './vendors/module.js';
+import './calls/module.js';
+import './routing/module.js';
+import './host/module.js';
+import './host/context.js';
+import './hooks/cluster.js';
 
 export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
-export type { PluginContext, ContactsApi, PluginHooks, PluginHttpApp } from './plugin/context.js';
-export type { ActionInput, ActionResult, CallSource, ContactSource, DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, HealthCheck, PluginAction, RenderedDirectory, RouteExecutor, SourceEntry, SyncRequest, SyncResult } from './plugin/contracts.js';
+export { PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from './plugin/context.js';
+export type { SyncRequest, SyncResult } from './plugin/sources.js';
+export type { ContactSource, SourceEntry } from './contacts/contracts.js';
+export type { DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, RenderedDirectory } from './directory/contracts.js';
+export type { CallSource } from './calls/contracts.js';
+export type { RouteExecutor } from './routing/contracts.js';
+export type { ActionInput, ActionResult, HealthCheck, PluginAction } from './host/contracts.js';
+export type { PluginHttpApp } from './host/context.js';
+// The façades each area offers on `ctx` (declared by the areas, merged into PluginContext).
+export type { ContactsApi } from './contacts/module.js';
+export type { SitesApi } from './sites/module.js';
+export type { PhonebooksApi } from './phonebooks/module.js';
+export type { NotificationsApi } from './notifications/module.js';
+export type { JobsApi } from './jobs/module.js';
+export type { DirectoryApi } from './directory/module.js';
+export type { CallsApi } from './calls/module.js';
+export type { RoutingApi } from './routing/module.js';
 export { Registry } from './base/registry.js';
 export { Tokens } from './plugin/tokens.js';
 export { defineConfig, type DialbookConfig, type ResolvedConfig } from './config/schema.js';
@@ -16,7 +50,8 @@ export type { HookEvents, HookFilters, FilterContext, EventName, FilterName } fr
 export { DialbookError, isDialbookError } from './base/errors.js';
 export { type Actor, systemActor, anonymousActor, pluginActor } from './base/actor.js';
 export * from './contacts/types.js';
-export { PhonebookSchema, SiteSchema, type PhonebookDto, type SiteDto, type PhonebookCreate, type SiteCreate } from './sites/types.js';
+export { SiteSchema, type SiteDto, type SiteCreate } from './sites/types.js';
+export { PhonebookSchema, type PhonebookDto, type PhonebookCreate } from './phonebooks/types.js';
 export { normaliseNumber, type NormalisedNumber } from './base/phone.js';
 export { fold } from './base/text.js';
 export { parseUserAgent } from './directory/user-agent.js';
@@ -27,6 +62,7 @@ export type { AuditEventDto } from './audit/service.js';
 export { Dialbook, createDialbook } from './app/dialbook.js';
 export type { SourceItem, SourceItemResult, UpsertResult } from './contacts/service.js';
 export { listen, type RunningServer } from './app/server.js';
+export { createApp } from './app/http.js';
 export { createLogger, type Logger } from './base/logger.js';
 // ---- settings and mail ----
 export { secret } from './settings/schema.js';

@@ -5,7 +5,7 @@
  * of wrong ones is refused with the same 401 as a wrong one.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDialbook, loadConfig, type Dialbook } from '@dialbook/core';
+import { createDialbook, loadConfig, type Dialbook, createApp } from '@dialbook/core';
 import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { LOCK_AFTER } from '../src/accounts/service.js';
 
@@ -36,9 +36,9 @@ async function failuresOf(email: string): Promise<{ total: number; checked: numb
 describe('on one instance', () => {
   test('50 concurrent failures lock the account: the right password afterwards gets the same 401', async () => {
     const { user } = await core.createUser({ role: 'user', email: 'burst50@test.invalid' });
-    const wrong = await Promise.all(burst(core.dialbook.app, user.email, 50));
+    const wrong = await Promise.all(burst(core.app, user.email, 50));
     expect(wrong.map((r) => r.status)).toEqual(Array(50).fill(401));
-    const right = await signIn(core.dialbook.app, user.email, PASSWORD);
+    const right = await signIn(core.app, user.email, PASSWORD);
     expect(right.status).toBe(401);
     expect(right.body).toEqual(wrong[0]!.body);
     const audit = await failuresOf(user.email);
@@ -48,16 +48,16 @@ describe('on one instance', () => {
 
   test('24 wrong passwords and the right one at once: the right one is refused, and the account is locked', async () => {
     const { user } = await core.createUser({ role: 'user', email: 'burst25@test.invalid' });
-    const all = await Promise.all([...burst(core.dialbook.app, user.email, 24), signIn(core.dialbook.app, user.email, PASSWORD)]);
+    const all = await Promise.all([...burst(core.app, user.email, 24), signIn(core.app, user.email, PASSWORD)]);
     expect(all.map((r) => r.status)).toEqual(Array(25).fill(401));
     expect(all[24]!.body).toEqual(all[0]!.body);
-    expect((await signIn(core.dialbook.app, user.email, PASSWORD)).status).toBe(401);
+    expect((await signIn(core.app, user.email, PASSWORD)).status).toBe(401);
     expect((await failuresOf(user.email)).checked).toBeLessThanOrEqual(LOCK_AFTER);
   });
 
   test('four bursts of 25 never get more than LOCK_AFTER password checks', async () => {
     const { user } = await core.createUser({ role: 'user', email: 'bursts@test.invalid' });
-    for (let i = 0; i < 4; i++) await Promise.all(burst(core.dialbook.app, user.email, 25));
+    for (let i = 0; i < 4; i++) await Promise.all(burst(core.app, user.email, 25));
     const audit = await failuresOf(user.email);
     expect(audit.total).toBe(100);
     expect(audit.checked).toBe(LOCK_AFTER);
@@ -66,13 +66,13 @@ describe('on one instance', () => {
   test('a right password forgives the failures before it, and successful sign-ins give their count back', async () => {
     const { user } = await core.createUser({ role: 'user', email: 'typist@test.invalid' });
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < LOCK_AFTER - 1; i++) expect((await signIn(core.dialbook.app, user.email, 'wrong-password')).status).toBe(401);
-      expect((await signIn(core.dialbook.app, user.email, PASSWORD)).status).toBe(200);
+      for (let i = 0; i < LOCK_AFTER - 1; i++) expect((await signIn(core.app, user.email, 'wrong-password')).status).toBe(401);
+      expect((await signIn(core.app, user.email, PASSWORD)).status).toBe(200);
     }
     // Up to LOCK_AFTER sign-ins at once are all checked (more at once count as a burst).
-    const many = await Promise.all(Array.from({ length: LOCK_AFTER }, () => signIn(core.dialbook.app, user.email, PASSWORD)));
+    const many = await Promise.all(Array.from({ length: LOCK_AFTER }, () => signIn(core.app, user.email, PASSWORD)));
     expect(many.map((r) => r.status)).toEqual(Array(LOCK_AFTER).fill(200));
-    expect((await signIn(core.dialbook.app, user.email, PASSWORD)).status).toBe(200);
+    expect((await signIn(core.app, user.email, PASSWORD)).status).toBe(200);
   });
 });
 
@@ -85,19 +85,21 @@ if (!onPostgres) {
 if (onPostgres) {
   describe('on two instances sharing one PostgreSQL database', () => {
     let b: Dialbook;
+    let bApp: ReturnType<typeof createApp>;
     beforeAll(async () => {
       b = await createDialbook(await loadConfig({ env: {}, config: { logLevel: 'silent', database: { url: core.dialbook.config.database.url! } } }), { migrate: true });
       b.accounts.failureDelayMs = () => 0;
       await b.start();
+      bApp = createApp(b);
     });
     afterAll(() => b?.stop());
 
     test('bursts on both instances at once lock the account after LOCK_AFTER checks; the right password is refused on both', async () => {
       const { user } = await core.createUser({ role: 'user', email: 'cluster@test.invalid' });
-      const all = await Promise.all([...burst(core.dialbook.app, user.email, 25), ...burst(b.app, user.email, 25), signIn(b.app, user.email, PASSWORD)]);
+      const all = await Promise.all([...burst(core.app, user.email, 25), ...burst(bApp, user.email, 25), signIn(bApp, user.email, PASSWORD)]);
       expect(all.map((r) => r.status)).toEqual(Array(51).fill(401));
-      expect((await signIn(core.dialbook.app, user.email, PASSWORD)).status).toBe(401);
-      expect((await signIn(b.app, user.email, PASSWORD)).status).toBe(401);
+      expect((await signIn(core.app, user.email, PASSWORD)).status).toBe(401);
+      expect((await signIn(bApp, user.email, PASSWORD)).status).toBe(401);
       const audit = await failuresOf(user.email);
       expect(audit.total).toBe(53);
       expect(audit.checked).toBeLessThanOrEqual(LOCK_AFTER);

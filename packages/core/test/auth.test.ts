@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
 import { systemActor } from '@dialbook/core';
-import { MailOutboxEntity } from '../src/db/entities/index.js';
+import { MailOutboxEntity } from '../src/mail/entities.js';
 
 let core: TestCore;
 const PASSWORD = 'test-password-1234';

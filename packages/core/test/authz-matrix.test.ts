@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore, type TestUser } from '@dialbook/core/testing';
 import { systemActor } from '@dialbook/core';
-import { findPolicy } from '../src/app/policy.js';
+import { findPolicy } from '../src/app/modules.js';
 
 /**
  * Every route of the API, for every role, against another site's data: nothing leaks

@@ -101,7 +101,7 @@ describe('request-body limit', () => {
         controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
       },
     });
-    const res = await core.dialbook.app.request('/api/v1/auth/signin', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const res = await core.app.request('/api/v1/auth/signin', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThanOrEqual(MiB + 3 * 64 * 1024);
   });

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFor } from '../src/db/migrations/index.js';
+import { migrationsFor } from '../src/app/modules.js';
 import { createTestDatabase, testDatabaseKind } from '../src/testing/index.js';
 
 /** Every checked-in core migration, oldest first (the same names on both dialects). */

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDialbook, loadConfig, type Dialbook, type HookEvents } from '@dialbook/core';
+import { createDialbook, loadConfig, type Dialbook, type HookEvents, createApp } from '@dialbook/core';
 import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import yealink from '@dialbook/plugin-yealink';
 
@@ -54,7 +54,7 @@ if (onPostgres) describe('two instances on one PostgreSQL database', () => {
     const pb = (await (await a.request('/api/v1/phonebooks', { method: 'POST', json: { siteId: a.site.id, name: 'Everyone', filter: {} } })).json()) as { id: string };
     const cred = (await (await a.request(`/api/v1/phonebooks/${pb.id}/credentials`, { method: 'POST', json: { name: 'lobby' } })).json()) as { username: string; secret: string };
     const fetchFromB = async () => {
-      const res = await b.app.request(`/directory/${pb.id}/yealink`, { headers: { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.secret}`).toString('base64')}` } });
+      const res = await createApp(b).request(`/directory/${pb.id}/yealink`, { headers: { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.secret}`).toString('base64')}` } });
       expect(res.status).toBe(200);
       return res.text();
     };
@@ -75,7 +75,7 @@ if (onPostgres) describe('two instances on one PostgreSQL database', () => {
     const listed = (await (await a.request(`/api/v1/phonebooks/${pb.id}/credentials`)).json()) as { items: { id: string }[] };
     expect((await a.request(`/api/v1/credentials/${listed.items[0]!.id}`, { method: 'DELETE' })).status).toBe(200);
     const status = await eventually(
-      async () => (await b.app.request(`/directory/${pb.id}/yealink`, { headers: { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.secret}`).toString('base64')}` } })).status,
+      async () => (await createApp(b).request(`/directory/${pb.id}/yealink`, { headers: { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.secret}`).toString('base64')}` } })).status,
       (s) => s === 401,
     );
     expect(status).toBe(401);

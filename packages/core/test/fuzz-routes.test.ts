@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
 import { systemActor } from '@dialbook/core';
 import ldap from '@dialbook/plugin-ldap';
-import { findPolicy } from '../src/app/policy.js';
+import { findPolicy } from '../src/app/modules.js';
 
 /**
  * Hostile input on every route of `/openapi.json` (core's and plugin-ldap's), as the administrator and

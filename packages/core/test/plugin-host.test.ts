@@ -157,6 +157,7 @@ describe('what plugins register', () => {
     const pinged: number[] = [];
     const policy = definePlugin({
       name: 'policy',
+      events: ['acme.pinged'],
       setup(ctx) {
         ctx.hooks.filter('contact.beforeSave', ({ input, ...rest }) => {
           if (input.organization === 'Competitor') throw new Error('contacts of Competitor are not allowed');

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDialbook, definePlugin, loadConfig, secret, systemActor, z, type HookEvents, type PluginContext } from '@dialbook/core';
 import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
-import { SettingEntity } from '../src/db/entities/index.js';
+import { SettingEntity } from '../src/settings/entities.js';
 import { SecretBox } from '../src/settings/crypto.js';
 
 const PASSWORD = 'Sm7p-Pa55word!';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDialbook, listen, loadConfig, systemActor, type Dialbook, type EventName, type RunningServer } from '@dialbook/core';
+import { createDialbook, listen, loadConfig, systemActor, type Dialbook, type EventName, type RunningServer, createApp } from '@dialbook/core';
 import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { VENDOR_WS_PATH, VendorServiceClient, type ConfigureMessage, type EnablementMessage } from '@dialbook/core/vendor-protocol';
 
@@ -169,7 +169,7 @@ if (onPostgres) describe('a vendor service connected to instance A, administered
 
     // B shows it on its own afterwards, and A shows the same.
     expect(await pairOnB()).toMatchObject({ state: 'enabled', access: { username: 'phone', provisioning } });
-    const onA = (await (await a.app.request(path, { headers: { authorization: `Bearer ${b.admin.token}` } })).json()) as Pair;
+    const onA = (await (await createApp(a).request(path, { headers: { authorization: `Bearer ${b.admin.token}` } })).json()) as Pair;
     expect(onA).toMatchObject({ state: 'enabled', access: { username: 'phone' } });
 
     const off = await onB(`${path}/disable`, { method: 'POST' });

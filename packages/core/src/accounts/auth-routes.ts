@@ -5,25 +5,30 @@ import { z } from 'zod';
 import { SESSION_DAYS, type SignedIn } from './service.js';
 import { ApiTokenSchema, UserSchema } from './types.js';
 import { DialbookError } from '../base/errors.js';
-import { clientIp, isHttps, SESSION_COOKIE } from '../app/authenticate.js';
+import { clientIp, isHttps } from '../http/request.js';
 import type { AppEnv } from '../http/env.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, IdParam, json, problemResponse } from '../http/common.js';
+import type { AccountService } from './service.js';
 
 const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string().meta({ description: 'Send as `X-CSRF-Token` with every cookie-authenticated write' }) }).meta({ id: 'Session' });
 const Credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) }).meta({ id: 'SignIn' });
 const LinkCompletion = z.object({ token: z.string().min(10).max(200), password: z.string().max(200) });
 
-function startSession(c: Context<AppEnv>, signed: SignedIn) {
-  const trust = c.var.dialbook.config.server.trustProxy;
+function startSession(c: Context<AppEnv>, signed: SignedIn, trust: boolean) {
   setCookie(c, SESSION_COOKIE, signed.sessionToken, { httpOnly: true, sameSite: 'Strict', secure: isHttps(c, trust), path: '/', maxAge: SESSION_DAYS * 86_400 });
   return c.json({ user: signed.user, csrfToken: signed.csrfToken }, 200);
 }
 
-const client = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.dialbook.config.server.trustProxy), userAgent: c.req.header('user-agent') ?? null });
+const clientOf = (c: Context<AppEnv>, trust: boolean) => ({ ip: clientIp(c, trust), userAgent: c.req.header('user-agent') ?? null });
 
-export function authRoutes() {
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'dialbook_session';
+
+export function authRoutes(accounts: AccountService, options: { trustProxy: boolean }) {
   const app = createRouter();
+  const client = (c: Context<AppEnv>) => clientOf(c, options.trustProxy);
+  const session = (c: Context<AppEnv>, signed: SignedIn) => startSession(c, signed, options.trustProxy);
   const tags = ['Authentication'];
 
   app.openapi(
@@ -38,7 +43,7 @@ export function authRoutes() {
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      return startSession(c, await c.var.dialbook.accounts.signIn(email, password, client(c)));
+      return session(c, await accounts.signIn(email, password, client(c)));
     },
   );
 
@@ -46,7 +51,7 @@ export function authRoutes() {
     createRoute({ method: 'post', path: '/auth/signout', tags, summary: 'End this session', responses: { 204: { description: 'Signed out' } } }),
     async (c) => {
       const token = c.req.header('cookie')?.match(new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`))?.[1];
-      if (token) await c.var.dialbook.accounts.signOut(decodeURIComponent(token));
+      if (token) await accounts.signOut(decodeURIComponent(token));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
@@ -54,7 +59,7 @@ export function authRoutes() {
 
   app.openapi(
     createRoute({ method: 'get', path: '/auth/session', tags, summary: 'Who is signed in, and the CSRF token for writes', responses: { 200: json(SessionSchema, 'The session'), 401: problemResponse('Not signed in') } }),
-    async (c) => c.json({ user: await c.var.dialbook.accounts.getUser(c.var.auth.userId), csrfToken: c.var.auth.csrfToken ?? '' }, 200),
+    async (c) => c.json({ user: await accounts.getUser(c.var.auth.userId), csrfToken: c.var.auth.csrfToken ?? '' }, 200),
   );
 
   app.openapi(
@@ -69,7 +74,7 @@ export function authRoutes() {
     }),
     async (c) => {
       const { token, password } = c.req.valid('json');
-      return startSession(c, await c.var.dialbook.accounts.completeSignup(token, password, client(c)));
+      return session(c, await accounts.completeSignup(token, password, client(c)));
     },
   );
 
@@ -84,7 +89,7 @@ export function authRoutes() {
       responses: { 202: { description: 'If the address has an active account, a link (valid 60 minutes, single use) is on its way' }, 422: errors[422] },
     }),
     async (c) => {
-      await c.var.dialbook.accounts.requestPasswordReset(c.req.valid('json').email, client(c));
+      await accounts.requestPasswordReset(c.req.valid('json').email, client(c));
       return c.body(null, 202);
     },
   );
@@ -100,7 +105,7 @@ export function authRoutes() {
     }),
     async (c) => {
       const { token, password } = c.req.valid('json');
-      await c.var.dialbook.accounts.completePasswordReset(token, password, client(c));
+      await accounts.completePasswordReset(token, password, client(c));
       return c.body(null, 204);
     },
   );
@@ -108,7 +113,7 @@ export function authRoutes() {
   const NewToken = z.object({ name: z.string().trim().min(1).max(200), expiresAt: z.iso.datetime().optional() }).meta({ id: 'ApiTokenCreate' });
   app.openapi(
     createRoute({ method: 'get', path: '/auth/tokens', tags, summary: 'Your API tokens', responses: { 200: json(z.object({ items: z.array(ApiTokenSchema) }), 'Tokens (never the secrets)') } }),
-    async (c) => c.json({ items: await c.var.dialbook.accounts.listApiTokens(c.var.auth.userId) }, 200),
+    async (c) => c.json({ items: await accounts.listApiTokens(c.var.auth.userId) }, 200),
   );
   app.openapi(
     createRoute({
@@ -124,13 +129,13 @@ export function authRoutes() {
       const { name, expiresAt } = c.req.valid('json');
       const when = expiresAt ? new Date(expiresAt) : null;
       if (when && when <= new Date()) throw new DialbookError('DIALBOOK_VALIDATION', 'expiresAt must be in the future', { status: 422, field: 'expiresAt' });
-      return c.json(await c.var.dialbook.accounts.createApiToken(c.var.auth.userId, name, when, c.var.actor), 201);
+      return c.json(await accounts.createApiToken(c.var.auth.userId, name, when, c.var.actor), 201);
     },
   );
   app.openapi(
     createRoute({ method: 'delete', path: '/auth/tokens/{id}', tags, summary: 'Revoke one of your API tokens', request: { params: IdParam }, responses: { 204: { description: 'Revoked' }, 404: errors[404] } }),
     async (c) => {
-      await c.var.dialbook.accounts.revokeApiToken(c.var.auth.userId, c.req.valid('param').id, c.var.actor);
+      await accounts.revokeApiToken(c.var.auth.userId, c.req.valid('param').id, c.var.actor);
       return c.body(null, 204);
     },
   );

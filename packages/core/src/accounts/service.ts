@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import { ApiTokenEntity, AuditEventEntity, AuthLinkEntity, SessionEntity, SiteEntity, UserEntity, UserSiteEntity, type User } from '../db/entities/index.js';
-import { actorKey, type Actor } from '../base/actor.js';
+import { ApiTokenEntity, AuthLinkEntity, SessionEntity, UserEntity, UserSiteEntity, type User } from './entities.js';
+import type { AuditExtra, AuditService } from '../audit/service.js';
+import { SiteEntity } from '../sites/entities.js';
+import type { Actor } from '../base/actor.js';
 import { parseInput, validationError } from '../base/validate.js';
 import { conflict, DialbookError, notFound } from '../base/errors.js';
 import { currentAccess, roleRank, type Role } from '../base/access.js';
@@ -23,8 +25,9 @@ export interface MailSender {
 
 export interface AccountOptions {
   /** Base URL of the web app, for links in mails (`https://dialbook.example.net`). */
-  publicUrl: () => string;
-  mail: () => MailSender | undefined;
+  publicUrl: string;
+  mail: MailSender;
+  audit: Pick<AuditService, 'record'>;
 }
 
 export interface SignedIn {
@@ -145,7 +148,7 @@ export class AccountService {
     em.create(AuthLinkEntity, { id: randomUUID(), userId: user.id, purpose: 'signup', tokenHash: tokenHash(token), expiresAt, usedAt: null, createdAt: new Date() });
     await em.flush();
     await this.audit('user.invite-link', actor, { targetId: id, detail: { email: user.email } });
-    return { link: `${this.options.publicUrl().replace(/\/+$/, '')}/signup?token=${token}`, expiresAt: expiresAt.toISOString() };
+    return { link: `${this.options.publicUrl.replace(/\/+$/, '')}/signup?token=${token}`, expiresAt: expiresAt.toISOString() };
   }
 
   async listUsers(): Promise<UserDto[]> {
@@ -361,26 +364,9 @@ export class AccountService {
     return { user: await this.dto(em, user), tokenId: row.id };
   }
 
-  // ---- audit -----------------------------------------------------------------------------------
-
-  async audit(action: string, actor: Actor, extra: { targetId?: string | null; siteId?: string | null; ip?: string | null; method?: string; path?: string; status?: number; detail?: Record<string, unknown> } = {}): Promise<void> {
-    const em = this.em();
-    // Every text cut to its column (a long path or forwarded address must not lose the row on PostgreSQL).
-    const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.slice(0, n));
-    em.create(AuditEventEntity, {
-      at: new Date(),
-      actor: cut(actorKey(actor), 200)!,
-      actorName: cut(actor.name, 320),
-      action: cut(action, 100)!,
-      method: cut(extra.method, 10),
-      path: cut(extra.path, 500),
-      status: extra.status ?? null,
-      siteId: extra.siteId ?? null,
-      targetId: cut(extra.targetId, 100),
-      ip: cut(extra.ip, 64),
-      detail: extra.detail ?? null,
-    });
-    await em.flush();
+  /** Record an account event in the audit log. */
+  audit(action: string, actor: Actor, extra: AuditExtra = {}): Promise<void> {
+    return this.options.audit.record(action, actor, extra);
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -392,8 +378,8 @@ export class AccountService {
     const expiresAt = new Date(Date.now() + ttl);
     em.create(AuthLinkEntity, { id: randomUUID(), userId: user.id, purpose, tokenHash: tokenHash(token), expiresAt, usedAt: null, createdAt: new Date() });
     await em.flush();
-    const link = `${this.options.publicUrl().replace(/\/+$/, '')}/${purpose === 'signup' ? 'signup' : 'reset-password'}?token=${token}`;
-    const mail = this.options.mail();
+    const link = `${this.options.publicUrl.replace(/\/+$/, '')}/${purpose === 'signup' ? 'signup' : 'reset-password'}?token=${token}`;
+    const mail = this.options.mail;
     if (mail) {
       await mail.enqueue({
         to: user.email,

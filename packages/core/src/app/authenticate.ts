@@ -1,39 +1,30 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { roleRank, runWithAccess, type AccessScope, type Role } from '../base/access.js';
 import { safeEqual } from '../base/crypto.js';
 import { anonymousActor, type Actor } from '../base/actor.js';
-import type { Dialbook } from './dialbook.js';
+import type { AccountService } from '../accounts/service.js';
+import { SESSION_COOKIE } from '../accounts/auth-routes.js';
+import type { AuditService } from '../audit/service.js';
+import type { Logger } from 'pino';
+import { clientIp, clip } from '../http/request.js';
 import { printable } from '../base/unholdable.js';
 import { DialbookError } from '../base/errors.js';
 import type { AppEnv } from '../http/env.js';
-import { findPolicy } from './policy.js';
+import type { PolicyLookup } from './policy.js';
 
-export const SESSION_COOKIE = 'dialbook_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** The longest client address kept (an IPv6 address with a zone fits); a longer forwarded value is cut. */
-const MAX_IP = 64;
 /** The longest request path the audit log keeps; a longer one is cut and ends in `…`. */
 const MAX_AUDIT_PATH = 500;
-const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-/** The client's address (the proxy's `X-Forwarded-For` only with `server.trustProxy`). */
-export function clientIp(c: Context, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return clip(fwd, MAX_IP);
-  }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null; // app.request() in tests has no socket
-  }
+export interface AuthDeps {
+  accounts: Pick<AccountService, 'resolveApiToken' | 'resolveSession'>;
+  audit: Pick<AuditService, 'record'>;
+  /** The route's access: the policy table and the plugins' mounts. */
+  policy: PolicyLookup;
+  trustProxy: boolean;
+  logger: Logger;
 }
-
-export const isHttps = (c: Context, trustProxy: boolean): boolean =>
-  new URL(c.req.url).protocol === 'https:' || (trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https');
 
 /**
  * The one place where every `/api/v1` request is authenticated and authorised:
@@ -41,18 +32,18 @@ export const isHttps = (c: Context, trustProxy: boolean): boolean =>
  * role from the policy table → the request's site scope, which every domain service
  * applies. Writes are recorded in the audit log with their actor.
  */
-export function authMiddleware(dialbook: Dialbook): MiddlewareHandler<AppEnv> {
-  const trustProxy = dialbook.config.server.trustProxy;
+export function authMiddleware(deps: AuthDeps): MiddlewareHandler<AppEnv> {
+  const { trustProxy } = deps;
   return async (c, next) => {
     const method = c.req.method;
     const path = c.req.path.slice('/api/v1'.length) || '/';
-    const policy = findPolicy(method, path, dialbook);
+    const policy = deps.policy(method, path);
     if (policy?.access === 'public') {
       c.set('actor', anonymousActor);
       return next();
     }
 
-    const who = await authenticate(c, dialbook);
+    const who = await authenticate(c, deps.accounts);
     if (!who) {
       c.header('WWW-Authenticate', 'Bearer realm="dialbook"');
       throw new DialbookError('DIALBOOK_AUTH_REQUIRED', 'sign in, or send an API token as "Authorization: Bearer …"', { status: 401 });
@@ -85,9 +76,9 @@ export function authMiddleware(dialbook: Dialbook): MiddlewareHandler<AppEnv> {
     if (UNSAFE.has(method)) {
       // Refused writes too (422, 413, …), with the path as sent (`%00`, not a NUL the database cannot hold), cut to what the log keeps.
       const status = failed ? ((failed as DialbookError).status ?? 500) : c.res.status;
-      await dialbook.accounts
-        .audit(`${method} ${policy.pattern}`, who.actor, { method, path: clip(printable(c.req.path), MAX_AUDIT_PATH), status, ip: clientIp(c, trustProxy) })
-        .catch((err: unknown) => dialbook.logger.error({ err }, 'could not write the audit event'));
+      await deps.audit
+        .record(`${method} ${policy.pattern}`, who.actor, { method, path: clip(printable(c.req.path), MAX_AUDIT_PATH), status, ip: clientIp(c, trustProxy) })
+        .catch((err: unknown) => deps.logger.error({ err }, 'could not write the audit event'));
     }
     if (failed) throw failed;
   };
@@ -95,18 +86,18 @@ export function authMiddleware(dialbook: Dialbook): MiddlewareHandler<AppEnv> {
 
 type Who = { userId: string; role: Role; siteIds: string[]; actor: Actor } & ({ via: 'session'; csrfToken: string } | { via: 'token' });
 
-async function authenticate(c: Context, dialbook: Dialbook): Promise<Who | null> {
+async function authenticate(c: Context, accounts: AuthDeps['accounts']): Promise<Who | null> {
   const header = c.req.header('authorization');
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const found = m ? await dialbook.accounts.resolveApiToken(m[1]!) : null;
+    const found = m ? await accounts.resolveApiToken(m[1]!) : null;
     if (!found) throw new DialbookError('DIALBOOK_AUTH_INVALID', 'the API token is unknown, revoked or expired', { status: 401 });
     const u = found.user;
     return { via: 'token', userId: u.id, role: u.role, siteIds: u.siteIds, actor: { type: 'apiKey', id: found.tokenId, name: u.email } };
   }
   const cookie = getCookie(c, SESSION_COOKIE);
   if (!cookie) return null;
-  const s = await dialbook.accounts.resolveSession(cookie);
+  const s = await accounts.resolveSession(cookie);
   if (!s) return null;
   return { via: 'session', csrfToken: s.csrfToken, userId: s.user.id, role: s.user.role, siteIds: s.user.siteIds, actor: { type: 'user', id: s.user.id, name: s.user.email } };
 }

@@ -1,36 +1,34 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import type { MikroORM } from '@mikro-orm/core';
-import type { Hono } from 'hono';
+import type { AnyEntity, EntitySchema, MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { ResolvedConfig } from '../config/schema.js';
-import { linkBase } from '../config/load.js';
-import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from '../db/orm.js';
-import { AccountService } from '../accounts/service.js';
-import { CredentialService } from '../credentials/service.js';
-import { JobService } from '../jobs/service.js';
-import { DirectoryService } from '../directory/service.js';
-import { VendorHub } from '../vendors/hub.js';
-import { VendorServices } from '../vendors/service.js';
-import { ContactService } from '../contacts/service.js';
-import { NotificationService } from '../notifications/service.js';
-import { PhonebookService } from '../phonebooks/service.js';
-import { SiteService } from '../sites/service.js';
-import { DialbookError } from '../base/errors.js';
-import type { Actor } from '../base/actor.js';
-import type { SyncResult } from '../plugin/contracts.js';
-import { ClusterRelay } from '../hooks/cluster.js';
-import { HookBus } from '../hooks/bus.js';
-import { createApp } from './http.js';
-import type { AppEnv } from '../http/env.js';
+import { container as globalContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { AccountsToken } from '../accounts/module.js';
+import { AuditToken } from '../audit/module.js';
 import { createLogger } from '../base/logger.js';
-import { MailService } from '../mail/service.js';
-import { createPluginContext, loadPlugins, withTimeout, type LoadedPlugin } from '../host/load.js';
-import { createRegistries, freezeAll, type Registries } from '../plugin/registries.js';
-import { Tokens } from '../plugin/tokens.js';
+import { CallSourcesToken } from '../calls/module.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { ContactSourcesToken, ContactsToken } from '../contacts/module.js';
+import { CredentialsToken } from '../credentials/module.js';
+import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from '../db/orm.js';
+import { DirectoryToken } from '../directory/module.js';
+import { HookBus } from '../hooks/bus.js';
+import { ClusterRelay } from '../hooks/cluster.js';
+import { describePlugins, describePluginsWithHealth } from '../host/describe.js';
+import { setupPlugins, startPlugins, stopPlugins } from '../host/lifecycle.js';
+import { loadPlugins, type LoadedPlugin } from '../host/load.js';
+import { ActionsToken, HealthToken, pluginRegistries, PluginsToken } from '../host/module.js';
+import { JobsToken } from '../jobs/module.js';
+import { MailToken } from '../mail/module.js';
+import { buildProvided, ClusterToken, collectMigrations, CoreTokens, type CoreModule } from '../module.js';
+import { NotificationsToken } from '../notifications/module.js';
+import { PhonebooksToken } from '../phonebooks/module.js';
+import { RouteExecutorsToken } from '../routing/module.js';
+import { SettingsToken } from '../settings/module.js';
+import { SitesToken } from '../sites/module.js';
+import { VendorHubToken, VendorsToken } from '../vendors/module.js';
+import { coreModules } from './modules.js';
 import { seedDemo } from './seed.js';
-import { SettingsService } from '../settings/service.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -42,34 +40,12 @@ export interface MigrationStatus {
 }
 
 /**
- * One running Dialbook: database, hook bus, registries, domain services, plugins
- * and the HTTP app. Built by {@link createDialbook}; the CLI and
- * `@dialbook/core/testing` both go through it.
+ * One running Dialbook: the database, the container holding every area's service, and the
+ * plugins. It composes the areas (`coreModules`) and runs the boot phases; what each area does
+ * lives in its folder. The HTTP app is built from it by `createApp` (server, CLI, testing).
  */
 export class Dialbook {
   readonly version = pkg.version;
-  readonly hooks: HookBus;
-  readonly registries: Registries = createRegistries();
-  readonly sites: SiteService;
-  readonly phonebooks: PhonebookService;
-  readonly contacts: ContactService;
-  readonly notifications: NotificationService;
-  readonly accounts: AccountService;
-  readonly credentials: CredentialService;
-  readonly jobs: JobService;
-  /** Runtime settings (categories, values, encrypted secrets). */
-  readonly settings: SettingsService;
-  /** Outgoing mail: templates, outbox worker, test send. */
-  readonly mail: MailService;
-  /** Phone directories: members → order → `directory.beforeRender` → renderer → cached bytes with ETag; fetch audit. */
-  readonly directory: DirectoryService;
-  /** Remote vendor services: connected services, live (phonebook, vendor) states, stored configurations. */
-  readonly vendors: VendorServices;
-  /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
-  readonly vendorHub: VendorHub;
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and the vendor-service state and commands (`vendor.*`) to the other instances (LISTEN/NOTIFY). */
-  readonly cluster: ClusterRelay | null;
-  app!: Hono<AppEnv>;
   private started = false;
 
   constructor(
@@ -77,39 +53,42 @@ export class Dialbook {
     readonly orm: MikroORM,
     readonly plugins: LoadedPlugin[],
     readonly logger: Logger,
+    /** Core's container: every area's providers (plugins get a container of their own). */
     readonly container: DependencyContainer,
-  ) {
-    this.hooks = new HookBus(logger);
-    this.notifications = new NotificationService(orm, this.hooks);
-    this.sites = new SiteService(orm, this.hooks);
-    this.phonebooks = new PhonebookService(orm, this.hooks);
-    this.contacts = new ContactService(orm, this.hooks, this.notifications, { defaultCountry: config.defaultCountry ?? null });
-    const publicUrl = linkBase(config.server);
-    this.settings = new SettingsService(orm, this.hooks, logger.child({ area: 'settings' }), { secretKey: config.secretKey, overrides: config.settings });
-    this.mail = new MailService(orm, this.hooks, this.settings, logger.child({ area: 'mail' }), { ...config.mail, publicUrl });
-    this.accounts = new AccountService(orm, logger.child({ area: 'accounts' }), { publicUrl: () => publicUrl, mail: () => this.mail });
-    this.credentials = new CredentialService(orm, this.hooks);
-    this.jobs = new JobService(orm, logger.child({ area: 'jobs' }));
-    this.directory = new DirectoryService({ orm, hooks: this.hooks, registries: this.registries, phonebooks: this.phonebooks, contacts: this.contacts, logger: logger.child({ area: 'directory' }) });
-    this.vendors = new VendorServices({ orm, hooks: this.hooks, credentials: this.credentials, phonebooks: this.phonebooks, sites: this.sites, directory: this.directory, logger: logger.child({ area: 'vendors' }), secretKey: config.secretKey, answerTimeoutMs: config.vendorServices.answerTimeoutMs });
-    this.vendorHub = new VendorHub(this.vendors, this.credentials, logger.child({ area: 'vendors' }), { heartbeatMs: config.vendorServices.heartbeatMs });
-    this.cluster = dialectOf(orm) === 'postgresql' && config.database.url ? new ClusterRelay(config.database.url, this.hooks, logger.child({ area: 'cluster' }), this.jobs.instance) : null;
-    // Site and phonebook mails go to administrators, staff and the site's users.
-    this.mail.setRecipients((siteId) => this.accounts.recipientsFor(siteId));
-    container.registerInstance(Tokens.Settings, this.settings);
-    container.registerInstance(Tokens.Mail, this.mail);
-    container.registerInstance(Tokens.Config, config);
-    container.registerInstance(Tokens.Logger, logger);
-    container.registerInstance(Tokens.Orm, orm);
-    container.registerInstance(Tokens.Hooks, this.hooks);
-    container.registerInstance(Tokens.Registries, this.registries);
-    container.registerInstance(Tokens.Sites, this.sites);
-    container.registerInstance(Tokens.Phonebooks, this.phonebooks);
-    container.registerInstance(Tokens.Contacts, this.contacts);
-    container.registerInstance(Tokens.Notifications, this.notifications);
-    container.registerInstance(Tokens.Accounts, this.accounts);
-    container.registerInstance(Tokens.Credentials, this.credentials);
-    container.registerInstance(Tokens.Jobs, this.jobs);
+    readonly modules: readonly CoreModule[] = coreModules,
+  ) {}
+
+  resolve<T>(token: InjectionToken<T>): T {
+    return this.container.resolve(token);
+  }
+
+  // ---- the areas' services, for the CLI, tests and embedding code ----
+  get hooks() { return this.resolve(CoreTokens.Hooks); }
+  get sites() { return this.resolve(SitesToken); }
+  get phonebooks() { return this.resolve(PhonebooksToken); }
+  get contacts() { return this.resolve(ContactsToken); }
+  /** Registered contact sources and their sync jobs. */
+  get sources() { return this.resolve(ContactSourcesToken); }
+  get notifications() { return this.resolve(NotificationsToken); }
+  get accounts() { return this.resolve(AccountsToken); }
+  get audit() { return this.resolve(AuditToken); }
+  get credentials() { return this.resolve(CredentialsToken); }
+  get jobs() { return this.resolve(JobsToken); }
+  /** Runtime settings (categories, values, encrypted secrets). */
+  get settings() { return this.resolve(SettingsToken); }
+  /** Outgoing mail: templates, outbox worker, test send. */
+  get mail() { return this.resolve(MailToken); }
+  /** Phone directories: members → order → `directory.beforeRender` → renderer → cached bytes with ETag; fetch audit. */
+  get directory() { return this.resolve(DirectoryToken); }
+  /** Remote vendor services: connected services, live (phonebook, vendor) states, stored configurations. */
+  get vendors() { return this.resolve(VendorsToken); }
+  /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
+  get vendorHub() { return this.resolve(VendorHubToken); }
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and the vendor-service events to the other instances (LISTEN/NOTIFY). */
+  get cluster() { return this.resolve(ClusterToken); }
+  /** What plugins registered, by kind. */
+  get registries() {
+    return { ...pluginRegistries(this.container), callSources: this.resolve(CallSourcesToken), routeExecutors: this.resolve(RouteExecutorsToken) };
   }
 
   get dialect(): Dialect {
@@ -139,84 +118,46 @@ export class Dialbook {
     return { ready: pending.length === 0, database: 'ok', pendingMigrations: pending };
   }
 
-  /** `setup` every plugin in config order, freeze the registries, build the HTTP app. */
+  /** `setup` every plugin in config order, then freeze the registries. */
   async setup(): Promise<void> {
-    const services = { configDir: this.config.baseDir, container: this.container, logger: this.logger, hooks: this.hooks, registries: this.registries, contacts: this.contacts, sites: this.sites, phonebooks: this.phonebooks, notifications: this.notifications, settings: this.settings, jobs: this.jobs, orm: this.orm };
-    for (const p of this.plugins) {
-      if (p.plugin.settings) this.settings.register({ id: p.id, label: p.plugin.description ?? p.plugin.name, scope: p.plugin.settingsScope ?? 'global', schema: p.plugin.settings }, p.id);
-      const ctx = createPluginContext(p, services);
-      try {
-        await p.plugin.setup(ctx);
-        p.state = 'setup';
-      } catch (cause) {
-        p.state = 'failed';
-        throw new DialbookError('DIALBOOK_PLUGIN_SETUP', `plugin "${p.id}" failed in setup: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
-      }
-    }
+    await setupPlugins(this.plugins, {
+      container: this.container,
+      modules: this.modules,
+      hooks: this.hooks,
+      logger: this.logger,
+      configDir: this.config.baseDir,
+      orm: this.orm,
+      actions: this.resolve(ActionsToken),
+      health: this.resolve(HealthToken),
+      settings: this.settings,
+    });
     this.settings.seal(); // config/env settings naming unknown categories or keys, all at once
-    freezeAll(this.registries);
-    this.app = createApp(this);
+    for (const registry of Object.values(this.registries)) registry.freeze();
   }
 
-  /** `start` every plugin in order. A failure stops the ones already started, in reverse. */
+  /** Start the event relay, every plugin in order, then the areas. A failure stops what started, in reverse. */
   async start(): Promise<void> {
-    if (this.cluster) {
-      await this.cluster.start();
-      // Vendor services connected to any instance are shown, and commanded, from every instance.
-      this.vendors.joinCluster(this.cluster, this.config.vendorServices.heartbeatMs);
+    await this.cluster?.start();
+    try {
+      await startPlugins(this.plugins);
+      for (const m of this.modules) await m.start?.(this.container);
+    } catch (err) {
+      await this.stop();
+      throw err;
     }
-    for (const p of this.plugins) {
-      if (!p.plugin.start) {
-        p.state = 'started';
-        continue;
-      }
-      try {
-        await p.plugin.start(p.ctx!);
-        p.state = 'started';
-      } catch (cause) {
-        p.state = 'failed';
-        await this.stop();
-        throw new DialbookError('DIALBOOK_PLUGIN_START', `plugin "${p.id}" failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, plugin: p.id });
-      }
-    }
-    await this.settings.checkSecrets(); // warns when stored secrets cannot be read (key missing or changed)
-    this.mail.start();
     this.started = true;
   }
 
   /**
-   * Stop started plugins in reverse order, each within `shutdownTimeoutMs`
-   * (a plugin that hangs is logged and skipped), then the mail worker, then close the database.
+   * Stop started plugins in reverse order, each within `shutdownTimeoutMs` (a plugin that hangs
+   * is logged and skipped), then the event relay, then the areas in reverse, then close the database.
    */
   async stop(): Promise<void> {
-    for (const p of [...this.plugins].reverse()) {
-      if (p.state !== 'started') continue;
-      try {
-        if (p.plugin.stop) await withTimeout(`plugin "${p.id}" stop`, this.config.shutdownTimeoutMs, () => p.plugin.stop!(p.ctx!));
-        p.state = 'stopped';
-      } catch (err) {
-        p.state = 'failed';
-        this.logger.error({ err, plugin: p.id }, `plugin "${p.id}" did not stop cleanly`);
-      }
-    }
+    await stopPlugins(this.plugins, this.config.shutdownTimeoutMs, this.logger);
     this.started = false;
     await this.cluster?.stop();
-    await this.vendorHub.close();
-    this.jobs.stop();
-    await this.directory.stop(); // writes the queued fetch audit rows
-    await this.mail.stop();
+    for (const m of [...this.modules].reverse()) await m.stop?.(this.container);
     await this.orm.close(true);
-  }
-
-  /**
-   * Run a contact source's sync into a site as a tracked job (`<source>.sync:<site id>`),
-   * refusing a second run of the same pair while one is going.
-   */
-  async syncSource(sourceId: string, siteId: string, actor: Actor): Promise<SyncResult> {
-    const source = this.registries.contactSources.require(sourceId);
-    if (!source.sync) throw new DialbookError('DIALBOOK_SOURCE_NO_SYNC', `${source.label} cannot sync`, { status: 422 });
-    const owner = this.registries.contactSources.ownerOf(sourceId) ?? 'core';
-    return this.jobs.track(`${sourceId}.sync:${siteId}`, `${source.label}: sync`, owner, (progress) => source.sync!({ siteId, actor, progress }));
   }
 
   get isStarted(): boolean {
@@ -224,62 +165,16 @@ export class Dialbook {
   }
 
   describePlugins() {
-    const of = <T extends { id: string }>(reg: { list(): T[]; ownerOf(id: string): string | undefined }, owner: string) => reg.list().filter((x) => reg.ownerOf(x.id) === owner);
-    return this.plugins.map((p) => ({
-      id: p.id,
-      name: p.plugin.name,
-      version: p.plugin.version ?? null,
-      description: p.plugin.description ?? null,
-      from: p.from,
-      state: p.state,
-      contactSources: of(this.registries.contactSources, p.id).map((s) => s.id),
-      renderers: of(this.registries.renderers, p.id).map((r) => r.id),
-      actions: of(this.registries.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null })),
-    }));
+    return describePlugins(this.plugins, pluginRegistries(this.container));
   }
 
-  /**
-   * {@link describePlugins} with each plugin's registered health checks (`ctx.health.register`) run now:
-   * all in parallel, each cut off after `timeoutMs`. A check that throws, times out or answers
-   * something else than `{ ok, message }` is reported as not ok, with what went wrong as its message.
-   */
-  async describePluginsWithHealth(timeoutMs = HEALTH_CHECK_TIMEOUT_MS): Promise<(ReturnType<Dialbook['describePlugins']>[number] & { health: PluginHealthResult[] })[]> {
-    const checks = this.registries.health.list();
-    const results = await Promise.all(
-      checks.map(async (check): Promise<PluginHealthResult & { owner: string }> => {
-        const owner = this.registries.health.ownerOf(check.id) ?? 'core';
-        const started = Date.now();
-        let ok = false;
-        let message: string;
-        try {
-          const r: unknown = await withTimeout(`health check "${check.id}"`, timeoutMs, () => check.check());
-          const answer = (r ?? {}) as { ok?: unknown; message?: unknown };
-          ok = answer.ok === true;
-          message = typeof answer.message === 'string' ? answer.message : typeof answer.ok === 'boolean' ? '' : 'the check answered no { ok, message }';
-        } catch (err) {
-          message = err instanceof Error ? err.message : String(err);
-        }
-        return { owner, id: check.id, label: check.label, ok, message, checkedAt: new Date().toISOString(), durationMs: Date.now() - started };
-      }),
-    );
-    return this.describePlugins().map((p) => ({ ...p, health: results.filter((r) => r.owner === p.id).map(({ owner: _owner, ...r }) => r) }));
+  /** {@link describePlugins} with each plugin's health checks run now (see `host/describe.ts`). */
+  describePluginsWithHealth(timeoutMs?: number) {
+    return describePluginsWithHealth(this.plugins, pluginRegistries(this.container), timeoutMs);
   }
 }
 
-/** How long one plugin health check may take before it is reported as not ok. */
-export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
-
-/** One registered health check's answer, as `GET /api/v1/plugins` reports it. */
-export interface PluginHealthResult {
-  /** The check's id (`<plugin id>.<check id>`). */
-  id: string;
-  label: string;
-  ok: boolean;
-  message: string;
-  /** When the answer came (ISO 8601). */
-  checkedAt: string;
-  durationMs: number;
-}
+export { HEALTH_CHECK_TIMEOUT_MS, type PluginHealthResult } from '../host/describe.js';
 
 export interface CreateOptions {
   logger?: Logger;
@@ -288,24 +183,37 @@ export interface CreateOptions {
 }
 
 /**
- * Boot phases: import plugins → validate every plugin's options (all problems
- * at once) → open the database with core and plugin entities → migrate →
- * `setup` in order → freeze registries. Call `start()` afterwards.
+ * Boot phases: import plugins → validate every plugin's options (all problems at once) → open the
+ * database with the areas' and the plugins' entities → migrate → register the areas → `setup`
+ * plugins in order → freeze registries. Call `start()` afterwards.
  */
 export async function createDialbook(config: ResolvedConfig, options: CreateOptions = {}): Promise<Dialbook> {
+  const modules = coreModules;
   const logger = options.logger ?? createLogger(config.logLevel);
   const plugins = await loadPlugins(config);
   // One package may run as several instances (ldap-berlin, ldap-munich): its tables and migrations count once.
   const packages = [...new Map(plugins.map((p) => [p.plugin.name, p.plugin])).values()];
-  const migrations = { sqlite: packages.flatMap((p) => p.migrations?.sqlite ?? []), postgresql: packages.flatMap((p) => p.migrations?.postgresql ?? []) };
-  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities: packages.flatMap((p) => p.entities ?? []), migrations, logger });
+  const migrations = (dialect: Dialect) => [...collectMigrations(modules, dialect), ...packages.flatMap((p) => p.migrations?.[dialect] ?? [])];
+  const entities = [...modules.flatMap((m) => m.entities ?? []), ...packages.flatMap((p) => p.entities ?? [])] as EntitySchema<AnyEntity>[];
+  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities, migrations: { sqlite: migrations('sqlite'), postgresql: migrations('postgresql') }, logger });
   try {
-    const dialbook = new Dialbook(config, orm, plugins, logger, rootContainer.createChildContainer());
+    const container = globalContainer.createChildContainer();
+    const hooks = new HookBus(logger);
+    container.registerInstance(CoreTokens.Config, config);
+    container.registerInstance(CoreTokens.Logger, logger);
+    container.registerInstance(CoreTokens.Orm, orm);
+    container.registerInstance(CoreTokens.Hooks, hooks);
+    container.registerInstance(PluginsToken, plugins);
+    for (const m of modules) m.register?.(container);
+    buildProvided(container); // every area's service, lower areas first (each hooks into the bus as it is built)
+    const dialbook = new Dialbook(config, orm, plugins, logger, container, modules);
+    const cluster = dialectOf(orm) === 'postgresql' && config.database.url ? new ClusterRelay(config.database.url, hooks, logger.child({ area: 'cluster' }), dialbook.jobs.instance) : null;
+    container.register(ClusterToken, { useFactory: () => cluster }); // (a factory: tsyringe takes a null instance for none)
     if (options.migrate ?? config.migrateOnStart) {
       const applied = await dialbook.migrate();
       if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     }
-    if (config.demo) await seedDemo(dialbook);
+    if (config.demo) await seedDemo({ sites: dialbook.sites, phonebooks: dialbook.phonebooks, logger, defaultCountry: config.defaultCountry });
     await dialbook.setup();
     return dialbook;
   } catch (err) {

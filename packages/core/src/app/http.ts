@@ -7,21 +7,11 @@ import type { Dialbook } from './dialbook.js';
 import type { AppEnv } from '../http/env.js';
 import { createRouter, mountPluginRouter, withPluginOperations } from '../http/openapi.js';
 import { errorToProblem, problem } from '../http/problem.js';
-import { authMiddleware } from './authenticate.js';
 import { bodyLimits } from '../http/body-limit.js';
 import { inputGuard } from '../http/input-guard.js';
+import { authMiddleware } from './authenticate.js';
+import { policyLookup } from './policy.js';
 import { webAppHandler } from './web-app.js';
-import { authRoutes } from '../accounts/auth-routes.js';
-import { contactRoutes } from '../contacts/routes.js';
-import { directoryRoutes, phoneDirectoryRoutes } from '../directory/routes.js';
-import { vendorRoutes } from '../vendors/routes.js';
-import { jobRoutes } from '../jobs/routes.js';
-import { notificationRoutes } from '../notifications/routes.js';
-import { mailRoutes } from '../mail/routes.js';
-import { pluginRoutes } from '../host/routes.js';
-import { settingsRoutes } from '../settings/routes.js';
-import { phonebookRoutes, siteRoutes } from '../sites/routes.js';
-import { credentialRoutes, userRoutes } from '../accounts/routes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -38,7 +28,6 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
   const webApp = webAppHandler();
   app.notFound(async (c) => (await webApp(c)) ?? problem(c, 404, 'DIALBOOK_HTTP_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.use('*', async (c, next) => {
-    c.set('dialbook', dialbook);
     c.set('actor', anonymousActor);
     await next();
   });
@@ -49,31 +38,30 @@ export function createApp(dialbook: Dialbook): Hono<AppEnv> {
     return c.json(r, r.ready ? 200 : 503);
   });
 
-  // What desk phones fetch: their own credentials, outside /api/v1 (see routes/directory.ts).
-  app.route('/', phoneDirectoryRoutes(dialbook));
+  // What machines fetch with their own credentials, outside /api/v1 (desk phones: directory/routes.ts).
+  for (const m of dialbook.modules) {
+    const root = m.rootRoutes?.(dialbook.container);
+    if (root) app.route('/', root);
+  }
 
   // Authentication first (it reads no body), so that refused writes below are audited with their status;
   // then the body limit (413 before a body over it is read) and the input guard (422 for a character no
   // field can hold, in the path, the query or a JSON body), for every API route, plugin routes included.
-  app.use(`${API_PREFIX}/*`, authMiddleware(dialbook));
+  const policy = policyLookup(
+    dialbook.modules.flatMap((m) => m.policies ?? []),
+    dialbook.plugins.map((p) => ({ id: p.id, routes: p.routes })),
+  );
+  app.use(`${API_PREFIX}/*`, authMiddleware({ accounts: dialbook.accounts, audit: dialbook.audit, policy, trustProxy: dialbook.config.server.trustProxy, logger: dialbook.logger }));
   app.use(`${API_PREFIX}/*`, bodyLimits({ uploadBytes: dialbook.config.server.maxUploadBytes }));
   app.use(`${API_PREFIX}/*`, inputGuard());
   const api = createRouter();
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'dialbook_session', description: 'The session cookie from POST /auth/signin; writes also need the X-CSRF-Token header' });
-  api.route('/', authRoutes());
-  api.route('/', userRoutes());
-  api.route('/', credentialRoutes());
-  api.route('/', siteRoutes());
-  api.route('/', phonebookRoutes());
-  api.route('/', directoryRoutes());
-  api.route('/', vendorRoutes());
-  api.route('/', contactRoutes());
-  api.route('/', notificationRoutes());
-  api.route('/', pluginRoutes());
-  api.route('/', jobRoutes());
-  api.route('/', settingsRoutes());
-  api.route('/', mailRoutes());
+  // Every area's routes, in the order of the module list.
+  for (const m of dialbook.modules) {
+    const routers = m.routes?.(dialbook.container) ?? [];
+    for (const router of Array.isArray(routers) ? routers : [routers]) api.route('/', router);
+  }
   // Plugin routers: documented in /openapi.json when built with createRouter (an OpenAPIHono), else mounted as they are.
   const pluginRouters = dialbook.plugins.flatMap((p) => p.routes.map((r) => mountPluginRouter(api, { id: p.id, plugin: p.plugin.name }, r)));
   app.route(API_PREFIX, api);

@@ -1,4 +1,6 @@
-import type { Dialbook } from './dialbook.js';
+import type { Logger } from 'pino';
+import type { PhonebookService } from '../phonebooks/service.js';
+import type { SiteService } from '../sites/service.js';
 
 /**
  * On an empty database, create a `main` site with an "Everyone" phonebook (saved
@@ -6,9 +8,9 @@ import type { Dialbook } from './dialbook.js';
  * first start has somewhere to put contacts (the example CSV plugin fills it).
  * Does nothing once any site exists.
  */
-export async function seedDemo(d: Dialbook): Promise<void> {
+export async function seedDemo(d: { sites: SiteService; phonebooks: PhonebookService; logger: Logger; defaultCountry: string | undefined }): Promise<void> {
   if ((await d.sites.list()).length) return;
-  const site = await d.sites.create({ name: 'Main office', slug: 'main', defaultCountry: d.config.defaultCountry ?? 'DE' });
+  const site = await d.sites.create({ name: 'Main office', slug: 'main', defaultCountry: d.defaultCountry ?? 'DE' });
   await d.phonebooks.create({ siteId: site.id, name: 'Everyone', slug: 'everyone', description: 'Every active contact of the site', filter: {} });
   await d.phonebooks.create({ siteId: site.id, name: 'Sales', slug: 'sales', filter: { department: 'Sales' } });
   d.logger.info({ site: site.slug }, 'empty database: created the demo site "main" with phonebooks "everyone" and "sales"');

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { Dialbook } from './dialbook.js';
+import { createApp } from './http.js';
 
 export interface RunningServer {
   server: ServerType;
@@ -10,12 +12,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listen on `config.server` (or the given port) and serve the app. */
-export async function listen(dialbook: Dialbook, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+/** Listen on `config.server` (or the given port) and serve the app (built here unless given). */
+export async function listen(dialbook: Dialbook, options: { port?: number; host?: string; app?: Hono<never> | Hono } = {}): Promise<RunningServer> {
+  const app = options.app ?? createApp(dialbook);
   const port = options.port ?? dialbook.config.server.port;
   const host = options.host ?? dialbook.config.server.host;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: dialbook.app.fetch, port, hostname: host }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once('error', reject);
   });
   dialbook.vendorHub.attach(server as Server); // websocket for remote vendor services (/api/v1/vendor-services/ws)

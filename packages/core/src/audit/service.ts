@@ -1,6 +1,7 @@
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { AuditEventEntity } from '../db/entities/index.js';
+import { AuditEventEntity } from './entities.js';
 import { allowedSites } from '../base/access.js';
+import { actorKey, type Actor } from '../base/actor.js';
 
 /** What `GET /api/v1/audit` filters by; every field optional, all given ones must hold. */
 export interface AuditFilter {
@@ -40,7 +41,7 @@ type AuditRow = InstanceType<typeof AuditEventEntity.class>;
  * administrators, who see every site); should a site-limited scope ever reach this, it sees
  * only rows of its sites.
  */
-export async function listAuditEvents(orm: MikroORM, f: AuditFilter): Promise<{ items: AuditEventDto[]; total: number; page: number; pageSize: number }> {
+async function listAuditEvents(orm: MikroORM, f: AuditFilter): Promise<{ items: AuditEventDto[]; total: number; page: number; pageSize: number }> {
   const and: FilterQuery<AuditRow>[] = [];
   if (f.actions?.length) and.push({ action: { $in: [...new Set(f.actions)] } });
   if (f.phonebookId) {
@@ -83,4 +84,45 @@ function detailOf(value: unknown): Record<string, unknown> | null {
     }
   }
   return typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+}
+
+/** What an audit row records besides its action and actor. */
+export interface AuditExtra {
+  targetId?: string | null;
+  siteId?: string | null;
+  ip?: string | null;
+  method?: string;
+  path?: string;
+  status?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The audit log: who did what through the API, every sign-in attempt, account changes and phone fetches. */
+export class AuditService {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** Write one row; every text is cut to its column (a long path or forwarded address must not lose the row on PostgreSQL). */
+  async record(action: string, actor: Actor, extra: AuditExtra = {}): Promise<void> {
+    const em = this.orm.em.fork();
+    const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.slice(0, n));
+    em.create(AuditEventEntity, {
+      at: new Date(),
+      actor: cut(actorKey(actor), 200)!,
+      actorName: cut(actor.name, 320),
+      action: cut(action, 100)!,
+      method: cut(extra.method, 10),
+      path: cut(extra.path, 500),
+      status: extra.status ?? null,
+      siteId: extra.siteId ?? null,
+      targetId: cut(extra.targetId, 100),
+      ip: cut(extra.ip, 64),
+      detail: extra.detail ?? null,
+    });
+    await em.flush();
+  }
+
+  /** A page of the log, newest first. */
+  list(filter: AuditFilter): Promise<{ items: AuditEventDto[]; total: number; page: number; pageSize: number }> {
+    return listAuditEvents(this.orm, filter);
+  }
 }

@@ -4,6 +4,8 @@ import { DialbookError } from './errors.js';
 export type Role = 'admin' | 'staff' | 'user';
 export const ROLES: readonly Role[] = ['user', 'staff', 'admin'];
 export const roleRank = (r: Role): number => ROLES.indexOf(r);
+/** Who may call a route: anyone (`public`), or at least this role. */
+export type Access = 'public' | Role;
 
 /**
  * What the current request may touch. `siteIds: null` means every site (admins,

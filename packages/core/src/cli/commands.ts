@@ -154,7 +154,7 @@ program
       let failed = 0;
       for (const site of sites) {
         try {
-          const r = await d.syncSource(sourceId, site.id, systemActor);
+          const r = await d.sources.sync(sourceId, site, systemActor);
           process.stdout.write(`${site.slug}: ${r.created} created, ${r.updated} updated, ${r.deleted} deleted, ${r.unchanged} unchanged, ${r.failed} failed\n`);
           if (r.failed) failed++;
         } catch (err) {

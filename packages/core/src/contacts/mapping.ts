@@ -1,4 +1,4 @@
-import type { Contact, ContactPhone } from '../db/entities/index.js';
+import type { Contact, ContactPhone } from './entities.js';
 import type { ContactDto, ContactInput, FieldChange, PhoneType } from './types.js';
 import { refId } from './phones.js';
 import { normaliseNumber } from '../base/phone.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { ContactPhoneEntity, type Contact, type ContactPhone } from '../db/entities/index.js';
+import { ContactPhoneEntity, type Contact, type ContactPhone } from './entities.js';
 
 /** The id of a many-to-one reference, whether it is loaded or a bare key. */
 export const refId = (ref: unknown): string => (typeof ref === 'string' ? ref : (ref as { id: string }).id);

@@ -1,10 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ContactCreateSchema, ContactListQuerySchema, ContactSchema, ContactUpdateSchema } from './types.js';
-import { contactFacets, ContactFacetsQuerySchema, ContactFacetsSchema } from './facets.js';
+import { ContactFacetsQuerySchema, ContactFacetsSchema } from './facets.js';
 import { DialbookError } from '../base/errors.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, IdParam, json, pageOf } from '../http/common.js';
+import type { ContactService } from './service.js';
 
 const tags = ['Contacts'];
 const ContactPage = pageOf(ContactSchema, 'ContactPage');
@@ -29,18 +30,18 @@ function versionFrom(ifMatch: string | undefined, id: string): number | undefine
   return Number(m[2]);
 }
 
-export function contactRoutes() {
+export function contactRoutes(contacts: ContactService) {
   const app = createRouter();
 
   app.openapi(
     createRoute({ method: 'get', path: '/contacts', tags, summary: 'List and search contacts', request: { query: ContactListQuerySchema }, responses: { 200: json(ContactPage, 'A page of contacts'), 422: errors[422] } }),
-    async (c) => c.json(await c.var.dialbook.contacts.list(c.req.valid('query')), 200),
+    async (c) => c.json(await contacts.list(c.req.valid('query')), 200),
   );
 
   app.openapi(
     createRoute({ method: 'post', path: '/contacts', tags, summary: 'Create a contact', request: body(ContactCreateSchema), responses: { 201: json(ContactSchema, 'Created'), 409: errors[409], 422: errors[422] } }),
     async (c) => {
-      const contact = await c.var.dialbook.contacts.create(c.req.valid('json'), c.var.actor);
+      const contact = await contacts.create(c.req.valid('json'), c.var.actor);
       c.header('Location', `/api/v1/contacts/${contact.id}`);
       c.header('ETag', etag(contact));
       return c.json(contact, 201);
@@ -65,7 +66,7 @@ export function contactRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: await c.var.dialbook.contacts.lookup(q.number, { country: q.country, siteId: q.siteId }) }, 200);
+      return c.json({ items: await contacts.lookup(q.number, { country: q.country, siteId: q.siteId }) }, 200);
     },
   );
 
@@ -79,13 +80,13 @@ export function contactRoutes() {
       request: { query: ContactFacetsQuerySchema },
       responses: { 200: json(ContactFacetsSchema, 'Values with their contact counts, by name'), 404: errors[404], 422: errors[422] },
     }),
-    async (c) => c.json(await contactFacets(c.var.dialbook.orm, c.req.valid('query')), 200),
+    async (c) => c.json(await contacts.facets(c.req.valid('query')), 200),
   );
 
   app.openapi(
     createRoute({ method: 'get', path: '/contacts/{id}', tags, summary: 'Read a contact (deleted ones too)', request: { params: IdParam }, responses: { 200: json(ContactSchema, 'The contact; `ETag` carries its version'), 404: errors[404] } }),
     async (c) => {
-      const contact = await c.var.dialbook.contacts.get(c.req.valid('param').id);
+      const contact = await contacts.get(c.req.valid('param').id);
       c.header('ETag', etag(contact));
       return c.json(contact, 200);
     },
@@ -103,7 +104,7 @@ export function contactRoutes() {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const contact = await c.var.dialbook.contacts.update(id, c.req.valid('json'), c.var.actor, versionFrom(c.req.header('if-match'), id));
+      const contact = await contacts.update(id, c.req.valid('json'), c.var.actor, versionFrom(c.req.header('if-match'), id));
       c.header('ETag', etag(contact));
       return c.json(contact, 200);
     },
@@ -111,12 +112,12 @@ export function contactRoutes() {
 
   app.openapi(
     createRoute({ method: 'delete', path: '/contacts/{id}', tags, summary: 'Delete a contact (soft: restorable)', request: { params: IdParam }, responses: { 200: json(ContactSchema, 'Deleted; restorable'), 404: errors[404], 409: errors[409] } }),
-    async (c) => c.json(await c.var.dialbook.contacts.softDelete(c.req.valid('param').id, c.var.actor), 200),
+    async (c) => c.json(await contacts.softDelete(c.req.valid('param').id, c.var.actor), 200),
   );
 
   app.openapi(
     createRoute({ method: 'post', path: '/contacts/{id}/restore', tags, summary: 'Restore a deleted contact', request: { params: IdParam }, responses: { 200: json(ContactSchema, 'Restored'), 404: errors[404], 409: errors[409] } }),
-    async (c) => c.json(await c.var.dialbook.contacts.restore(c.req.valid('param').id, c.var.actor), 200),
+    async (c) => c.json(await contacts.restore(c.req.valid('param').id, c.var.actor), 200),
   );
 
   app.openapi(
@@ -130,14 +131,14 @@ export function contactRoutes() {
       responses: { 204: { description: 'Gone' }, 404: errors[404], 409: errors[409] },
     }),
     async (c) => {
-      await c.var.dialbook.contacts.purge(c.req.valid('param').id, c.var.actor);
+      await contacts.purge(c.req.valid('param').id, c.var.actor);
       return c.body(null, 204);
     },
   );
 
   app.openapi(
     createRoute({ method: 'get', path: '/contacts/{id}/history', tags, summary: "A contact's History, newest first", request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(HistorySchema) }), 'History rows'), 404: errors[404] } }),
-    async (c) => c.json({ items: await c.var.dialbook.contacts.history(c.req.valid('param').id) }, 200),
+    async (c) => c.json({ items: await contacts.history(c.req.valid('param').id) }, 200),
   );
 
   return app;

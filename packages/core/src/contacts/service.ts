@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity, SiteEntity, type Contact, type ContactPhone } from '../db/entities/index.js';
+import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity, type Contact, type ContactPhone } from './entities.js';
+import { SiteEntity } from '../sites/entities.js';
 import { dialectOf } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
@@ -19,6 +20,7 @@ import {
   type StoredPhone,
 } from './mapping.js';
 import { applyContactFilter } from './query.js';
+import { contactFacets, type ContactFacets, type ContactFacetsQuery } from './facets.js';
 import { loadPhones, phonesOf, plainContacts, refId } from './phones.js';
 import {
   ContactCreateSchema,
@@ -210,6 +212,16 @@ export class ContactService {
     await this.hooks.emit('contact.deleted', { contact: dto, permanent: true, actor });
     await this.hooks.emit('phonebook.changed', { phonebookId: null, siteId: dto.siteId, reason: 'contact.purged' });
     return dto;
+  }
+
+  /** How many contacts (deleted ones too) a site holds. */
+  countInSite(siteId: string): Promise<number> {
+    return this.orm.em.fork().count(ContactEntity, { site: siteId });
+  }
+
+  /** The departments, tags and sources in use with their counts, in the caller's sites. */
+  facets(query: ContactFacetsQuery = {}): Promise<ContactFacets> {
+    return contactFacets(this.orm, query);
   }
 
   async list(query: ContactListQuery = {}): Promise<Page<ContactDto>> {

@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { MachineCredentialEntity, PhonebookEntity, type MachineCredential } from '../db/entities/index.js';
+import { MachineCredentialEntity, type MachineCredential } from './entities.js';
+import { PhonebookEntity } from '../phonebooks/entities.js';
 import { refId } from '../contacts/phones.js';
 import { actorKey, type Actor } from '../base/actor.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { allowedSites, assertSiteAccess } from '../base/access.js';
 import { newSecret, safeEqual, tokenHash } from '../base/crypto.js';
-import type { CredentialDto } from '../accounts/types.js';
+import type { CredentialDto } from './types.js';
 
 export type CredentialKind = 'phonebook' | 'service' | 'engine';
 

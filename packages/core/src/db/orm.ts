@@ -6,20 +6,19 @@ import { DialbookPostgreSqlDriver, DialbookSqliteDriver } from './drivers.js';
 import { WorkerSqliteDialect } from './sqlite-dialect.js';
 import type { Logger } from 'pino';
 import { DialbookError } from '../base/errors.js';
-import { coreEntities } from './entities/index.js';
-import { migrationsFor } from './migrations/index.js';
+import type { Dialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgresql';
+export type { Dialect } from './dialect.js';
 
 export interface DatabaseOptions {
   /** `postgres://…`: PostgreSQL. Absent: embedded SQLite under `dataDir`. `sqlite::memory:` or `sqlite:/path/file.db` pick SQLite explicitly. */
   url?: string | undefined;
   /** Where the embedded SQLite file lives (default `./data`). */
   dataDir?: string | undefined;
-  /** Entities declared by plugins, added to the core's. */
+  /** Every entity: the areas' and the plugins'. */
   entities?: EntitySchema<AnyEntity>[];
-  /** Migrations declared by plugins, run after the core's. */
-  migrations?: Record<Dialect, MigrationObject[]>;
+  /** Every migration for each dialect, in the order they run (the areas' by number, then the plugins'). */
+  migrations?: Record<Dialect, readonly MigrationObject[]>;
   logger?: Logger | undefined;
 }
 
@@ -61,11 +60,11 @@ export function resolveDatabaseTarget(options: Pick<DatabaseOptions, 'url' | 'da
 
 export function ormOptions(options: DatabaseOptions): Options {
   const target = resolveDatabaseTarget(options);
-  const entities = [...coreEntities, ...(options.entities ?? [])];
+  const entities = [...(options.entities ?? [])];
   const common = {
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList: [...migrationsFor(target.dialect), ...(options.migrations?.[target.dialect] ?? [])], tableName: 'dialbook_migrations', snapshot: false, silent: true },
+    migrations: { migrationsList: [...(options.migrations?.[target.dialect] ?? [])], tableName: 'dialbook_migrations', snapshot: false, silent: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     debug: false,

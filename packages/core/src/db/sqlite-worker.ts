@@ -23,6 +23,9 @@ export type WorkerReply =
 
 const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite') as typeof sqlite;
 const db: DatabaseSync = new Database((workerData as { file: string }).file);
+// Another connection to the same file (a second instance, the CLI while the server runs) may hold the
+// write lock for a moment: wait for it, here on the database's own thread, instead of failing at once.
+db.exec('pragma busy_timeout = 10000');
 
 /** Prepared statements by SQL text, least recently used dropped first. */
 const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();

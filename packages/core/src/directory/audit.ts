@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import { AuditEventEntity } from '../db/entities/index.js';
+import { AuditEventEntity } from '../audit/entities.js';
 import type { DirectoryServed } from './types.js';
 
 export interface AuditBufferOptions {

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { dialectOf } from '../db/orm.js';
-import type { Phonebook } from '../db/entities/index.js';
+import type { Phonebook } from '../phonebooks/entities.js';
 import type { PhoneType } from '../contacts/types.js';
 import { memberCondition } from '../phonebooks/service.js';
-import type { DirectoryContact } from '../plugin/contracts.js';
+import type { DirectoryContact } from './contracts.js';
 
 interface ContactRow {
   id: string;

@@ -1,4 +1,4 @@
-import type { DirectoryContact } from '../plugin/contracts.js';
+import type { DirectoryContact } from './contracts.js';
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true, ignorePunctuation: false });
 const compare = collator.compare;

@@ -1,12 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { Dialbook } from '../app/dialbook.js';
+import type { CredentialService } from '../credentials/service.js';
+import type { PhonebookService } from '../phonebooks/service.js';
+import type { DirectoryService } from './service.js';
 import { DialbookError } from '../base/errors.js';
 import { LOOKUP, type RenderedBytes } from './service.js';
 import { deviceOf } from './user-agent.js';
 import type { DirectoryServed } from './types.js';
-import { clientIp } from '../app/authenticate.js';
+import { clientIp } from '../http/request.js';
 import type { AppEnv } from '../http/env.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, IdParam, json } from '../http/common.js';
@@ -44,10 +46,18 @@ const unauthorized = (c: Context, detail: string): never => {
  * `…/{vendor}/lookup?number=` answers caller ID. `ETag` + `If-None-Match` → 304,
  * `Cache-Control: no-cache` (the phone revalidates every time). Each fetch is recorded.
  */
-export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
+export interface DirectoryRouteDeps {
+  directory: DirectoryService;
+  credentials: CredentialService;
+  phonebooks: PhonebookService;
+  trustProxy: boolean;
+  /** `server.publicUrl`: the origin in the URLs shown to admins (else the request's). */
+  publicUrl: string | undefined;
+}
+
+export function phoneDirectoryRoutes(deps: DirectoryRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const trustProxy = dialbook.config.server.trustProxy;
-  const directory = dialbook.directory;
+  const { trustProxy, directory, credentials } = deps;
 
   const served = (c: Context<AppEnv>, phonebookId: string, credentialId: string, vendor: string, variant: string | undefined) => {
     const ua = c.req.header('user-agent') ?? null;
@@ -102,7 +112,7 @@ export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
 
   const byToken = async (c: Context<AppEnv>) => {
     const { token, vendor, variant } = c.req.param() as { token: string; vendor: string; variant?: string };
-    const cred = await dialbook.credentials.resolvePhonebookToken(token);
+    const cred = await credentials.resolvePhonebookToken(token);
     if (!cred?.phonebookId) return unauthorized(c, 'unknown or revoked phonebook token');
     return serve(c, cred.phonebookId, cred.id, vendor, variant);
   };
@@ -110,14 +120,14 @@ export function phoneDirectoryRoutes(dialbook: Dialbook): Hono<AppEnv> {
     const { phonebookId, vendor, variant } = c.req.param() as { phonebookId: string; vendor: string; variant?: string };
     // A header verified moments ago (the phone's last fetch) needs no decoding, hashing or database.
     const header = c.req.header('authorization');
-    const known = header ? dialbook.credentials.cachedPhonebookBasic(phonebookId, header) : undefined;
+    const known = header ? credentials.cachedPhonebookBasic(phonebookId, header) : undefined;
     if (known) return serve(c, phonebookId, known.id, vendor, variant);
     return verifyBasic(c, phonebookId, vendor, variant, header);
   };
   const verifyBasic = async (c: Context<AppEnv>, phonebookId: string, vendor: string, variant: string | undefined, header: string | undefined) => {
     const sent = basicCredentials(c);
     if (!sent) return unauthorized(c, "send the phonebook credential's user name and secret as HTTP basic auth");
-    const cred = UUID.test(phonebookId) ? await dialbook.credentials.verifyPhonebookBasic(phonebookId, sent.username, sent.password, header) : null;
+    const cred = UUID.test(phonebookId) ? await credentials.verifyPhonebookBasic(phonebookId, sent.username, sent.password, header) : null;
     if (!cred) return unauthorized(c, 'wrong user name or secret for this phonebook, or the credential was revoked');
     return serve(c, phonebookId, cred.id, vendor, variant);
   };
@@ -158,20 +168,19 @@ const PhonebookDirectorySchema = z
 const VendorParam = IdParam.extend({ vendor: z.string().min(1).max(64).meta({ param: { name: 'vendor', in: 'path' } }) });
 
 /** Admin side: how phones reach a phonebook per vendor, and the vendor options per phonebook. */
-export function directoryRoutes() {
+export function directoryRoutes(deps: DirectoryRouteDeps) {
   const app = createRouter();
   const tags = ['Directories'];
 
   const describe = async (c: Context<AppEnv>, id: string, only?: string) => {
-    const dialbook = c.var.dialbook;
-    const pb = await dialbook.phonebooks.get(id); // 404 outside the caller's sites
-    const active = (await dialbook.credentials.list({ kind: 'phonebook', phonebookId: id })).filter((x) => !x.revoked);
+    const pb = await deps.phonebooks.get(id); // 404 outside the caller's sites
+    const active = (await deps.credentials.list({ kind: 'phonebook', phonebookId: id })).filter((x) => !x.revoked);
     const username = active[0]?.username ?? null;
-    const origin = (dialbook.config.server.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const renderers = only ? [dialbook.directory.renderer(only)] : dialbook.registries.renderers.list();
+    const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const renderers = only ? [deps.directory.renderer(only)] : deps.directory.renderers.list();
     const vendors = [];
     for (const r of renderers) {
-      const options = await dialbook.directory.options(id, r.id);
+      const options = await deps.directory.options(id, r.id);
       const url = `${origin}/directory/${pb.id}/${r.id}`;
       const tokenUrl = `${origin}/directory/t/<secret>/${r.id}`;
       vendors.push({
@@ -210,7 +219,7 @@ export function directoryRoutes() {
     }),
     async (c) => {
       const { id, vendor } = c.req.valid('param');
-      await c.var.dialbook.directory.setOptions(id, vendor, c.req.valid('json'));
+      await deps.directory.setOptions(id, vendor, c.req.valid('json'));
       return c.json(await describe(c as never, id, vendor), 200);
     },
   );

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { allowedSites, assertSiteAccess } from '../base/access.js';
-import { PhonebookEntity, SiteEntity } from '../db/entities/index.js';
+import { PhonebookEntity } from '../phonebooks/entities.js';
+import { SiteEntity } from '../sites/entities.js';
 import { refId } from '../contacts/phones.js';
 import type { ContactService } from '../contacts/service.js';
 import type { PhonebookService } from '../phonebooks/service.js';
@@ -10,8 +11,8 @@ import { systemActor } from '../base/actor.js';
 import { validationError } from '../base/validate.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
-import type { DirectoryContact, DirectoryInput, DirectoryRenderer } from '../plugin/contracts.js';
-import type { Registries } from '../plugin/registries.js';
+import type { DirectoryContact, DirectoryInput, DirectoryRenderer } from './contracts.js';
+import type { Registry } from '../base/registry.js';
 import { DirectoryAuditBuffer, type AuditBufferOptions } from './audit.js';
 import { readDirectoryMembers } from './members.js';
 import { orderDirectory } from './order.js';
@@ -76,8 +77,13 @@ export class DirectoryService {
   private remote: ((vendor: string, phonebookId: string) => boolean | Promise<boolean>) | null = null;
   readonly audit: DirectoryAuditBuffer;
 
+  /** The registered directory renderers (one per phone vendor). */
+  get renderers(): Registry<DirectoryRenderer> {
+    return this.deps.renderers;
+  }
+
   constructor(
-    private readonly deps: { orm: MikroORM; hooks: HookBus; registries: Registries; phonebooks: PhonebookService; contacts: ContactService; logger: Logger; audit?: AuditBufferOptions },
+    private readonly deps: { orm: MikroORM; hooks: HookBus; renderers: Registry<DirectoryRenderer>; phonebooks: PhonebookService; contacts: ContactService; logger: Logger; audit?: AuditBufferOptions },
   ) {
     this.audit = new DirectoryAuditBuffer(deps.orm, deps.logger, deps.audit);
     deps.hooks.on('phonebook.changed', ({ phonebookId, siteId }) => this.invalidate(phonebookId, siteId), { owner: 'core', order: -1000 });
@@ -103,9 +109,9 @@ export class DirectoryService {
 
   /** The registered renderer for a vendor, or 404 naming it and the ones there are. */
   renderer(vendor: string): DirectoryRenderer {
-    const r = this.deps.registries.renderers.get(vendor);
+    const r = this.deps.renderers.get(vendor);
     if (r) return r;
-    const known = this.deps.registries.renderers.list().map((x) => x.id);
+    const known = this.deps.renderers.list().map((x) => x.id);
     throw new DialbookError('DIALBOOK_DIRECTORY_VENDOR_UNKNOWN', `no directory renderer "${vendor}" is registered (${known.length ? `registered: ${known.join(', ')}` : 'none is; add a vendor plugin such as @dialbook/plugin-yealink'})`, {
       status: 404,
       field: 'vendor',
@@ -156,7 +162,7 @@ export class DirectoryService {
    * every in-process {@link render} of a vendor core has no renderer for.
    */
   async input(phonebookId: string, vendor: string, variant?: string, query: Record<string, string> = {}): Promise<DirectoryInput> {
-    const renderer = this.deps.registries.renderers.get(vendor) ?? (await this.remoteOnly(vendor, phonebookId));
+    const renderer = this.deps.renderers.get(vendor) ?? (await this.remoteOnly(vendor, phonebookId));
     if (variant && (variant === LOOKUP || (renderer && !renderer.variants.includes(variant)))) {
       const label = renderer?.label ?? vendor;
       throw new DialbookError('DIALBOOK_DIRECTORY_VARIANT_UNKNOWN', `${label} has no variant "${variant}"${renderer ? ` (variants: ${renderer.variants.join(', ')})` : ''}`, { status: 404, field: 'variant' });

@@ -26,6 +26,16 @@ import type { Logger } from 'pino';
 import type { HookBus } from './bus.js';
 import type { EventName, HookEvents } from './types.js';
 
+declare module './types.js' {
+  interface HookEvents {
+    /**
+     * Events from other instances may have been missed (the PostgreSQL event relay reconnected):
+     * drop caches and re-read what follows the settings. Emitted on every instance.
+     */
+    'cluster.resync': { reason: string };
+  }
+}
+
 /** The PostgreSQL channel the relay uses. */
 export const CLUSTER_CHANNEL = 'dialbook_events';
 

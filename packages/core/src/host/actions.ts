@@ -8,11 +8,11 @@ import type { Actor } from '../base/actor.js';
 import type { SiteService } from '../sites/service.js';
 import { isDialbookError } from '../base/errors.js';
 import type { JobService } from '../jobs/service.js';
-import type { ActionResult, PluginAction } from '../plugin/contracts.js';
-import type { Registries } from '../plugin/registries.js';
+import type { Registry } from '../base/registry.js';
+import type { ContactSource } from '../contacts/contracts.js';
+import { sourceSyncJobId, sourceSyncLabel } from '../contacts/sources.js';
+import type { ActionResult, PluginAction } from './contracts.js';
 
-/** Id of the job that syncs `sourceId` into one site: shared by the sources route and sync actions, so the two never overlap. */
-export const sourceSyncJobId = (sourceId: string, siteId: string): string => `${sourceId}.sync:${siteId}`;
 
 /**
  * The entries of `listed` (actions as `describePlugins` lists them) the current caller may see:
@@ -20,7 +20,7 @@ export const sourceSyncJobId = (sourceId: string, siteId: string): string => `${
  * `sites` and those whose `sites()` names one of the caller's sites. An action whose `sites()`
  * fails is not shown to a site-limited caller.
  */
-export async function visibleActions<T extends { id: string }>(actions: Registries['actions'], listed: readonly T[]): Promise<T[]> {
+export async function visibleActions<T extends { id: string }>(actions: Registry<PluginAction>, listed: readonly T[]): Promise<T[]> {
   const allowed = allowedSites();
   if (!allowed) return [...listed];
   const shown = await Promise.all(
@@ -38,7 +38,7 @@ export async function visibleActions<T extends { id: string }>(actions: Registri
 }
 
 export interface ActionRunnerDeps {
-  registries: Pick<Registries, 'actions' | 'contactSources'>;
+  registries: { actions: Registry<PluginAction>; contactSources: Registry<ContactSource> };
   jobs: Pick<JobService, 'track'>;
   sites: Pick<SiteService, 'get'>;
 }
@@ -71,7 +71,7 @@ export async function runAction(deps: ActionRunnerDeps, actionId: string, input:
   for (const site of sites) {
     try {
       results.push(
-        await deps.jobs.track(sourceSyncJobId(source.id, site.id), `${source.label}: sync of site "${site.slug}"`, owner, async (progress) => {
+        await deps.jobs.track(sourceSyncJobId(source.id, site.id), sourceSyncLabel(source, site), owner, async (progress) => {
           const result = await action.run({ actor, siteId: site.id, progress });
           if (!result.ok) throw new ReportedFailure(result);
           return result;

@@ -2,26 +2,12 @@ import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hono } from 'hono';
-import type { Logger } from 'pino';
-import type { DependencyContainer } from 'tsyringe';
 import { describeIssue } from '../config/issues.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { pluginActor } from '../base/actor.js';
-import type { ContactService } from '../contacts/service.js';
-import type { NotificationService } from '../notifications/service.js';
-import type { PhonebookService } from '../phonebooks/service.js';
-import type { SiteService } from '../sites/service.js';
-import type { SettingsService } from '../settings/service.js';
 import { DialbookError } from '../base/errors.js';
-import type { HookBus } from '../hooks/bus.js';
 import type { PluginContext } from '../plugin/context.js';
 import { isPlugin, type DialbookPlugin } from '../plugin/define.js';
-import type { Registries } from '../plugin/registries.js';
-import type { MikroORM } from '@mikro-orm/core';
-import { dialectOf } from '../db/orm.js';
-import type { JobService } from '../jobs/service.js';
-import type { Access } from '../app/policy.js';
-import { Tokens } from '../plugin/tokens.js';
+import type { Access } from '../base/access.js';
 
 /** A plugin instance after its options were validated. */
 export interface LoadedPlugin {
@@ -31,6 +17,8 @@ export interface LoadedPlugin {
   from: string;
   options: unknown;
   ctx?: PluginContext;
+  /** What `setup` returned, handed to `start` and `stop`. */
+  setupResult?: unknown;
   state: 'loaded' | 'setup' | 'started' | 'stopped' | 'failed';
   routes: { path: string; app: Hono; access?: Access }[];
 }
@@ -107,80 +95,6 @@ export function validatePluginOptions(plugins: LoadedPlugin[]): string[] {
     else for (const issue of parsed.error.issues) problems.push(`plugin "${p.id}" (${p.from === 'inline' ? p.plugin.name : p.from}): ${describeIssue(issue, p.options ?? {}, 'option')}`);
   }
   return problems;
-}
-
-export interface HostServices {
-  configDir: string;
-  container: DependencyContainer;
-  logger: Logger;
-  hooks: HookBus;
-  registries: Registries;
-  contacts: ContactService;
-  sites: SiteService;
-  phonebooks: PhonebookService;
-  notifications: NotificationService;
-  settings: SettingsService;
-  jobs: JobService;
-  orm: MikroORM;
-}
-
-/** Build the context a plugin instance receives, on its own child container. */
-export function createPluginContext(p: LoadedPlugin, s: HostServices): PluginContext {
-  const owner = p.id;
-  const container = s.container.createChildContainer();
-  const logger = s.logger.child({ plugin: p.id });
-  container.registerInstance(Tokens.PluginId, p.id);
-  container.registerInstance(Tokens.PluginOptions, p.options);
-  container.registerInstance(Tokens.Logger, logger);
-  const bind = <T extends object, K extends keyof T>(obj: T, keys: K[]): Pick<T, K> =>
-    Object.fromEntries(keys.map((k) => [k, (obj[k] as (...a: unknown[]) => unknown).bind(obj)])) as Pick<T, K>;
-  const prefixed = <T extends { id: string }>(item: T): T => (item.id.startsWith(`${owner}.`) ? item : { ...item, id: `${owner}.${item.id}` });
-  const ctx: PluginContext = {
-    id: p.id,
-    plugin: p.plugin.name,
-    options: p.options,
-    configDir: s.configDir,
-    logger,
-    actor: pluginActor(p.id),
-    hooks: {
-      on: (name, listener, options) => s.hooks.on(name, listener, { ...options, owner }),
-      filter: (name, handler, options) => s.hooks.filter(name, handler, { ...options, owner }),
-      emit: (name, payload) => s.hooks.emit(name, payload),
-    },
-    contacts: {
-      ...bind(s.contacts, ['create', 'get', 'update', 'softDelete', 'restore', 'list', 'scan', 'lookup', 'history', 'upsertFromSource', 'upsertManyFromSource', 'createMany']),
-      registerSource: (source) => void s.registries.contactSources.register(source, owner),
-    },
-    sites: bind(s.sites, ['list', 'get', 'findBySlug', 'create']),
-    phonebooks: bind(s.phonebooks, ['list', 'get', 'members', 'create', 'addMembers']),
-    notifications: bind(s.notifications, ['notify']),
-    jobs: {
-      schedule: (options) => s.jobs.schedule({ ...options, id: prefixed(options).id, owner }),
-      track: (id, label, fn) => s.jobs.track(prefixed({ id }).id, label, owner, fn),
-    },
-    db: { em: () => s.orm.em.fork(), dialect: dialectOf(s.orm) },
-    calls: { registerSource: (source) => void s.registries.callSources.register(source, owner) },
-    directory: { registerRenderer: (renderer) => void s.registries.renderers.register(renderer, owner) },
-    routes: { registerExecutor: (executor) => void s.registries.routeExecutors.register(executor, owner) },
-    actions: { register: (action) => void s.registries.actions.register(prefixed(action), owner) },
-    health: { register: (check) => void s.registries.health.register(prefixed(check), owner) },
-    http: {
-      route: (path, app, options) => {
-        if (s.registries.actions.isFrozen) throw new DialbookError('DIALBOOK_PLUGIN_REGISTRY_FROZEN', `${owner} tried to mount routes after start-up; mount them in setup()`, { plugin: owner });
-        p.routes.push({ path: path.startsWith('/') ? path : `/${path}`, app, ...(options?.access ? { access: options.access } : {}) });
-      },
-    },
-    settings: {
-      get: async (siteId) => {
-        if (!p.plugin.settings) throw new DialbookError('DIALBOOK_SETTINGS_UNKNOWN_CATEGORY', `plugin "${owner}" declares no settings schema`, { plugin: owner });
-        return s.settings.get(owner, siteId);
-      },
-    },
-    container,
-    resolve: (token) => container.resolve(token),
-  };
-  p.ctx = ctx;
-  return ctx;
 }
 
 /** Run `fn` but give up after `ms`, naming what timed out. */

@@ -1,6 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { runAction, visibleActions } from '../host/actions.js';
+import { runAction, visibleActions, type ActionRunnerDeps } from './actions.js';
+import { describePluginsWithHealth, type PluginRegistries } from './describe.js';
+import type { LoadedPlugin } from './load.js';
+
+export interface PluginRouteDeps extends ActionRunnerDeps {
+  plugins: readonly LoadedPlugin[];
+  registries: PluginRegistries;
+}
 import { createRouter } from '../http/openapi.js';
 import { errors, json } from '../http/common.js';
 
@@ -34,13 +41,12 @@ const PluginInfo = z
 
 const ActionResult = z.object({ ok: z.boolean(), message: z.string(), data: z.unknown().optional() }).meta({ id: 'ActionResult' });
 
-export function pluginRoutes() {
+export function pluginRoutes(host: PluginRouteDeps) {
   const app = createRouter();
   const tags = ['Plugins'];
   app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins, what they registered, and their health', responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins') } }), async (c) => {
-    const { registries } = c.var.dialbook;
-    const plugins = await c.var.dialbook.describePluginsWithHealth();
-    return c.json({ items: await Promise.all(plugins.map(async (p) => ({ ...p, actions: await visibleActions(registries.actions, p.actions) }))) }, 200);
+    const plugins = await describePluginsWithHealth(host.plugins, host.registries);
+    return c.json({ items: await Promise.all(plugins.map(async (p) => ({ ...p, actions: await visibleActions(host.registries.actions, p.actions) }))) }, 200);
   });
   app.openapi(
     createRoute({
@@ -55,8 +61,7 @@ export function pluginRoutes() {
     }),
     async (c) => {
       const input = c.req.header('content-type')?.includes('json') ? (c.req.valid('json') ?? {}) : {};
-      const { registries, jobs, sites } = c.var.dialbook;
-      return c.json(await runAction({ registries, jobs, sites }, c.req.valid('param').actionId, { actor: c.var.actor, siteId: input.siteId }), 200);
+      return c.json(await runAction(host, c.req.valid('param').actionId, { actor: c.var.actor, siteId: input.siteId }), 200);
     },
   );
   return app;

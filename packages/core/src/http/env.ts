@@ -1,12 +1,14 @@
 import type { Role } from '../base/access.js';
 import type { Actor } from '../base/actor.js';
-import type { Dialbook } from '../app/dialbook.js';
 
-/** Variables every request carries. The accounts release resolves `actor` from the session or token. */
+/**
+ * Variables every request carries: who is asking (`actor`, anonymous until the auth middleware
+ * resolves a session or token) and, on authenticated requests, how. Handlers get their services
+ * from the area that mounts them, never from the request.
+ */
 export interface AppEnv {
   Variables: {
     actor: Actor;
-    dialbook: Dialbook;
     /** Set on authenticated requests. */
     auth: { userId: string; role: Role; via: 'session' | 'token'; csrfToken: string | null };
   };

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { unholdableIssues, validationError } from '../base/validate.js';
 import { acceptsUpload } from './body-limit.js';
 import type { AppEnv } from './env.js';
-import type { Access } from '../app/policy.js';
+import type { Access } from '../base/access.js';
 
 /**
  * Request validation failures become 422 problem+json naming each field; the prefix tells whether the

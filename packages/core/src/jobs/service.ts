@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
-import { JobRunEntity } from '../db/entities/index.js';
+import { JobRunEntity } from './entities.js';
 import { DialbookError } from '../base/errors.js';
 
 export type Progress = (done: number, total?: number, message?: string) => void;

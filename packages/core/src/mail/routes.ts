@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TEMPLATE_IDS } from './templates.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, json, pageOf, problemResponse } from '../http/common.js';
+import type { MailService } from './service.js';
 
 const OutboxItem = z
   .object({
@@ -23,7 +24,7 @@ const Preview = z.object({ subject: z.string(), text: z.string() }).meta({ id: '
 const TemplateEdit = z.object({ subject: z.string().min(1).max(300).optional(), body: z.string().min(1).max(20_000).optional() }).meta({ id: 'MailTemplateEdit' });
 
 /** `/mail`: the outbox, template previews and a test send. */
-export function mailRoutes() {
+export function mailRoutes(mail: MailService) {
   const app = createRouter();
   const tags = ['Mail'];
 
@@ -43,7 +44,7 @@ export function mailRoutes() {
       },
       responses: { 200: json(pageOf(OutboxItem, 'OutboxPage'), 'A page of mails'), 422: errors[422] },
     }),
-    async (c) => c.json(await c.var.dialbook.mail.outbox(c.req.valid('query')), 200),
+    async (c) => c.json(await mail.outbox(c.req.valid('query')), 200),
   );
   app.openapi(
     createRoute({
@@ -57,7 +58,7 @@ export function mailRoutes() {
     }),
     async (c) => {
       const edits = c.req.header('content-type')?.includes('json') ? (c.req.valid('json') ?? {}) : {};
-      return c.json(await c.var.dialbook.mail.preview(c.req.valid('param').id, edits), 200);
+      return c.json(await mail.preview(c.req.valid('param').id, edits), 200);
     },
   );
   app.openapi(
@@ -74,7 +75,7 @@ export function mailRoutes() {
         502: problemResponse("The SMTP server refused or could not be reached; `detail` has its answer (`DIALBOOK_MAIL_SEND_FAILED`)"),
       },
     }),
-    async (c) => c.json(await c.var.dialbook.mail.sendTest(c.req.valid('json').to), 200),
+    async (c) => c.json(await mail.sendTest(c.req.valid('json').to), 200),
   );
   return app;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { MailOutboxEntity, SiteEntity } from '../db/entities/index.js';
+import { MailOutboxEntity } from './entities.js';
+import { SiteEntity } from '../sites/entities.js';
 import { DialbookError, invalid, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { SettingsService } from '../settings/service.js';
@@ -41,6 +42,8 @@ export interface OutboxItem {
 export interface MailOptions extends MailWorkerOptions {
   /** Base URL of this Dialbook (config `server.publicUrl`), the `{url}` placeholder and default `{link}`. */
   publicUrl: string;
+  /** Who is told about a new site or phonebook (the accounts area knows); default nobody. */
+  recipients?: RecipientsProvider;
 }
 
 const Email = z.email();
@@ -62,6 +65,7 @@ export class MailService {
     private readonly options: MailOptions,
   ) {
     settings.register(emailCategory);
+    if (options.recipients) this.recipients = options.recipients;
     this.worker = new MailWorker(orm, logger, () => this.emailSettings(), options);
     hooks.on('site.created', ({ site }) => this.notify(site.id, 'site_added', { site: site.name }), { owner: 'core' });
     hooks.on('phonebook.created', async ({ phonebook }) => this.notify(phonebook.siteId, 'phonebook_added', { phonebook: phonebook.name, site: await this.siteName(phonebook.siteId) }), { owner: 'core' });

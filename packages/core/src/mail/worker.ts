@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import { MailOutboxEntity } from '../db/entities/index.js';
+import { MailOutboxEntity } from './entities.js';
 import type { EmailSettings } from './settings.js';
 import { describeSendError, fromOf, isConnectionFailure, smtpTransport, type Transport } from './transport.js';
 

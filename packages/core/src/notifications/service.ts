@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { allowedSites } from '../base/access.js';
-import { NotificationEntity } from '../db/entities/index.js';
+import { NotificationEntity } from './entities.js';
 import type { HookBus } from '../hooks/bus.js';
 
 export type NotificationLevel = 'info' | 'warning' | 'error';

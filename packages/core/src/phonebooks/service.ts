@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { ContactEntity, PhonebookEntity, PhonebookMemberEntity, SiteEntity, type Phonebook, type PhonebookFilter } from '../db/entities/index.js';
+import { ContactEntity } from '../contacts/entities.js';
+import { PhonebookEntity, type Phonebook, type PhonebookFilter } from './entities.js';
+import { PhonebookMemberEntity } from '../contacts/entities.js';
+import { SiteEntity } from '../sites/entities.js';
 import { dialectOf, type Dialect } from '../db/orm.js';
 import { conflict, DialbookError, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
@@ -10,7 +13,8 @@ import { toDto as contactDto } from '../contacts/mapping.js';
 import { loadPhones, plainContacts, refId } from '../contacts/phones.js';
 import { contactFilterConditions, joinConditions, type SqlCondition } from '../contacts/query.js';
 import type { ContactDto, Page } from '../contacts/types.js';
-import { PhonebookCreateSchema, PhonebookUpdateSchema, slugify, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from '../sites/types.js';
+import { slugify } from '../sites/types.js';
+import { PhonebookCreateSchema, PhonebookUpdateSchema, type PhonebookCreate, type PhonebookDto, type PhonebookUpdate } from './types.js';
 import { parseInput } from '../base/validate.js';
 
 const slugTaken = (e: unknown): never => {
@@ -149,6 +153,11 @@ export class PhonebookService {
     const rows = await plainContacts(qb);
     const phones = await loadPhones(em, rows.map((r) => r.id));
     return { items: rows.map((r) => contactDto(r, phones.get(r.id) ?? [])), total: total ?? rows.length, page, pageSize };
+  }
+
+  /** How many phonebooks a site holds. */
+  countInSite(siteId: string): Promise<number> {
+    return this.orm.em.fork().count(PhonebookEntity, { site: siteId });
   }
 
   private async find(em: SqlEntityManager, id: string): Promise<Phonebook> {

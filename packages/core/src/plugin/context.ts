@@ -1,33 +1,29 @@
-import type { EntityManager } from '@mikro-orm/core';
-import type { Hono } from 'hono';
-import type { Progress, ScheduledJob } from '../jobs/service.js';
 import type { Logger } from 'pino';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Actor } from '../base/actor.js';
-import type { ContactService } from '../contacts/service.js';
-import type { NotificationService } from '../notifications/service.js';
-import type { PhonebookService } from '../phonebooks/service.js';
-import type { SiteService } from '../sites/service.js';
-import type { EventListener, FilterHandler, HookBus, HookOptions } from '../hooks/bus.js';
+import type { EventListener, FilterHandler, HookOptions } from '../hooks/bus.js';
 import type { EventName, FilterName, HookEvents } from '../hooks/types.js';
-import type { CallSource, ContactSource, DirectoryRenderer, HealthCheck, PluginAction, RouteExecutor } from './contracts.js';
-
-export type ContactsApi = Pick<ContactService, 'create' | 'get' | 'update' | 'softDelete' | 'restore' | 'list' | 'scan' | 'lookup' | 'history' | 'upsertFromSource' | 'upsertManyFromSource' | 'createMany'> & {
-  registerSource(source: ContactSource): void;
-};
 
 /** The hook bus as a plugin sees it: everything it registers is tagged with its instance id. */
 export interface PluginHooks {
   on<K extends EventName>(name: K, listener: EventListener<K>, options?: Omit<HookOptions, 'owner'>): () => void;
   filter<K extends FilterName>(name: K, handler: FilterHandler<K>, options?: Omit<HookOptions, 'owner'>): () => void;
+  /**
+   * Emit an event the plugin declared (`definePlugin({ events: ['csv.imported'] })`) or one of the
+   * events plugins may emit ({@link PLUGIN_EMITTABLE}: what a contact source reports). Any other
+   * event is core's own and refused (`DIALBOOK_PLUGIN_EVENT_FORBIDDEN`).
+   */
   emit<K extends EventName>(name: K, payload: HookEvents[K]): Promise<number>;
 }
 
-/** What `ctx.http.route` mounts: a Hono app of any environment, or an OpenAPIHono router from `createRouter()`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any env, schema and base path: the app is only mounted
-export type PluginHttpApp = Hono<any, any, any>;
+/** Core events a plugin may emit itself: what a contact source reports about its work. */
+export const PLUGIN_EMITTABLE: readonly EventName[] = ['contact.synced', 'sync.finished'] as EventName[];
 
-/** Everything a plugin may use. It is the plugin's only door into the core. */
+/**
+ * Everything a plugin may use: its only door into the core. The members below are the plugin's
+ * own; each area of core adds the façade it offers (`ctx.contacts`, `ctx.directory`, `ctx.jobs`, …)
+ * by declaration merging beside its code, and the host adds `actions`, `health`, `http` and `db`.
+ */
 export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   /** Instance id from the config (`ldap-main`); one package may run as several instances. */
   readonly id: string;
@@ -41,43 +37,16 @@ export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   readonly hooks: PluginHooks;
   /** The actor written into History for changes this plugin makes. */
   readonly actor: Actor;
-  readonly contacts: ContactsApi;
-  readonly sites: Pick<SiteService, 'list' | 'get' | 'findBySlug' | 'create'>;
-  readonly phonebooks: Pick<PhonebookService, 'list' | 'get' | 'members' | 'create' | 'addMembers'>;
-  readonly notifications: Pick<NotificationService, 'notify'>;
-  /**
-   * Jobs: `schedule` fires on a cron pattern, each firing on one instance of a cluster only;
-   * `track` runs work with live progress shown at `GET /api/v1/jobs`. Ids are prefixed `<instance id>.`.
-   */
-  readonly jobs: {
-    schedule(options: { id: string; label: string; cron: string | null; timezone?: string; run: (progress: Progress) => Promise<unknown> }): ScheduledJob;
-    track<T>(id: string, label: string, fn: (progress: Progress) => Promise<T>): Promise<T>;
-  };
-  /** The plugin's own tables: a fresh EntityManager per call, and which database this is. */
-  readonly db: { em(): EntityManager; readonly dialect: 'sqlite' | 'postgresql' };
-  readonly calls: { registerSource(source: CallSource): void };
-  readonly directory: { registerRenderer(renderer: DirectoryRenderer): void };
-  readonly routes: { registerExecutor(executor: RouteExecutor): void };
-  /** Buttons for the admin UI; ids are prefixed with the instance id (`csv.sync`). */
-  readonly actions: { register(action: PluginAction): void };
-  readonly health: { register(check: HealthCheck): void };
-  /**
-   * Mount a Hono app under `/api/v1/plugins/<instance id><path>`. Callers must be signed in
-   * with at least `access` (default `admin`; `public` for endpoints machines call with their own credentials).
-   * A router from `createRouter()` (routes added with `router.openapi(createRoute({…}), handler)`) is
-   * documented in `/openapi.json` under `/plugins/<instance id>/…`, tagged `Plugin: <instance id>`, and its
-   * invalid requests answer 422 problem+json naming the field; a plain Hono app is served undocumented.
-   */
-  readonly http: { route(path: string, app: PluginHttpApp, options?: { access?: 'public' | 'user' | 'staff' | 'admin' }): void };
   /**
    * This instance's runtime settings (category `<instance id>`), resolved as schema defaults ←
    * database ← config ← environment, validated, secrets decrypted. For a site-scoped plugin,
    * `siteId` picks that site's values. Throws `DIALBOOK_SETTINGS_INVALID` while required keys are unset.
    */
   readonly settings: { get(siteId?: string | null): Promise<S> };
-  /** The plugin's child container, for advanced dependency injection. */
+  /**
+   * The plugin's own container: its id, options and logger, and the façades of this context under
+   * the public `Tokens` — never core's internals (the ORM, the accounts service).
+   */
   readonly container: DependencyContainer;
   resolve<T>(token: InjectionToken<T>): T;
 }
-
-export type { HookBus };

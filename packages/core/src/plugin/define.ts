@@ -1,12 +1,12 @@
 import type { AnyEntity, EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { z } from 'zod';
-import type { Dialect } from '../db/orm.js';
+import type { Dialect } from '../db/dialect.js';
 import type { PluginContext } from './context.js';
 
 /** Marks plugin values across separately installed copies of core (never use `instanceof`). */
 export const PLUGIN_BRAND = Symbol.for('dialbook.plugin');
 
-export interface PluginDefinition<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject> {
+export interface PluginDefinition<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject, T = unknown> {
   /** Package-style name, lower-case: `ldap`, `yealink`, `example-csv`. */
   name: string;
   version?: string;
@@ -25,15 +25,26 @@ export interface PluginDefinition<O extends z.ZodType = z.ZodType, S extends z.Z
   entities?: EntitySchema<AnyEntity>[];
   /** The plugin's migrations for each dialect, oldest first. */
   migrations?: Partial<Record<Dialect, MigrationObject[]>>;
-  /** Register sources, renderers, hooks, routes. The only place a plugin runs code during boot. */
-  setup(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
-  /** After every plugin is set up and the registries are frozen: open connections, start timers. */
-  start?(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
-  /** On shutdown, in reverse order, within the host's time limit. */
-  stop?(ctx: PluginContext<z.output<O>, z.output<S>>): void | Promise<void>;
+  /**
+   * The events this plugin emits, each declared in `HookEvents` by declaration merging
+   * (`'csv.imported'`). `ctx.hooks.emit` refuses any other event but the few core lets plugins emit
+   * (`contact.synced`, `sync.finished`: what a contact source reports).
+   */
+  events?: readonly string[];
+  /**
+   * Register sources, renderers, hooks, routes. The only place a plugin runs code during boot.
+   * What it returns (connections, a store, timers to start) is handed to `start` and `stop`, so a
+   * plugin needs no module-level state.
+   */
+  setup(ctx: PluginContext<z.output<O>, z.output<S>>): T | Promise<T>;
+  /** After every plugin is set up and the registries are frozen: open connections, start timers. Gets what `setup` returned. */
+  start?(ctx: PluginContext<z.output<O>, z.output<S>>, state: Awaited<T>): void | Promise<void>;
+  /** On shutdown, in reverse order, within the host's time limit. Gets what `setup` returned. */
+  stop?(ctx: PluginContext<z.output<O>, z.output<S>>, state: Awaited<T>): void | Promise<void>;
 }
 
-export type DialbookPlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject> = Readonly<PluginDefinition<O, S>> & { readonly [PLUGIN_BRAND]: true };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a plugin of any setup result: the host only passes it on
+export type DialbookPlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject, T = any> = Readonly<PluginDefinition<O, S, T>> & { readonly [PLUGIN_BRAND]: true };
 
 const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
@@ -50,7 +61,7 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/;
  * });
  * ```
  */
-export function definePlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject>(definition: PluginDefinition<O, S>): DialbookPlugin<O, S> {
+export function definePlugin<O extends z.ZodType = z.ZodType, S extends z.ZodObject = z.ZodObject, T = void>(definition: PluginDefinition<O, S, T>): DialbookPlugin<O, S, T> {
   if (!NAME.test(definition.name)) {
     throw new TypeError(`definePlugin: name "${definition.name}" must be lower-case letters, digits and dashes, starting with a letter`);
   }

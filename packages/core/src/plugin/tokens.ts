@@ -1,39 +1,26 @@
 import type { InjectionToken } from 'tsyringe';
-import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { AccountService } from '../accounts/service.js';
-import type { CredentialService } from '../credentials/service.js';
-import type { JobService } from '../jobs/service.js';
-import type { ContactService } from '../contacts/service.js';
-import type { NotificationService } from '../notifications/service.js';
-import type { PhonebookService } from '../phonebooks/service.js';
-import type { SiteService } from '../sites/service.js';
-import type { HookBus } from '../hooks/bus.js';
-import type { MailService } from '../mail/service.js';
-import type { SettingsService } from '../settings/service.js';
-import type { ResolvedConfig } from '../config/schema.js';
-import type { Registries } from './registries.js';
+import type { PluginContext } from './context.js';
+
+type Facade<K extends keyof PluginContext> = InjectionToken<PluginContext[K]>;
 
 /**
- * Injection tokens of the core's container. Plugins reach these through their
- * `ctx` (and `ctx.resolve(token)` for the rare advanced case), never through a
- * global container.
+ * What a plugin's own container (`ctx.container`, `ctx.resolve(token)`) holds: its id, options and
+ * logger, and the façades of its context under these names — the public API, never core's internals
+ * (no ORM, no accounts service). For the rare plugin that wires its own classes with tsyringe.
  */
 export const Tokens = {
-  Config: Symbol.for('dialbook.config') as InjectionToken<ResolvedConfig>,
-  Logger: Symbol.for('dialbook.logger') as InjectionToken<Logger>,
-  Orm: Symbol.for('dialbook.orm') as InjectionToken<MikroORM>,
-  Hooks: Symbol.for('dialbook.hooks') as InjectionToken<HookBus>,
-  Registries: Symbol.for('dialbook.registries') as InjectionToken<Registries>,
-  Sites: Symbol.for('dialbook.sites') as InjectionToken<SiteService>,
-  Phonebooks: Symbol.for('dialbook.phonebooks') as InjectionToken<PhonebookService>,
-  Contacts: Symbol.for('dialbook.contacts') as InjectionToken<ContactService>,
-  Notifications: Symbol.for('dialbook.notifications') as InjectionToken<NotificationService>,
-  Accounts: Symbol.for('dialbook.accounts') as InjectionToken<AccountService>,
-  Credentials: Symbol.for('dialbook.credentials') as InjectionToken<CredentialService>,
-  Jobs: Symbol.for('dialbook.jobs') as InjectionToken<JobService>,
-  Settings: Symbol.for('dialbook.settings') as InjectionToken<SettingsService>,
-  Mail: Symbol.for('dialbook.mail') as InjectionToken<MailService>,
   PluginId: Symbol.for('dialbook.plugin.id') as InjectionToken<string>,
   PluginOptions: Symbol.for('dialbook.plugin.options') as InjectionToken<unknown>,
+  Logger: Symbol.for('dialbook.plugin.logger') as InjectionToken<Logger>,
+  Hooks: Symbol.for('dialbook.plugin.hooks') as Facade<'hooks'>,
+  Settings: Symbol.for('dialbook.plugin.settings') as Facade<'settings'>,
+  Sites: Symbol.for('dialbook.plugin.sites') as Facade<'sites'>,
+  Phonebooks: Symbol.for('dialbook.plugin.phonebooks') as Facade<'phonebooks'>,
+  Contacts: Symbol.for('dialbook.plugin.contacts') as Facade<'contacts'>,
+  Notifications: Symbol.for('dialbook.plugin.notifications') as Facade<'notifications'>,
+  Jobs: Symbol.for('dialbook.plugin.jobs') as Facade<'jobs'>,
+  Directory: Symbol.for('dialbook.plugin.directory') as Facade<'directory'>,
+  Calls: Symbol.for('dialbook.plugin.calls') as Facade<'calls'>,
+  Routing: Symbol.for('dialbook.plugin.routing') as Facade<'routing'>,
 } as const;

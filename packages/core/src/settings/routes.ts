@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CATEGORY_ID } from './category.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, json } from '../http/common.js';
+import type { SettingsService } from './service.js';
 
 const CategoryInfo = z
   .object({
@@ -38,13 +39,13 @@ const Patch = z.record(z.string(), z.unknown()).meta({
 });
 
 /** `/settings`: categories with their JSON Schemas, and each category's values. Handlers are thin: `SettingsService` does the work. */
-export function settingsRoutes() {
+export function settingsRoutes(settings: SettingsService) {
   const app = createRouter();
   const tags = ['Settings'];
 
   app.openapi(
     createRoute({ method: 'get', path: '/settings', tags, summary: 'Settings categories and their JSON Schemas', responses: { 200: json(z.object({ items: z.array(CategoryInfo) }), 'Categories') } }),
-    (c) => c.json({ items: c.var.dialbook.settings.list() }, 200),
+    (c) => c.json({ items: settings.list() }, 200),
   );
   app.openapi(
     createRoute({
@@ -55,7 +56,7 @@ export function settingsRoutes() {
       request: { params: CategoryParam, query: SiteQuery },
       responses: { 200: json(SettingsView, 'Values'), 404: errors[404], 422: errors[422] },
     }),
-    async (c) => c.json(await c.var.dialbook.settings.read(c.req.valid('param').category, c.req.valid('query').siteId ?? null), 200),
+    async (c) => c.json(await settings.read(c.req.valid('param').category, c.req.valid('query').siteId ?? null), 200),
   );
   app.openapi(
     createRoute({
@@ -68,7 +69,7 @@ export function settingsRoutes() {
       responses: { 200: json(SettingsView, 'The values after the change'), 404: errors[404], 409: errors[409], 422: errors[422] },
     }),
     async (c) => {
-      const view = await c.var.dialbook.settings.update(c.req.valid('param').category, c.req.valid('json'), { siteId: c.req.valid('query').siteId ?? null, actor: c.var.actor });
+      const view = await settings.update(c.req.valid('param').category, c.req.valid('json'), { siteId: c.req.valid('query').siteId ?? null, actor: c.var.actor });
       return c.json(view, 200);
     },
   );

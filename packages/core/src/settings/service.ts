@@ -1,7 +1,9 @@
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ApiTokenEntity, SettingEntity, SiteEntity, UserEntity, type Setting } from '../db/entities/index.js';
+import { ApiTokenEntity, UserEntity } from '../accounts/entities.js';
+import { SettingEntity, type Setting } from './entities.js';
+import { SiteEntity } from '../sites/entities.js';
 import { dialectOf } from '../db/orm.js';
 import { actorKey, type Actor } from '../base/actor.js';
 import type { FieldProblem } from '../base/validate.js';
@@ -106,6 +108,11 @@ export class SettingsService {
 
   list(): CategoryInfo[] {
     return [...this.categories.values()].map((c) => ({ id: c.id, label: c.label, description: c.description ?? null, scope: c.scope, owner: c.owner, schema: jsonSchemaOf(c.schema) }));
+  }
+
+  /** Whether a category of this id is registered. */
+  has(id: string): boolean {
+    return this.categories.has(id);
   }
 
   category(id: string): RegisteredCategory {

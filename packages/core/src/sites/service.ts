@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
-import { ContactEntity, PhonebookEntity, SiteEntity, type Site } from '../db/entities/index.js';
+import { SiteEntity, type Site } from './entities.js';
 import { allowedSites, assertSiteAccess } from '../base/access.js';
 import { conflict, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { SiteCreateSchema, SiteUpdateSchema, slugify, type SiteCreate, type SiteDto, type SiteUpdate } from './types.js';
 import { parseInput } from '../base/validate.js';
+import { systemActor } from '../base/actor.js';
 
 const toDto = (s: Site): SiteDto => ({
   id: s.id,
@@ -74,11 +75,9 @@ export class SiteService {
     const s = await em.findOne(SiteEntity, { id });
     if (!s) throw notFound('site', id);
     assertSiteAccess(s.id, 'site', id);
-    const contacts = await em.count(ContactEntity, { site: id });
-    const phonebooks = await em.count(PhonebookEntity, { site: id });
-    if (contacts || phonebooks) {
-      throw conflict('DIALBOOK_SITE_NOT_EMPTY', `site ${s.slug} still holds ${contacts} contact(s) and ${phonebooks} phonebook(s); remove them first`);
-    }
+    // The areas that keep rows of a site say what it still holds (contacts, phonebooks, …).
+    const { holds } = this.hooks ? await this.hooks.apply('site.beforeDelete', { site: toDto(s), holds: [] }, { actor: systemActor }) : { holds: [] };
+    if (holds.length) throw conflict('DIALBOOK_SITE_NOT_EMPTY', `site ${s.slug} still holds ${holds.join(' and ')}; remove them first`);
     await em.nativeDelete(SiteEntity, { id });
   }
 }

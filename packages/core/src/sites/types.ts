@@ -1,8 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
-import { ContactFilterSchema } from '../contacts/types.js';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a slug is lower-case letters, digits and dashes (max 64)');
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a slug is lower-case letters, digits and dashes (max 64)');
 /**
  * A site's country: an ISO 3166-1 alpha-2 code of a country with a telephone numbering plan (the list
  * libphonenumber-js knows, which reads the site's national numbers). `de` is taken as `DE`; `XX` is refused.
@@ -28,42 +27,6 @@ export const SiteSchema = z
 export type SiteCreate = z.input<typeof SiteCreateSchema>;
 export type SiteUpdate = z.input<typeof SiteUpdateSchema>;
 export type SiteDto = z.infer<typeof SiteSchema>;
-
-export const PhonebookFilterSchema = ContactFilterSchema.meta({
-  id: 'PhonebookFilter',
-  description: 'Saved filter: every active contact of the site matching it is a member, besides the explicit members. `{}` selects the whole site.',
-});
-
-export const PhonebookCreateSchema = z
-  .object({
-    siteId: z.uuid(),
-    name: z.string().trim().min(1).max(200),
-    slug: slug.optional(),
-    description: z.string().max(2000).nullish(),
-    filter: PhonebookFilterSchema.nullish(),
-  })
-  .meta({ id: 'PhonebookCreate' });
-export const PhonebookUpdateSchema = z
-  .object({ name: z.string().trim().min(1).max(200), slug, description: z.string().max(2000).nullable(), filter: PhonebookFilterSchema.nullable() })
-  .partial()
-  .meta({ id: 'PhonebookUpdate' });
-export const PhonebookSchema = z
-  .object({
-    id: z.uuid(),
-    siteId: z.uuid(),
-    slug: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    filter: PhonebookFilterSchema.nullable(),
-    explicitMembers: z.number().int(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Phonebook' });
-
-export type PhonebookCreate = z.input<typeof PhonebookCreateSchema>;
-export type PhonebookUpdate = z.input<typeof PhonebookUpdateSchema>;
-export type PhonebookDto = z.infer<typeof PhonebookSchema>;
 
 export const slugify = (name: string): string =>
   name

@@ -10,6 +10,8 @@ import type { UserDto } from '../accounts/types.js';
 import { systemActor } from '../base/actor.js';
 import { createTestDatabase } from './database.js';
 import { listen } from '../app/server.js';
+import { createApp } from '../app/http.js';
+import type { Hono } from 'hono';
 
 export interface TestCoreOptions {
   /** Plugins keyed by instance id, with their options. */
@@ -53,6 +55,8 @@ export interface TestUser {
 
 export interface TestCore {
   dialbook: Dialbook;
+  /** The HTTP app (`createApp(dialbook)`), as `request` and `listen` use it. */
+  app: Hono;
   /** The site created for the test (unless `site: false`). */
   site: SiteDto;
   /** The administrator `admin@test.invalid` that `request` acts as. */
@@ -94,12 +98,13 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
     // The site exists before plugins start, so a plugin that syncs on start can use it.
     const site = options.site === false ? (undefined as unknown as SiteDto) : await dialbook.sites.create({ name: 'Test site', slug: 'test', defaultCountry: 'DE' });
     await dialbook.start();
+    const app = createApp(dialbook) as unknown as Hono;
     const send = (token: string | null) => (path: string, init: TestRequestInit = {}) => {
       const { json, anonymous, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (json !== undefined) headers.set('content-type', 'application/json');
       if (token && !anonymous && !headers.has('authorization') && !headers.has('cookie')) headers.set('authorization', `Bearer ${token}`);
-      return Promise.resolve(dialbook.app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
+      return Promise.resolve(app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
     };
     let n = 0;
     const createUser: TestCore['createUser'] = async ({ role, siteIds = [], email }) => {
@@ -109,9 +114,10 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
       return { user: await dialbook.accounts.getUser(user.id), token, request: send(token) };
     };
     const admin = await createUser({ role: 'admin', email: 'admin@test.invalid' });
-    const running = options.listen ? await listen(dialbook, { host: '127.0.0.1', port: typeof options.listen === 'object' ? (options.listen.port ?? 0) : 0 }) : null;
+    const running = options.listen ? await listen(dialbook, { app, host: '127.0.0.1', port: typeof options.listen === 'object' ? (options.listen.port ?? 0) : 0 }) : null;
     return {
       dialbook,
+      app,
       site,
       admin,
       ...(running ? { url: `http://127.0.0.1:${running.port}`, port: running.port } : {}),

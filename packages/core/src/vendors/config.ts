@@ -1,4 +1,5 @@
-import type { PhonebookDto, SiteDto } from '../sites/types.js';
+import type { SiteDto } from '../sites/types.js';
+import type { PhonebookDto } from '../phonebooks/types.js';
 import { DialbookError } from '../base/errors.js';
 import type { ConfigField, ConfigValues } from './protocol.js';
 

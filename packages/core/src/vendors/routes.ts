@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AccessInfoSchema, ConfigFieldSchema } from './protocol.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, json } from '../http/common.js';
+import type { VendorServices } from './service.js';
 
 const tags = ['Vendor services'];
 const Params = z.object({
@@ -56,22 +57,22 @@ const ConfigureSchema = z
  * Remote vendor services: connected instances, and per phonebook the state of each vendor
  * (`unavailable → disabled → setup → enabled`), its setup, configuration and enablement.
  */
-export function vendorRoutes() {
+export function vendorRoutes(vendors: VendorServices) {
   const app = createRouter();
   const pair = (description: string) => json(VendorPairSchema, description);
 
   app.openapi(createRoute({ method: 'get', path: '/vendor-services', tags, summary: 'Connected remote vendor service instances', responses: { 200: json(z.object({ items: z.array(ConnectedSchema) }), 'Connected instances') } }), (c) =>
-    c.json({ items: c.var.dialbook.vendors.connected() }, 200),
+    c.json({ items: vendors.connected() }, 200),
   );
   app.openapi(
     createRoute({ method: 'get', path: '/phonebooks/{id}/vendors', tags, summary: "A phonebook's remote vendor services and their states", request: { params: IdOnly }, responses: { 200: json(z.object({ items: z.array(VendorPairSchema) }), 'One entry per vendor'), 404: errors[404] } }),
-    async (c) => c.json({ items: await c.var.dialbook.vendors.list(c.req.valid('param').id) }, 200),
+    async (c) => c.json({ items: await vendors.list(c.req.valid('param').id) }, 200),
   );
   app.openapi(
     createRoute({ method: 'get', path: '/phonebooks/{id}/vendors/{vendor}', tags, summary: 'One vendor for a phonebook: state, fields, access', request: { params: Params }, responses: { 200: pair('The pair'), 404: errors[404] } }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(await c.var.dialbook.vendors.get(p.id, p.vendor), 200);
+      return c.json(await vendors.get(p.id, p.vendor), 200);
     },
   );
   app.openapi(
@@ -85,7 +86,7 @@ export function vendorRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(await c.var.dialbook.vendors.startSetup(p.id, p.vendor), 200);
+      return c.json(await vendors.startSetup(p.id, p.vendor), 200);
     },
   );
   app.openapi(
@@ -100,21 +101,21 @@ export function vendorRoutes() {
     async (c) => {
       const p = c.req.valid('param');
       const values = Object.fromEntries(Object.entries(c.req.valid('json').values));
-      return c.json(await c.var.dialbook.vendors.configure(p.id, p.vendor, values, c.var.actor), 200);
+      return c.json(await vendors.configure(p.id, p.vendor, values, c.var.actor), 200);
     },
   );
   app.openapi(
     createRoute({ method: 'post', path: '/phonebooks/{id}/vendors/{vendor}/enable', tags, summary: 'Serve the phonebook through the service again (stored configuration, new pair key)', request: { params: Params }, responses: { 200: pair('Enabled (see `state`)'), 404: errors[404], 409: errors[409] } }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(await c.var.dialbook.vendors.enable(p.id, p.vendor, c.var.actor), 200);
+      return c.json(await vendors.enable(p.id, p.vendor, c.var.actor), 200);
     },
   );
   app.openapi(
     createRoute({ method: 'post', path: '/phonebooks/{id}/vendors/{vendor}/disable', tags, summary: 'Stop serving the phonebook through the service (its pair key is revoked)', request: { params: Params }, responses: { 200: pair('Disabled'), 404: errors[404] } }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(await c.var.dialbook.vendors.disable(p.id, p.vendor, c.var.actor), 200);
+      return c.json(await vendors.disable(p.id, p.vendor, c.var.actor), 200);
     },
   );
   return app;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import type { CredentialDto } from '../accounts/types.js';
+import type { CredentialDto } from '../credentials/types.js';
 import { encodeFrame, type ConfigField, type CoreFrame, type Outgoing, type ServiceFrame } from './protocol.js';
 
 /** What a service said about itself in its `register` frame, once core accepted it. */

@@ -1,0 +1,50 @@
+import { linkBase } from '../config/load.js';
+import { AuditToken } from '../audit/module.js';
+import { MailRecipientsToken, MailToken } from '../mail/module.js';
+import { CoreTokens, defineModule, provide, token } from '../module.js';
+import { SettingsToken } from '../settings/module.js';
+import { authRoutes } from './auth-routes.js';
+import { ApiTokenEntity, AuthLinkEntity, SessionEntity, SigninAttemptEntity, UserEntity, UserSiteEntity } from './entities.js';
+import { migrations } from './migrations.js';
+import { userRoutes } from './routes.js';
+import { AccountService } from './service.js';
+
+export const AccountsToken = token<AccountService>('accounts');
+
+/** Accounts: users and their sites, e-mail sign-up and reset links, sessions, API tokens, sign-in throttling. */
+export const accountsModule = defineModule({
+  name: 'accounts',
+  entities: [UserEntity, UserSiteEntity, AuthLinkEntity, SessionEntity, ApiTokenEntity, SigninAttemptEntity],
+  migrations,
+  register: (c) => {
+    provide(c, AccountsToken, (r) =>
+      new AccountService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Logger).child({ area: 'accounts' }), {
+        publicUrl: linkBase(r.resolve(CoreTokens.Config).server),
+        mail: r.resolve(MailToken),
+        audit: r.resolve(AuditToken),
+      }),
+    );
+    // Site and phonebook mails go to administrators, staff and the site's users (asked when a mail goes out).
+    provide(c, MailRecipientsToken, (r) => (siteId) => r.resolve(AccountsToken).recipientsFor(siteId));
+  },
+  policies: [
+    ['POST', '/auth/signin', 'public'],
+    ['POST', '/auth/signup', 'public'],
+    ['POST', '/auth/password-reset', 'public'],
+    ['POST', '/auth/password-reset/complete', 'public'],
+    ['GET', '/auth/session', 'user'],
+    ['POST', '/auth/signout', 'user'],
+    ['GET', '/auth/tokens', 'user'],
+    ['POST', '/auth/tokens', 'user'],
+    ['DELETE', '/auth/tokens/:id', 'user'],
+    ['GET', '/users', 'staff'],
+    ['POST', '/users', 'staff'],
+    ['GET', '/users/:id', 'staff'],
+    ['PATCH', '/users/:id', 'staff'],
+    ['DELETE', '/users/:id', 'staff'],
+    ['POST', '/users/:id/invite', 'staff'],
+    ['POST', '/users/:id/invitation-link', 'admin'],
+  ],
+  routes: (c) => [authRoutes(c.resolve(AccountsToken), { trustProxy: c.resolve(CoreTokens.Config).server.trustProxy }), userRoutes(c.resolve(AccountsToken), c.resolve(SettingsToken))],
+});
+

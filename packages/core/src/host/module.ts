@@ -1,0 +1,41 @@
+import { Registry } from '../base/registry.js';
+import { ContactSourcesToken } from '../contacts/module.js';
+import { DirectoryToken } from '../directory/module.js';
+import { JobsToken } from '../jobs/module.js';
+import { defineModule, provide, token } from '../module.js';
+import { SitesToken } from '../sites/module.js';
+import type { DependencyContainer } from 'tsyringe';
+import type { HealthCheck, PluginAction } from './contracts.js';
+import type { PluginRegistries } from './describe.js';
+import type { LoadedPlugin } from './load.js';
+import { pluginRoutes } from './routes.js';
+
+/** The loaded plugin instances, in config order (registered by the composition root). */
+export const PluginsToken = token<readonly LoadedPlugin[]>('host.plugins');
+export const ActionsToken = token<Registry<PluginAction>>('host.actions');
+export const HealthToken = token<Registry<HealthCheck>>('host.health');
+
+/** The registries a plugin description is read from. */
+export const pluginRegistries = (c: DependencyContainer): PluginRegistries => ({
+  contactSources: c.resolve(ContactSourcesToken).registry,
+  renderers: c.resolve(DirectoryToken).renderers,
+  actions: c.resolve(ActionsToken),
+  health: c.resolve(HealthToken),
+});
+
+/** The plugin host's own surface: plugin actions (buttons in the admin UI), health checks, `GET /plugins`. */
+export const hostModule = defineModule({
+  name: 'plugins',
+  register: (c) => {
+    provide(c, ActionsToken, () => new Registry<PluginAction>('action'));
+    provide(c, HealthToken, () => new Registry<HealthCheck>('health check'));
+  },
+  policies: [
+    ['GET', '/plugins', 'user'],
+    ['POST', '/actions/:actionId', 'staff'],
+  ],
+  routes: (c) => {
+    const registries = pluginRegistries(c);
+    return pluginRoutes({ plugins: c.resolve(PluginsToken), registries, jobs: c.resolve(JobsToken), sites: c.resolve(SitesToken) });
+  },
+});

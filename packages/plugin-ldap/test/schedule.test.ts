@@ -10,8 +10,7 @@ import { createDialbook, createLogger, loadConfig, systemActor, type Dialbook, t
 import { createTestDatabase, eventually, testDatabaseKind } from '@dialbook/core/testing';
 import ldap from '@dialbook/plugin-ldap';
 import { Store } from '../src/store.js';
-import { generatePeople } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { generatePeople, describeWithSlapd, startSlapd, type Slapd } from '@dialbook/test-slapd';
 import { configure, json, ldapContacts, startCore, sync, type Core } from './helpers.js';
 
 const N = 30;

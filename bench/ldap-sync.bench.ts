@@ -17,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createDialbook, loadConfig, systemActor, type Dialbook, type DialbookPlugin, type SiteDto, createApp } from '@dialbook/core';
 import { createTestDatabase } from '@dialbook/core/testing';
 import { Client } from 'ldapts';
-import { generatePeople } from '../packages/plugin-ldap/test/support/fixtures.js';
-import { runTool, SLAPD_BIN, slapdAvailable, startSlapd, type Slapd } from '../packages/plugin-ldap/test/support/slapd.js';
+import { generatePeople, runTool, SLAPD_BIN, slapdAvailable, startSlapd, type Slapd } from '@dialbook/test-slapd';
 import { openPostgres, openSqlite, postgresReachable, type Dialect, type RawDb } from './lib/raw.js';
 import { fmtInt, fmtRatio, mib, table } from './lib/stats.js';
 

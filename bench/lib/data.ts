@@ -3,8 +3,7 @@
  * contacts in the same order, so runs (and the Dialbook and raw-driver halves of one run)
  * write identical data.
  */
-import type { ContactCreate, PhoneType } from '@dialbook/core';
-import { fold, likeEscape } from '../../packages/core/src/base/text.js';
+import { fold, type ContactCreate, type PhoneType } from '@dialbook/core';
 
 /** mulberry32: tiny, fast, good enough for test data, fully reproducible. */
 export function createRandom(seed: number) {
@@ -28,8 +27,13 @@ export function createRandom(seed: number) {
 }
 export type Random = ReturnType<typeof createRandom>;
 
-/** The core's own folding and LIKE escaping, so the raw SQL baseline matches exactly what the product stores. */
-export { fold, likeEscape };
+/**
+ * The core's own folding (public API) and LIKE escaping, so the raw SQL baseline matches exactly
+ * what the product stores and searches. likeEscape is internal to core (domain/text.ts): this is
+ * the same one line (backslash, `%` and `_` escaped with a backslash, for `like ? escape '\\'`).
+ */
+export { fold };
+export const likeEscape = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export const FIRST_NAMES = [
   'Jürgen', 'Jörg', 'Björn', 'Sören', 'Günther', 'Käthe', 'Zoë', 'Chloé', 'Renée', 'José', 'François', 'Élodie',

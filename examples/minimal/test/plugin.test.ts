@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemActor, type ContactDto, type HistoryDto, type HookEvents, type NotificationDto, type SyncResult } from '@dialbook/core';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
+import { systemActor, type ContactDto, type HistoryDto, type NotificationDto, type SyncResult } from '@dialbook/core';
+import { createTestCore, spyEvents, type TestCore } from '@dialbook/core/testing';
 import csv from '@dialbook/example-csv';
 
 const HEADER = 'id,first_name,last_name,organization,department,title,email,work,mobile,home,tags';
@@ -59,11 +59,10 @@ describe('first sync', () => {
   it('creates the contacts of the file, with names, numbers, e-mails and tags', async () => {
     await writeCsv(ANNA, SEAN, DESK);
     const c = await start();
-    const events: HookEvents['sync.finished'][] = [];
-    c.dialbook.hooks.on('sync.finished', (e) => void events.push(e));
+    const events = spyEvents(c, ['sync.finished']);
 
     expect(await sync(c)).toEqual(counts({ created: 3 }));
-    expect(events).toEqual([{ source: 'csv', siteId: c.site.id, ...counts({ created: 3 }) }]);
+    expect(events.of('sync.finished')).toEqual([{ source: 'csv', siteId: c.site.id, ...counts({ created: 3 }) }]);
 
     const contacts = await csvContacts(c);
     expect(contacts.map((x) => x.displayName).sort()).toEqual(['Anna Müller', 'Beispiel GmbH – Empfang', "Seán O'Connor"]);

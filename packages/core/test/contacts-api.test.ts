@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
-import type { ContactDto, HookEvents } from '@dialbook/core';
+import { createTestCore, spyEvents, type EventSpy, type TestCore } from '@dialbook/core/testing';
+import type { ContactDto } from '@dialbook/core';
 
 let core: TestCore;
-const events: { name: keyof HookEvents; payload: unknown }[] = [];
+let events: EventSpy<'contact.created' | 'contact.updated' | 'contact.deleted' | 'contact.restored' | 'phonebook.changed'>;
 
 beforeAll(async () => {
   core = await createTestCore();
-  for (const name of ['contact.created', 'contact.updated', 'contact.deleted', 'contact.restored', 'phonebook.changed'] as const) {
-    core.dialbook.hooks.on(name, (payload) => void events.push({ name, payload }));
-  }
+  events = spyEvents(core, ['contact.created', 'contact.updated', 'contact.deleted', 'contact.restored', 'phonebook.changed']);
 });
 afterAll(() => core?.close());
 
@@ -34,7 +32,7 @@ describe('create and read', () => {
     expect(c.phones.map((p) => p.e164)).toEqual(['+49301234567', '+491712345678']);
     const again = await json<ContactDto>(await core.request(`/api/v1/contacts/${c.id}`));
     expect(again).toEqual(c);
-    expect(events.some((e) => e.name === 'contact.created' && (e.payload as { contact: ContactDto }).contact.id === c.id)).toBe(true);
+    expect(events.of('contact.created').some((e) => e.contact.id === c.id)).toBe(true);
   });
 
   test('bad input is 422 problem+json naming the field, and nothing is written', async () => {
@@ -121,7 +119,7 @@ describe('update and history', () => {
     expect(changes.find((h) => h.field === 'lastName')).toMatchObject({ old: 'Meier', new: 'Maier', actor: expect.stringMatching(/^apiKey:/), actorName: 'admin@test.invalid' });
     expect(changes.find((h) => h.field === 'title')).toMatchObject({ old: null, new: 'Agent' });
     expect(Number.isNaN(Date.parse(changes[0]!.at))).toBe(false);
-    const updated = events.filter((e) => e.name === 'contact.updated' && (e.payload as { contact: ContactDto }).contact.id === c.id);
+    const updated = events.of('contact.updated').filter((e) => e.contact.id === c.id);
     expect(updated).toHaveLength(1);
   });
 
@@ -195,7 +193,7 @@ describe('delete, restore, permanent delete', () => {
     const notes = await json<{ items: { title: string; read: boolean }[] }>(await core.request('/api/v1/notifications'));
     expect(notes.items[0]).toMatchObject({ title: 'Contact "Gone Forever" was deleted permanently', read: false });
     expect((await json<{ unread: number }>(await core.request('/api/v1/notifications/unread-count'))).unread).toBe(unreadBefore + 1);
-    expect(events.some((e) => e.name === 'contact.deleted' && (e.payload as { permanent: boolean; contact: ContactDto }).permanent && (e.payload as { contact: ContactDto }).contact.id === c.id)).toBe(true);
+    expect(events.of('contact.deleted').some((e) => e.permanent && e.contact.id === c.id)).toBe(true);
   });
 });
 

@@ -4,22 +4,11 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createDialbook, definePlugin, loadConfig, type SyncResult } from '@dialbook/core';
-import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, createTestDatabase, eventually, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { firingSlot } from '../src/jobs/service.js';
 import { silentLogger } from '../src/base/logger.js';
 
 const cleanup: (() => Promise<void>)[] = [];
-
-/** Poll `fn` until it returns something truthy, for at most `ms`. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
@@ -56,7 +45,7 @@ describe('scheduled jobs', () => {
     const a = await boot('a');
     const b = await boot('b');
     try {
-      await until('three scheduled runs', () => runs.length >= 3);
+      await eventually('three scheduled runs', () => runs.length >= 3, { timeout: 15_000 });
       a.jobs.stop();
       b.jobs.stop();
       // Compare the claimed slots with the runs (a firing claimed just before the stop may still be
@@ -64,10 +53,10 @@ describe('scheduled jobs', () => {
       // slot, not the wall-clock second a run happens to start in, names the firing: on a busy
       // machine a run can start a second late.
       const claims = async () => (await a.orm.em.fork().getConnection().execute('select slot, instance from job_run where job = ?', ['clock.tick'])) as { slot: string; instance: string }[];
-      const rows = await until('every claimed firing to have run', async () => {
+      const rows = await eventually('every claimed firing to have run', async () => {
         const r = await claims();
         return r.length === runs.length && r;
-      });
+      }, { timeout: 15_000 });
       expect(rows.length).toBeGreaterThanOrEqual(3);
       expect(new Set(rows.map((r) => r.slot)).size).toBe(rows.length);
       for (const [name, d] of [['a', a], ['b', b]] as const) expect(runs.filter((r) => r.instance === name).length).toBe(rows.filter((r) => r.instance === d.jobs.instance).length);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, spyEvents, type TestCore } from '@dialbook/core/testing';
 import { systemActor, type ContactDto } from '@dialbook/core';
 
 let core: TestCore;
@@ -140,8 +140,7 @@ describe('phonebooks', () => {
   });
 
   test('saved filter plus explicit members, and phonebook.changed events', async () => {
-    const changed: unknown[] = [];
-    const off = core.dialbook.hooks.on('phonebook.changed', (p) => void changed.push(p));
+    const events = spyEvents(core, ['phonebook.changed']);
     const res = await core.request('/api/v1/phonebooks', { method: 'POST', json: { siteId: core.site.id, name: 'Sales team', filter: { department: 'Sales' } } });
     const pb = (await res.json()) as { id: string };
     expect(names(await get(`/api/v1/phonebooks/${pb.id}/members`))).toEqual(['Céline Dubois', 'Anna Müller']);
@@ -153,9 +152,9 @@ describe('phonebooks', () => {
     const everyone = (await (await core.request('/api/v1/phonebooks', { method: 'POST', json: { siteId: core.site.id, name: 'Everyone', filter: {} } })).json()) as { id: string };
     expect((await get(`/api/v1/phonebooks/${everyone.id}/members`)).total).toBe(4);
     await core.request(`/api/v1/contacts/${ids.anna}`, { method: 'PATCH', json: { title: 'Lead' } });
-    off();
-    expect(changed).toContainEqual({ phonebookId: pb.id, siteId: core.site.id, reason: 'phonebook.members.added' });
-    expect(changed).toContainEqual({ phonebookId: null, siteId: core.site.id, reason: 'contact.updated' });
+    events.stop();
+    expect(events.of('phonebook.changed')).toContainEqual({ phonebookId: pb.id, siteId: core.site.id, reason: 'phonebook.members.added' });
+    expect(events.of('phonebook.changed')).toContainEqual({ phonebookId: null, siteId: core.site.id, reason: 'contact.updated' });
     const bad = await core.request(`/api/v1/phonebooks/${pb.id}`, { method: 'PATCH', json: { filter: { hasAttribute: 'Not Valid' } } });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { field: string }).field).toBe('filter.hasAttribute');

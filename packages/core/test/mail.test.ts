@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDialbook, loadConfig, systemActor } from '@dialbook/core';
-import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
-import { SMTP_PASSWORD, SMTP_USER, TestSmtp } from './support/smtp.js';
+import { createTestCore, createTestDatabase, SMTP_PASSWORD, SMTP_USER, testDatabaseKind, TestSmtp, type TestCore } from '@dialbook/core/testing';
 
 const USER = SMTP_USER;
 const PASSWORD = SMTP_PASSWORD;
@@ -191,7 +190,7 @@ describe('several instances on one database', () => {
 });
 
 describe('SMTP authentication with the secret password', () => {
-  const smtp = new TestSmtp({ authOptional: false });
+  const smtp = new TestSmtp({ requireAuth: true });
   const logs: string[] = [];
   let core: TestCore;
   beforeAll(async () => {

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
-import { SMTP_PASSWORD, SMTP_USER, TestSmtp } from './support/smtp.js';
+import { createTestCore, SMTP_PASSWORD, SMTP_USER, TestSmtp, type TestCore } from '@dialbook/core/testing';
 
 /**
  * The whole sign-up and reset journey against a real SMTP server (`smtp-server`): the link

@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
-import { DialbookError, type HookEvents, type SourceItemResult, type UpsertResult } from '@dialbook/core';
+import { createTestCore, spyEvents, type EventSpy, type TestCore } from '@dialbook/core/testing';
+import { DialbookError, type SourceItemResult, type UpsertResult } from '@dialbook/core';
 
 /**
  * `contacts.upsertManyFromSource`: a page of a source in one transaction. It must decide
  * exactly what one `upsertFromSource` per item decides, with the same History and events.
  */
 let core: TestCore;
-const events: { name: keyof HookEvents; payload: unknown }[] = [];
+const spied = ['contact.created', 'contact.updated', 'contact.restored', 'contact.synced', 'phonebook.changed'] as const;
+let events: EventSpy<(typeof spied)[number]>;
 const actor = { type: 'plugin' as const, id: 'dir', name: 'dir' };
 
 beforeAll(async () => {
   core = await createTestCore();
-  for (const name of ['contact.created', 'contact.updated', 'contact.restored', 'contact.synced', 'phonebook.changed'] as const) {
-    core.dialbook.hooks.on(name, (payload) => void events.push({ name, payload }));
-  }
+  events = spyEvents(core, spied);
   // Another plugin's filter refuses one name: that item fails, the rest of the batch is written.
   core.dialbook.hooks.filter('contact.beforeSave', (value) => {
     if (value.input.lastName === 'Refused') throw new DialbookError('ACME_REFUSED', 'acme refuses this contact', { status: 422, field: 'lastName' });
@@ -38,7 +37,7 @@ describe('upsertManyFromSource', () => {
     await c.softDelete(gone.contact.id, actor);
     // An admin's tag survives: fields the source does not send stay.
     await c.update(same.contact.id, { tags: ['vip'] }, { type: 'system', id: 'admin' });
-    events.length = 0;
+    events.clear();
 
     const results = await c.upsertManyFromSource(
       site,
@@ -93,7 +92,7 @@ describe('upsertManyFromSource', () => {
     expect(listed.items.map((x) => x.externalId).sort()).toEqual(['e-1', 'e-2', 'e-3', 'e-4']);
 
     // Events after the commit: one per change, contact.synced for every written item, one phonebook.changed for the batch.
-    const named = (n: keyof HookEvents) => events.filter((e) => e.name === n).length;
+    const named = (n: (typeof spied)[number]) => events.of(n).length;
     expect(named('contact.synced')).toBe(5);
     expect(named('contact.created')).toBe(1);
     expect(named('contact.restored')).toBe(1);
@@ -106,10 +105,10 @@ describe('upsertManyFromSource', () => {
     const items = Array.from({ length: 30 }, (_, i) => ({ externalId: `q-${i}`, body: { firstName: 'Quiet', lastName: `Nr ${i}`, phones: [{ type: 'work' as const, number: `+49 30 5550${String(i).padStart(3, '0')}` }] } }));
     const first = await c.upsertManyFromSource(core.site.id, 'quiet', items, actor);
     expect(first.every((r) => ok(r).created)).toBe(true);
-    events.length = 0;
+    events.clear();
     const again = await c.upsertManyFromSource(core.site.id, 'quiet', items, actor);
     expect(again.every((r) => !ok(r).created && ok(r).changes.length === 0 && ok(r).contact.version === 1)).toBe(true);
-    expect(events.filter((e) => e.name !== 'contact.synced')).toEqual([]);
+    expect(events.all.filter((e) => e.name !== 'contact.synced')).toEqual([]);
   });
 
   // Issue 10, defect 7: a directory's cn equal to givenName + sn, then sn changed and cn kept.

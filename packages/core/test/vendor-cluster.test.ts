@@ -8,21 +8,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDialbook, listen, loadConfig, systemActor, type Dialbook, type EventName, type RunningServer, createApp } from '@dialbook/core';
-import { createTestCore, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, eventually, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { VENDOR_WS_PATH, VendorServiceClient, type ConfigureMessage, type EnablementMessage } from '@dialbook/core/vendor-protocol';
 
 const onPostgres = testDatabaseKind() === 'postgresql';
 const vendorServices = { heartbeatMs: 1000, answerTimeoutMs: 3000 };
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A large access snippet (non-ASCII too): the state carrying it is relayed in fragments. */
 const provisioning = Array.from({ length: 300 }, (_, i) => `remote_phonebook.data.${i}.name = Telefonbuch Größe ${i} «ü»`).join('\n');
@@ -83,7 +73,7 @@ if (!onPostgres) describe('vendor services on SQLite', () => {
       const pb = await core.dialbook.phonebooks.create({ siteId: core.site.id, name: 'Lobby', filter: {} });
       const path = `/api/v1/phonebooks/${pb.id}/vendors/acme`;
       client.start();
-      await until('registration', () => client.connected);
+      await eventually('registration', () => client.connected);
       expect(((await (await core.request(path)).json()) as Pair).state).toBe('disabled');
       expect(((await (await core.request(`${path}/setup`, { method: 'POST' })).json()) as Pair).state).toBe('setup');
       const res = await core.request(`${path}/configuration`, { method: 'PUT', json: { values: { user: 'phone', pass: 'secret-123' } } });
@@ -91,7 +81,7 @@ if (!onPostgres) describe('vendor services on SQLite', () => {
       expect(await res.json()).toMatchObject({ state: 'enabled', access: { username: 'phone', provisioning } });
       expect(configured.at(-1)).toMatchObject({ enabled: true, configuration: { title: 'Lobby', user: 'phone', pass: 'secret-123' } });
       await client.stop();
-      await until('unavailable', async () => ((await (await core.request(path)).json()) as Pair).state === 'unavailable');
+      await eventually('unavailable', async () => ((await (await core.request(path)).json()) as Pair).state === 'unavailable');
       expect(relayed).toEqual([]);
     } finally {
       await client.stop();
@@ -135,10 +125,10 @@ if (onPostgres) describe('a vendor service connected to instance A, administered
     expect(await stateOnB()).toBe('absent');
     expect((await onB(`/api/v1/phonebooks/${phonebookId}/vendors/acme/setup`, { method: 'POST' })).status).toBe(409);
     svc.client.start();
-    await until('registration on A', () => svc.client.connected);
+    await eventually('registration on A', () => svc.client.connected);
     expect(a.vendors.connected()).toMatchObject([{ instanceId: 'acme-on-a' }]);
     expect(b.dialbook.vendors.sessionById(a.vendors.connected()[0]!.sessionId)).toBeUndefined(); // the socket is A's
-    expect(await until('disabled on B', async () => (await stateOnB()) === 'disabled' && 'ok')).toBe('ok');
+    expect(await eventually('disabled on B', async () => (await stateOnB()) === 'disabled' && 'ok')).toBe('ok');
     const listed = (await (await onB('/api/v1/vendor-services')).json()) as { items: { instanceId: string; version: string; vendor: string; config: { key: string }[] }[] };
     expect(listed.items).toMatchObject([{ instanceId: 'acme-on-a', version: '2.0.0', vendor: 'acme' }]);
     expect(listed.items[0]!.config.map((f) => f.key)).toEqual(['title', 'user', 'pass']);
@@ -196,11 +186,11 @@ if (onPostgres) describe('a vendor service connected to instance A, administered
   test('the service disconnects: B shows unavailable; it reconnects to A and is enabled again', async () => {
     const n = svc.configured.length;
     await svc.client.stop();
-    expect(await until('unavailable on B', async () => (await stateOnB()) === 'unavailable' && 'ok', 3000)).toBe('ok');
+    expect(await eventually('unavailable on B', async () => (await stateOnB()) === 'unavailable' && 'ok', { timeout: 3000 })).toBe('ok');
     expect(await pairOnB()).toMatchObject({ state: 'unavailable', configured: true, enabled: true, access: null, instances: [] });
     svc.client.start();
-    await until('the stored configuration sent again', () => svc.configured.length > n);
-    expect(await until('enabled on B', async () => (await stateOnB()) === 'enabled' && 'ok')).toBe('ok');
+    await eventually('the stored configuration sent again', () => svc.configured.length > n);
+    expect(await eventually('enabled on B', async () => (await stateOnB()) === 'enabled' && 'ok')).toBe('ok');
   });
 
   test('an instance that falls silent is forgotten after three missed heartbeats', async () => {
@@ -215,9 +205,9 @@ if (onPostgres) describe('a vendor service connected to instance A, administered
       await admin.end();
     }
     const ghostOnB = async () => ((await (await onB('/api/v1/vendor-services')).json()) as { items: { instanceId: string }[] }).items.some((i) => i.instanceId === 'acme-ghost');
-    await until('the ghost listed', ghostOnB);
+    await eventually('the ghost listed', ghostOnB);
     const seen = Date.now();
-    await until('the ghost forgotten', async () => !(await ghostOnB()), 3000);
+    await eventually('the ghost forgotten', async () => !(await ghostOnB()), { timeout: 3000 });
     expect(Date.now() - seen).toBeGreaterThanOrEqual(300); // not before its heartbeats were missed
   });
 
@@ -225,7 +215,7 @@ if (onPostgres) describe('a vendor service connected to instance A, administered
     expect(await stateOnB()).toBe('enabled');
     await aServer!.close();
     aServer = null;
-    expect(await until('unavailable on B', async () => (await stateOnB()) === 'unavailable' && 'ok', 3000)).toBe('ok');
+    expect(await eventually('unavailable on B', async () => (await stateOnB()) === 'unavailable' && 'ok', { timeout: 3000 })).toBe('ok');
     expect(((await (await onB('/api/v1/vendor-services')).json()) as { items: unknown[] }).items).toEqual([]);
     // Commands are refused as with no service connected anywhere.
     const res = await onB(`/api/v1/phonebooks/${phonebookId}/vendors/acme/setup`, { method: 'POST' });

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { definePlugin, systemActor } from '@dialbook/core';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, eventually, type TestCore } from '@dialbook/core/testing';
 import { CORE_HARD_FRAME_BYTES, encodeFrame, VENDOR_WS_PATH, VendorServiceClient, type ConfigureMessage, type PhonebookUpdateMessage, type ServedEvent } from '@dialbook/core/vendor-protocol';
 
 /**
@@ -50,16 +50,6 @@ async function raw() {
     waiters.push((x) => (clearTimeout(t), resolve(x)));
   });
   return { ws, next, send: (x: unknown) => ws.send(typeof x === 'string' || Buffer.isBuffer(x) ? x : JSON.stringify(x)) };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const pairState = async (vendor = 'acme') => {
@@ -169,7 +159,7 @@ describe('setup to enabled, pushes, audit, disconnect', () => {
     expect((await core.request(`/api/v1/phonebooks/${phonebookId}/vendors/acme/setup`, { method: 'POST' })).status).toBe(409);
 
     start();
-    await until('registration', () => client.connected);
+    await eventually('registration', () => client.connected);
     expect(await pairState()).toBe('disabled');
     const services = (await (await core.request('/api/v1/vendor-services')).json()) as { items: { instanceId: string; version: string }[] };
     expect(services.items).toMatchObject([{ instanceId: 'acme-test', version: '9.9.9' }]);
@@ -201,14 +191,14 @@ describe('setup to enabled, pushes, audit, disconnect', () => {
     // A contact edit is pushed to the service.
     const before = pushed.length;
     await core.request('/api/v1/contacts', { method: 'POST', json: { siteId: core.site.id, firstName: 'Bert', lastName: 'Beta' } });
-    const update = await until('a pushed update', () => pushed.length > before && pushed.at(-1));
+    const update = await eventually('a pushed update', () => pushed.length > before && pushed.at(-1));
     expect((update.directory.contacts as { displayName: string }[]).map((c) => c.displayName)).toEqual(['Anna Alpha', 'Bert Beta']);
     expect(update.revision).not.toBe(first.revision);
 
     // Device fetches reported by the service land in the audit log.
     const served: ServedEvent = { at: new Date().toISOString(), phonebookId, variant: 'list', kind: 'fetch', status: 200, ip: '192.0.2.7', userAgent: 'Yealink SIP-T46S 66.86.0.15 80:5e:c0:12:34:56', bytes: 123 };
     client.reportServed(served);
-    await until('the audit ack', () => client.queuedAudit === 0);
+    await eventually('the audit ack', () => client.queuedAudit === 0);
     await core.dialbook.directory.audit.flush();
     const audit = (await (await core.request('/api/v1/audit?pageSize=50')).json()) as { items: { action: string; ip: string | null; targetId: string | null }[] };
     expect(audit.items.find((a) => a.action === 'directory.served')).toMatchObject({ ip: '192.0.2.7', targetId: phonebookId });
@@ -228,11 +218,11 @@ describe('setup to enabled, pushes, audit, disconnect', () => {
     client.on('reconnecting', (delay: number) => reconnecting.push(delay));
     const n = configured.length;
     for (const s of core.dialbook.vendors.connected()) core.dialbook.vendors.sessionById(s.sessionId)?.ws.terminate();
-    await until('unavailable', async () => (await pairState()) === 'unavailable');
-    await until('re-registration', () => client.connected && configured.length > n);
+    await eventually('unavailable', async () => (await pairState()) === 'unavailable');
+    await eventually('re-registration', () => client.connected && configured.length > n);
     expect(reconnecting[0]).toBeGreaterThanOrEqual(25);
     expect(reconnecting[0]).toBeLessThanOrEqual(50);
-    expect(await until('enabled again', async () => (await pairState()) === 'enabled' && 'ok')).toBe('ok');
+    expect(await eventually('enabled again', async () => (await pairState()) === 'enabled' && 'ok')).toBe('ok');
   });
 
   test('disable tells the service and revokes the pair key; enable issues a new one', async () => {
@@ -247,7 +237,7 @@ describe('setup to enabled, pushes, audit, disconnect', () => {
 
   test('the service stops: unavailable, the stored configuration stays', async () => {
     await client.stop();
-    await until('unavailable', async () => (await pairState()) === 'unavailable');
+    await eventually('unavailable', async () => (await pairState()) === 'unavailable');
     const view = (await (await core.request(`/api/v1/phonebooks/${phonebookId}/vendors/acme`)).json()) as { state: string; configured: boolean; enabled: boolean; access: unknown };
     expect(view).toMatchObject({ state: 'unavailable', configured: true, enabled: true, access: null });
   });
@@ -267,7 +257,7 @@ describe('heartbeats', () => {
     c.start();
     expect(await dropped).toBe(1006); // terminated by the client
     expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
-    await until('a second connection', () => connections >= 2);
+    await eventually('a second connection', () => connections >= 2);
     await c.stop();
     for (const ws of wss.clients) ws.terminate();
     await new Promise((r) => wss.close(r));
@@ -277,9 +267,9 @@ describe('heartbeats', () => {
     const ws = new WebSocket(wsUrl, { autoPong: false });
     await once(ws, 'open');
     ws.send(encodeFrame({ type: 'register', id: 'r', service: 'acme', vendor: 'acme', version: '1', instanceId: 'mute', key }));
-    await until('registered', () => core.dialbook.vendors.connected().some((s) => s.instanceId === 'mute'));
+    await eventually('registered', () => core.dialbook.vendors.connected().some((s) => s.instanceId === 'mute'));
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1006);
-    await until('the session gone', () => !core.dialbook.vendors.connected().some((s) => s.instanceId === 'mute'));
+    await eventually('the session gone', () => !core.dialbook.vendors.connected().some((s) => s.instanceId === 'mute'));
   });
 });

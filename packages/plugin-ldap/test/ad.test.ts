@@ -1,13 +1,12 @@
 /**
- * The Active Directory preset against slapd holding AD-shaped entries (test/support/ad-test.schema:
+ * The Active Directory preset against slapd holding AD-shaped entries (@dialbook/test-slapd's ad-test.schema:
  * objectGUID bytes, sAMAccountName, otherTelephone, ipPhone, uSNChanged, a root DSE with
  * highestCommittedUSN), more of them than the size limit.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ContactDto } from '@dialbook/core';
 import { formatGuid, type ProbeReport, type SearchHit } from '@dialbook/plugin-ldap';
-import { attr, changePhoneLdif, generatePeople, maxUsn, type LdifEntry } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { attr, changePhoneLdif, generatePeople, maxUsn, describeWithSlapd, startSlapd, type LdifEntry, type Slapd } from '@dialbook/test-slapd';
 import { configure, json, ldapContacts, startCore, sync, type Core } from './helpers.js';
 
 const N = 1100;

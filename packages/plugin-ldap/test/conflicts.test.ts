@@ -6,8 +6,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ContactDto } from '@dialbook/core';
 import type { ConflictDto } from '@dialbook/plugin-ldap';
-import { changePhoneLdif, generatePeople, type LdifEntry } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { changePhoneLdif, generatePeople, describeWithSlapd, startSlapd, type LdifEntry, type Slapd } from '@dialbook/test-slapd';
 import { byUid, configure, historyOf, json, ldapContacts, notifications, startCore, sync, type Core } from './helpers.js';
 
 const base = 'dc=example,dc=org';

@@ -5,8 +5,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { systemActor, type ContactDto } from '@dialbook/core';
 import type { ProbeReport, SearchHit } from '@dialbook/plugin-ldap';
-import { attr, generatePeople, otherForm } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { attr, generatePeople, otherForm, describeWithSlapd, startSlapd, type Slapd } from '@dialbook/test-slapd';
 import { createTestCore } from '@dialbook/core/testing';
 import ldap from '@dialbook/plugin-ldap';
 import { configure, json, ldapContacts, startCore, type Core } from './helpers.js';

@@ -10,8 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactDto, SiteDto } from '@dialbook/core';
 import type { SearchHit } from '@dialbook/plugin-ldap';
-import { generatePeople, replaceLdif, type LdifEntry } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { generatePeople, replaceLdif, describeWithSlapd, startSlapd, type LdifEntry, type Slapd } from '@dialbook/test-slapd';
 import { byDn, configure, historyOf, json, startCore, type Core } from './helpers.js';
 
 const BASE = 'dc=example,dc=org';

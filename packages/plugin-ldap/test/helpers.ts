@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { definePlugin, type ContactDto, type DialbookPlugin, type HistoryDto, type NotificationDto } from '@dialbook/core';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
 import ldap, { type LdapSyncOutcome } from '@dialbook/plugin-ldap';
-import type { Slapd } from './support/slapd.js';
+import type { Slapd } from '@dialbook/test-slapd';
 
 export type Core = TestCore;
 

@@ -7,25 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createDialbook, createLogger, loadConfig, systemActor, type Dialbook, type HookEvents } from '@dialbook/core';
-import { createTestDatabase, testDatabaseKind } from '@dialbook/core/testing';
+import { createTestDatabase, eventually, testDatabaseKind } from '@dialbook/core/testing';
 import ldap from '@dialbook/plugin-ldap';
 import { Store } from '../src/store.js';
-import { generatePeople } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { generatePeople, describeWithSlapd, startSlapd, type Slapd } from '@dialbook/test-slapd';
 import { configure, json, ldapContacts, startCore, sync, type Core } from './helpers.js';
 
 const N = 30;
 const people = generatePeople(N, { seed: 9 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const wait = { timeout: 15_000, interval: 100 };
 
 interface Status {
   schedule: string | null;
@@ -58,9 +48,9 @@ describeWithSlapd('scheduled sync', () => {
 
     await configure(c, dir, { schedule: '* * * * * *' }); // every second (croner's six fields)
     expect((await status()).nextRunAt).not.toBeNull();
-    await until('a scheduled sync', async () => (await status()).lastStatus === 'succeeded');
+    await eventually('a scheduled sync', async () => (await status()).lastStatus === 'succeeded', wait);
     expect(await ldapContacts(c)).toHaveLength(N);
-    await until('an incremental run', async () => (await status()).lastMode === 'incremental');
+    await eventually('an incremental run', async () => (await status()).lastMode === 'incremental', wait);
 
     await configure(c, dir, { schedule: null });
     expect((await status()).nextRunAt).toBeNull();
@@ -103,11 +93,11 @@ describeWithSlapd('scheduled sync', () => {
       b.hooks.on('sync.finished', (event) => void runs.push({ instance: 'b', event }));
       await a.start();
       await b.start();
-      await until('four scheduled syncs', async () => runs.length >= 4, 20_000);
+      await eventually('four scheduled syncs', async () => runs.length >= 4, { ...wait, timeout: 20_000 });
       // Stop firing, let running syncs end, then compare claims with runs.
       a.jobs.stop();
       b.jobs.stop();
-      await until('the last run to end', async () => !a.jobs.list().running.length && !b.jobs.list().running.length);
+      await eventually('the last run to end', async () => !a.jobs.list().running.length && !b.jobs.list().running.length, wait);
       const rows = (await a.orm.em.fork().getConnection().execute('select slot, instance, status from job_run where job = ? order by slot', [`ldap.sync:${site.id}`])) as { slot: string; instance: string; status: string }[];
       expect(rows.length).toBeGreaterThanOrEqual(4);
       expect(new Set(rows.map((r) => r.slot)).size).toBe(rows.length);

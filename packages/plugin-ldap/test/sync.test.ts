@@ -1,5 +1,5 @@
 /**
- * Sync against a real OpenLDAP slapd (test/support/slapd.ts) with 2,600 inetOrgPerson entries
+ * Sync against a real OpenLDAP slapd (@dialbook/test-slapd) with 2,600 inetOrgPerson entries
  * and a size limit of 1,000 for the bind account: paging, umlauts, multi-valued numbers,
  * History, incremental and full runs with entries added/changed/renamed/removed between them,
  * the delete guard against a filter that finds nothing, and a server that dies mid-sync.
@@ -7,8 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactDto } from '@dialbook/core';
-import { attr, changePhoneLdif, joinLdif, defaultPeople, DEFAULT_PEOPLE, otherForm, renameLdif, replaceLdif, type LdifEntry } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { attr, changePhoneLdif, joinLdif, defaultPeople, DEFAULT_PEOPLE, otherForm, renameLdif, replaceLdif, describeWithSlapd, startSlapd, type LdifEntry, type Slapd } from '@dialbook/test-slapd';
 import { byUid, configure, enricher, historyOf, json, ldapContacts, listen, notifications, startCore, sync, type Core } from './helpers.js';
 
 const people = defaultPeople();

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProbeReport } from '@dialbook/plugin-ldap';
-import { generatePeople } from './support/fixtures.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+import { generatePeople, describeWithSlapd, startSlapd, type Slapd } from '@dialbook/test-slapd';
 import { configure, json, ldapContacts, startCore, sync, type Core } from './helpers.js';
 
 describeWithSlapd('TLS: LDAPS and StartTLS with a CA certificate', () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, eventually, type TestCore } from '@dialbook/core/testing';
 import { VENDOR_WS_PATH } from '@dialbook/core/vendor-protocol';
 import yealink from '../src/index.js';
 
@@ -21,16 +21,8 @@ let servicePort = 0;
 let phonebookId = '';
 let contactId = '';
 const log: string[] = [];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n--- service output ---\n${log.join('')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** How long the service may take; a timeout shows what it printed. */
+const wait = { timeout: 15_000, details: () => `--- service output ---\n${log.join('')}` };
 
 const api = async <T>(path: string, init?: Parameters<TestCore['request']>[1]): Promise<{ status: number; body: T }> => {
   const res = await core.request(`/api/v1${path}`, init);
@@ -68,10 +60,10 @@ test('dialbook-yealink: setup to enabled, phone fetches with ETag/304, a contact
     if (m) servicePort = Number(m[1]);
   });
   service.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  await until('the service to listen', () => servicePort);
+  await eventually('the service to listen', () => servicePort, wait);
 
   // Connected: the pair shows up as disabled.
-  expect((await until('the service to register', async () => (await pair())?.state === 'disabled' && 'ok'))).toBe('ok');
+  expect((await eventually('the service to register', async () => (await pair())?.state === 'disabled' && 'ok', wait))).toBe('ok');
   const svc = await api<{ items: { service: string; version: string }[] }>('/vendor-services');
   expect(svc.body.items).toMatchObject([{ service: 'yealink', version: '0.1.0' }]);
 
@@ -115,26 +107,26 @@ test('dialbook-yealink: setup to enabled, phone fetches with ETag/304, a contact
 
   // An edit through the API reaches the next fetch (core pushes the update to the service).
   expect((await api(`/contacts/${contactId}`, { method: 'PATCH', json: { lastName: 'Weiß-Neumann' } })).status).toBe(200);
-  const changed = await until('the pushed update', async () => {
+  const changed = await eventually('the pushed update', async () => {
     const r = await fetch(url, { headers: { ...auth, 'if-none-match': etag } });
     return r.status === 200 && r;
-  });
+  }, wait);
   expect(changed.headers.get('etag')).not.toBe(etag);
   expect(await changed.text()).toContain('Name="Jörg Weiß-Neumann"');
 
   // The fetches the service served are in core's audit log, with the phone's address and device.
-  const audit = await until('the audit trail', async () => {
+  const audit = await eventually('the audit trail', async () => {
     await core.dialbook.directory.audit.flush();
     const rows = (await api<{ items: { action: string; status: number | null; ip: string | null; targetId: string | null; actorName: string | null }[] }>('/audit?pageSize=100')).body.items.filter((a) => a.action === 'directory.served');
     return rows.length >= 4 && rows;
-  });
+  }, wait);
   expect(audit.map((a) => a.status).sort()).toEqual(expect.arrayContaining([200, 200, 304]));
   expect(audit[0]).toMatchObject({ ip: '127.0.0.1', targetId: phonebookId });
   expect(audit.some((a) => a.actorName?.includes('80:5e:c0:12:34:56'))).toBe(true);
 
   // Killed: the API shows the pair as unavailable (its configuration stays).
   service.kill('SIGKILL');
-  await until('unavailable', async () => (await pair())?.state === 'unavailable');
+  await eventually('unavailable', async () => (await pair())?.state === 'unavailable', wait);
   const view = await api<Pair & { configured: boolean }>(`/phonebooks/${phonebookId}/vendors/yealink`);
   expect(view.body).toMatchObject({ state: 'unavailable', configured: true, access: null });
 }, 60_000);

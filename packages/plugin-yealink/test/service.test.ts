@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestCore, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, eventually, type TestCore } from '@dialbook/core/testing';
 import { VENDOR_WS_PATH } from '@dialbook/core/vendor-protocol';
 import yealink from '../src/index.js';
 import { startYealinkService, type RunningYealinkService } from '../src/service/service.js';
@@ -35,16 +35,6 @@ async function cutProxy(): Promise<void> {
   await closed;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
 beforeAll(async () => {
   core = await createTestCore({ plugins: { yealink }, listen: true, config: { vendorServices: { heartbeatMs: 1000 } } });
   await openProxy(0);
@@ -61,7 +51,7 @@ test('keeps serving while core is away, queues the audit trail, catches up after
   const c = (await (await core.request('/api/v1/contacts', { method: 'POST', json: { siteId: core.site.id, firstName: 'Eva', lastName: 'Early', phones: [{ number: '030 5550000' }] } })).json()) as { id: string };
   const key = (await (await core.request('/api/v1/service-keys', { method: 'POST', json: { service: 'yealink', name: 'hall' } })).json()) as { secret: string };
   service = await startYealinkService({ core: `ws://127.0.0.1:${proxyPort}${VENDOR_WS_PATH}`, key: key.secret, host: '127.0.0.1', port: 0, heartbeatMs: 1000, backoff: { initialMs: 50, maxMs: 300 } });
-  await until('registration', () => service.client.connected);
+  await eventually('registration', () => service.client.connected);
   const done = (await (await core.request(`/api/v1/phonebooks/${pb.id}/vendors/yealink/configuration`, { method: 'PUT', json: { values: { username: 'hall', password: 'hall-pass-1' } } })).json()) as { state: string; access: { url: string } };
   expect(done.state).toBe('enabled');
   const headers = { authorization: `Basic ${Buffer.from('hall:hall-pass-1').toString('base64')}` };
@@ -71,9 +61,9 @@ test('keeps serving while core is away, queues the audit trail, catches up after
 
   // Core goes away (the wire is cut).
   await cutProxy();
-  await until('the service to notice', () => !service.client.connected);
+  await eventually('the service to notice', () => !service.client.connected);
   const state = async () => ((await (await core.request(`/api/v1/phonebooks/${pb.id}/vendors/yealink`)).json()) as { state: string }).state;
-  await until('unavailable in core', async () => (await state()) === 'unavailable');
+  await eventually('unavailable in core', async () => (await state()) === 'unavailable');
   await core.request(`/api/v1/contacts/${c.id}`, { method: 'PATCH', json: { lastName: 'Later' } });
   const away = await fetch(done.access.url, { headers });
   expect(away.status).toBe(200);
@@ -86,14 +76,14 @@ test('keeps serving while core is away, queues the audit trail, catches up after
 
   // Core is back: the service reconnects, gets its configuration, fetches the phonebook again, and delivers the queue.
   await openProxy(proxyPort);
-  await until('enabled again', async () => (await state()) === 'enabled');
-  const after = await until('the edit', async () => {
+  await eventually('enabled again', async () => (await state()) === 'enabled');
+  const after = await eventually('the edit', async () => {
     const r = await fetch(done.access.url, { headers });
     const text = await r.text();
     return text.includes('Eva Later') && text;
   });
   expect(after).not.toContain('Eva Early');
-  await until('the queued audit delivered', () => service.client.queuedAudit === 0);
+  await eventually('the queued audit delivered', () => service.client.queuedAudit === 0);
   await core.dialbook.directory.audit.flush();
   const audit = (await (await core.request('/api/v1/audit?pageSize=100')).json()) as { items: { action: string; status: number | null }[] };
   expect(audit.items.filter((a) => a.action === 'directory.served').map((a) => a.status).sort()).toEqual([200, 200, 200, 304]);

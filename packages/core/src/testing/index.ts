@@ -136,3 +136,6 @@ export async function createTestCore(options: TestCoreOptions = {}): Promise<Tes
 }
 
 export { createTestDatabase, testDatabaseKind } from './database.js';
+export { eventually, type EventuallyOptions } from './eventually.js';
+export { spyEvents, type EventSpy, type HookSource, type SpiedEvent } from './spy.js';
+export { startSmtpCapture, TestSmtp, SMTP_USER, SMTP_PASSWORD, type CapturedMail, type SmtpCaptureOptions } from './smtp.js';

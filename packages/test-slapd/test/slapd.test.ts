@@ -1,4 +1,4 @@
-// The test directory itself (test/support/slapd.ts, fixtures.ts): a real slapd with AD-like size
+// The test directory itself (src/slapd.ts, fixtures.ts): a real slapd with AD-like size
 // limits, operational attributes, restarts and UTF-8 data, so the plugin's tests can rely on it.
 import { AdminLimitExceededError, Client, InvalidCredentialsError, SizeLimitExceededError, type Entry } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +13,9 @@ import {
   renameLdif,
   replaceLdif,
   toLdif,
-} from './support/fixtures.js';
-import { escapeDnValue, parseLdif, splitDn } from './support/ldif.js';
-import { describeWithSlapd, startSlapd, type Slapd } from './support/slapd.js';
+} from '../src/fixtures.js';
+import { escapeDnValue, parseLdif, splitDn } from '../src/ldif.js';
+import { describeWithSlapd, startSlapd, type Slapd } from '../src/slapd.js';
 
 const dnCount = (ldif: string) => ldif.split('\n').filter((l) => /^dn::? /.test(l)).length;
 const one = (e: Entry, name: string) => {

@@ -67,14 +67,7 @@ interface State {
   stopping: AbortController;
 }
 
-const states = new WeakMap<object, State>();
 const MAX_REPORTED_FAILURES = 20;
-
-const stateOf = (ctx: Ctx): State => {
-  const state = states.get(ctx);
-  if (!state) throw new Error(`plugin "${ctx.id}" used before setup`);
-  return state;
-};
 
 /** Relative paths are read from the config file's directory, like the config's own `package` paths. */
 function resolveFile(ctx: Ctx): string {
@@ -147,8 +140,8 @@ async function* contactsOfSource(ctx: Ctx, siteId: string, status: 'active' | 'd
  * One sync of the file into a site: create and update what is in the file,
  * soft-delete this source's contacts that are no longer in it.
  */
-async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal | undefined; progress?: ((done: number, total?: number) => void) | undefined } = {}): Promise<CsvSyncOutcome> {
-  const { file, name, stopping } = stateOf(ctx);
+async function syncFile(ctx: Ctx, state: State, site: SiteDto, request: { signal?: AbortSignal | undefined; progress?: ((done: number, total?: number) => void) | undefined } = {}): Promise<CsvSyncOutcome> {
+  const { file, name, stopping } = state;
   const signal = request.signal ? AbortSignal.any([request.signal, stopping.signal]) : stopping.signal;
   const outcome: CsvSyncOutcome = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, restored: 0, deletionSkipped: false, failures: [] };
   const log = ctx.logger.child({ site: site.slug, file });
@@ -252,11 +245,11 @@ async function syncFile(ctx: Ctx, site: SiteDto, request: { signal?: AbortSignal
 }
 
 /** Run a sync for a site, or join the one already running for it. */
-function sync(ctx: Ctx, site: SiteDto, request?: Parameters<typeof syncFile>[2]): Promise<CsvSyncOutcome> {
-  const { running } = stateOf(ctx);
+function sync(ctx: Ctx, state: State, site: SiteDto, request?: Parameters<typeof syncFile>[3]): Promise<CsvSyncOutcome> {
+  const { running } = state;
   const current = running.get(site.id);
   if (current) return current;
-  const started = syncFile(ctx, site, request).finally(() => running.delete(site.id));
+  const started = syncFile(ctx, state, site, request).finally(() => running.delete(site.id));
   running.set(site.id, started);
   return started;
 }
@@ -277,13 +270,13 @@ export default definePlugin({
 
   setup(ctx) {
     const file = resolveFile(ctx);
+    // What start and stop need, handed to them by the host (one per instance: no module-level state).
     const state: State = { file, name: basename(file), running: new Map(), stopping: new AbortController() };
-    states.set(ctx, state);
 
     ctx.contacts.registerSource({
       id: ctx.id,
       label: `CSV file ${state.name}`,
-      sync: async ({ siteId, signal, progress }) => counts(await sync(ctx, await requireSite(ctx, siteId), { signal, progress })),
+      sync: async ({ siteId, signal, progress }) => counts(await sync(ctx, state, await requireSite(ctx, siteId), { signal, progress })),
       async test() {
         let rows = 0;
         let unreadable = 0;
@@ -310,7 +303,7 @@ export default definePlugin({
       syncs: ctx.id,
       async run({ siteId, progress }) {
         try {
-          const outcome = await sync(ctx, await requireSite(ctx, siteId), { progress });
+          const outcome = await sync(ctx, state, await requireSite(ctx, siteId), { progress });
           const message = outcome.deletionSkipped ? `${summary(outcome)}; nothing was deleted because the file had no valid row (see notifications)` : summary(outcome);
           return { ok: !outcome.deletionSkipped, message, data: { ...counts(outcome), restored: outcome.restored, failures: outcome.failures } };
         } catch (err) {
@@ -319,16 +312,17 @@ export default definePlugin({
         }
       },
     });
+    return state;
   },
 
-  async start(ctx) {
+  async start(ctx, state) {
     if (!ctx.options.syncOnStart) return;
     // An unknown site is a configuration error: refuse to start, naming the slug.
     const site = await requireSite(ctx);
-    const { name } = stateOf(ctx);
+    const { name } = state;
     try {
       // Tracked like "Sync now": the same job id (`<instance>.sync:<site id>`), so GET /api/v1/jobs lists it.
-      await ctx.jobs.track(`sync:${site.id}`, `CSV file ${name}: sync of site "${site.slug}"`, (progress) => sync(ctx, site, { progress }));
+      await ctx.jobs.track(`sync:${site.id}`, `CSV file ${name}: sync of site "${site.slug}"`, (progress) => sync(ctx, state, site, { progress }));
     } catch (err) {
       // The file may be briefly unavailable (a share not mounted yet): start anyway, tell the admin.
       if (!isOperational(err)) throw err;
@@ -337,9 +331,7 @@ export default definePlugin({
     }
   },
 
-  async stop(ctx) {
-    const state = states.get(ctx);
-    if (!state) return;
+  async stop(_ctx, state) {
     state.stopping.abort();
     await Promise.allSettled(state.running.values());
   },

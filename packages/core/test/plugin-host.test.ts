@@ -205,6 +205,52 @@ describe('what plugins register', () => {
   });
 });
 
+describe('plugin lifecycle and what a plugin may do (issue 11)', () => {
+  test("what setup returns is handed to start and stop, per instance: no module-level state", async () => {
+    const seen: string[] = [];
+    const counter = definePlugin({
+      name: 'counter',
+      options: z.object({ label: z.string() }),
+      setup: (ctx) => ({ label: ctx.options.label, starts: 0 }),
+      start(_ctx, state) {
+        state.starts++;
+        seen.push(`start ${state.label} ${state.starts}`);
+      },
+      stop(_ctx, state) {
+        seen.push(`stop ${state.label} ${state.starts}`);
+      },
+    });
+    core = await createTestCore({ plugins: { one: { plugin: counter, options: { label: 'a' } }, two: { plugin: counter, options: { label: 'b' } } } });
+    await core.close();
+    core = undefined;
+    expect(seen).toEqual(['start a 1', 'start b 1', 'stop b 1', 'stop a 1']);
+  });
+
+  test("ctx.hooks.emit: the plugin's declared events and what a source reports; core's own events are refused", async () => {
+    let ctx!: PluginContext;
+    const p = definePlugin({ name: 'emitter', events: ['acme.pinged'], setup: (c) => void (ctx = c) });
+    core = await createTestCore({ plugins: { em: p } });
+    const heard: string[] = [];
+    core.dialbook.hooks.on('acme.pinged', () => void heard.push('acme.pinged'));
+    core.dialbook.hooks.on('sync.finished', () => void heard.push('sync.finished'));
+    core.dialbook.hooks.on('phonebook.changed', () => void heard.push('phonebook.changed'));
+    await ctx.hooks.emit('acme.pinged', { n: 1 });
+    await ctx.hooks.emit('sync.finished', { source: 'em', siteId: core.site.id, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
+    await expect(ctx.hooks.emit('phonebook.changed', { phonebookId: null, siteId: core.site.id, reason: 'spoofed' })).rejects.toMatchObject({ code: 'DIALBOOK_PLUGIN_EVENT_FORBIDDEN' });
+    expect(heard).toEqual(['acme.pinged', 'sync.finished']);
+  });
+
+  test("a plugin's container holds the public façades, not core's internals", async () => {
+    const { Tokens } = await import('@dialbook/core');
+    let ctx!: PluginContext;
+    core = await createTestCore({ plugins: { di: definePlugin({ name: 'di', setup: (c) => void (ctx = c) }) } });
+    expect(ctx.resolve(Tokens.Contacts)).toBe(ctx.contacts);
+    expect(ctx.resolve(Tokens.Jobs)).toBe(ctx.jobs);
+    expect(() => ctx.resolve(Symbol.for('dialbook.core.orm'))).toThrow();
+    expect(() => ctx.resolve(Symbol.for('dialbook.accounts'))).toThrow();
+  });
+});
+
 describe('http basics', () => {
   test('healthz, readyz, openapi.json (3.1) and docs', async () => {
     core = await createTestCore();

@@ -30,14 +30,6 @@ export type { ProbeReport } from './probe.js';
 export type { SearchHit } from './lookup.js';
 export type { SiteStatus } from './service.js';
 
-/** Per-instance services: one package may run as several instances. */
-const services = new WeakMap<object, LdapService>();
-const serviceOf = (ctx: object): LdapService => {
-  const s = services.get(ctx);
-  if (!s) throw new Error('plugin-ldap used before setup');
-  return s;
-};
-
 /** Errors an admin can fix (not set up, directory unreachable, refused bind): reported by actions, not thrown. */
 const isOperational = (err: unknown) => isDialbookError(err) && (err.status < 500 || err.status === 502);
 
@@ -57,8 +49,8 @@ export default definePlugin({
   migrations,
 
   setup(ctx) {
+    // One per instance (one package may run as several); setup hands it to start and stop.
     const service = new LdapService(ctx);
-    services.set(ctx, service);
 
     ctx.contacts.registerSource({
       id: ctx.id,
@@ -141,13 +133,14 @@ export default definePlugin({
     ctx.hooks.on('cluster.resync', async () => {
       await service.refreshSchedules();
     });
+    return service;
   },
 
-  async start(ctx) {
-    await serviceOf(ctx).start();
+  async start(_ctx, service) {
+    await service.start();
   },
 
-  async stop(ctx) {
-    await services.get(ctx)?.stop();
+  async stop(_ctx, service) {
+    await service.stop();
   },
 });

@@ -3,18 +3,18 @@ import { UniqueConstraintViolationException, type EntityManager, type MikroORM }
 import type { Logger } from 'pino';
 import { ApiTokenEntity, AuthLinkEntity, SessionEntity, UserEntity, UserSiteEntity, type User } from './entities.js';
 import type { AuditExtra, AuditService } from '../audit/service.js';
-import { SiteEntity } from '../sites/entities.js';
 import type { Actor } from '../base/actor.js';
 import { parseInput, validationError } from '../base/validate.js';
 import { conflict, DialbookError, notFound } from '../base/errors.js';
-import { currentAccess, roleRank, type Role } from '../base/access.js';
+import { roleRank, type Role } from '../base/access.js';
 import { dummyPasswordHash, hashPassword, newSecret, tokenHash, verifyPassword } from '../base/crypto.js';
 import { SigninThrottle } from './signin-throttle.js';
+export { SESSION_DAYS, type SignedIn } from './records.js';
+import { assertMayAssignRole, assertMayManage, assertSites, consumeLink, endSessions, findUser, openSession, SESSION_DAYS, tokenDto, userDto, type SignedIn } from './records.js';
 import { PasswordSchema, UserCreateSchema, UserUpdateSchema, type ApiTokenDto, type UserCreate, type UserDto, type UserUpdate } from './types.js';
 
 export const SIGNUP_LINK_HOURS = 12;
 export const RESET_LINK_MINUTES = 60;
-export const SESSION_DAYS = 14;
 /** Password checks an account gets (failed sign-ins in a row) before it locks, and for how long. */
 export const LOCK_AFTER = 5;
 export const LOCK_MINUTES = 15;
@@ -30,14 +30,6 @@ export interface AccountOptions {
   audit: Pick<AuditService, 'record'>;
 }
 
-export interface SignedIn {
-  user: UserDto;
-  /** Goes into the HttpOnly session cookie. */
-  sessionToken: string;
-  /** Must accompany cookie-authenticated writes as `X-CSRF-Token`. */
-  csrfToken: string;
-  expiresAt: Date;
-}
 
 const GENERIC_SIGNIN = 'e-mail or password is wrong, or the account is locked for a while after too many attempts';
 
@@ -97,9 +89,9 @@ export class AccountService {
    */
   async createUser(body: UserCreate, actor: Actor): Promise<{ user: UserDto; signupLink: string }> {
     const input = parseInput(UserCreateSchema, body);
-    this.assertMayAssignRole(input.role);
+    assertMayAssignRole(input.role);
     const em = this.em();
-    await this.assertSites(em, input.siteIds);
+    await assertSites(em, input.siteIds);
     const user = await em
       .transactional(async (tx) => {
         const u = tx.create(UserEntity, { id: randomUUID(), email: input.email, firstName: input.firstName ?? null, lastName: input.lastName ?? null, role: input.role, status: 'invited', passwordHash: null, failedSignins: 0 });
@@ -114,7 +106,7 @@ export class AccountService {
       });
     const signupLink = await this.issueLink(user, 'signup');
     await this.audit('user.created', actor, { targetId: user.id, detail: { email: user.email, role: user.role } });
-    return { user: await this.dto(em, user), signupLink };
+    return { user: await userDto(em, user), signupLink };
   }
 
   /**
@@ -123,8 +115,8 @@ export class AccountService {
    */
   async resendInvite(id: string, actor: Actor): Promise<{ signupLink: string }> {
     const em = this.em();
-    const user = await this.findUser(em, id);
-    this.assertMayManage(user);
+    const user = await findUser(em, id);
+    assertMayManage(user);
     if (user.status !== 'invited') throw conflict('DIALBOOK_USER_ACTIVE', 'this user has already set a password; use password reset');
     await em.nativeUpdate(AuthLinkEntity, { userId: id, purpose: 'signup', usedAt: null }, { usedAt: new Date() });
     const signupLink = await this.issueLink(user, 'signup');
@@ -139,8 +131,8 @@ export class AccountService {
    */
   async issueInvitationLink(id: string, actor: Actor): Promise<{ link: string; expiresAt: string }> {
     const em = this.em();
-    const user = await this.findUser(em, id);
-    this.assertMayManage(user);
+    const user = await findUser(em, id);
+    assertMayManage(user);
     if (user.status !== 'invited') throw conflict('DIALBOOK_USER_ACTIVE', 'this user has already set a password; use password reset');
     await em.nativeUpdate(AuthLinkEntity, { userId: id, purpose: 'signup', usedAt: null }, { usedAt: new Date() });
     const token = newSecret('');
@@ -154,28 +146,28 @@ export class AccountService {
   async listUsers(): Promise<UserDto[]> {
     const em = this.em();
     const users = await em.find(UserEntity, {}, { orderBy: { email: 'asc' } });
-    return Promise.all(users.map((u) => this.dto(em, u)));
+    return Promise.all(users.map((u) => userDto(em, u)));
   }
 
   async getUser(id: string): Promise<UserDto> {
     const em = this.em();
-    return this.dto(em, await this.findUser(em, id));
+    return userDto(em, await findUser(em, id));
   }
 
   async findByEmail(email: string): Promise<UserDto | null> {
     const em = this.em();
     const u = await em.findOne(UserEntity, { email: email.toLowerCase() });
-    return u ? this.dto(em, u) : null;
+    return u ? userDto(em, u) : null;
   }
 
   /** Staff may edit `user` accounts (names, sites, status) but never roles or administrators. */
   async updateUser(id: string, body: UserUpdate, actor: Actor): Promise<UserDto> {
     const patch = parseInput(UserUpdateSchema, body);
     const em = this.em();
-    const user = await this.findUser(em, id);
-    this.assertMayManage(user);
-    if (patch.role !== undefined && patch.role !== user.role) this.assertMayAssignRole(patch.role, true);
-    if (patch.siteIds) await this.assertSites(em, patch.siteIds);
+    const user = await findUser(em, id);
+    assertMayManage(user);
+    if (patch.role !== undefined && patch.role !== user.role) assertMayAssignRole(patch.role, true);
+    if (patch.siteIds) await assertSites(em, patch.siteIds);
     if (patch.firstName !== undefined) user.firstName = patch.firstName ?? null;
     if (patch.lastName !== undefined) user.lastName = patch.lastName ?? null;
     if (patch.role) user.role = patch.role;
@@ -188,20 +180,20 @@ export class AccountService {
       for (const siteId of new Set(patch.siteIds)) em.create(UserSiteEntity, { userId: id, siteId });
     }
     await em.flush();
-    if (patch.status === 'disabled' || (patch.role && roleRank(patch.role) < roleRank(user.role as Role))) await this.endSessions(em, id);
+    if (patch.status === 'disabled' || (patch.role && roleRank(patch.role) < roleRank(user.role as Role))) await endSessions(em, id);
     await this.audit('user.updated', actor, { targetId: id, detail: { fields: Object.keys(patch) } });
-    return this.dto(em, user);
+    return userDto(em, user);
   }
 
   async deleteUser(id: string, actor: Actor): Promise<void> {
     const em = this.em();
-    const user = await this.findUser(em, id);
-    this.assertMayManage(user);
+    const user = await findUser(em, id);
+    assertMayManage(user);
     if (actor.type === 'user' && actor.id === id) throw conflict('DIALBOOK_USER_SELF', 'you cannot delete your own account');
     if (user.role === 'admin' && (await em.count(UserEntity, { role: 'admin', status: { $ne: 'disabled' } })) <= 1) {
       throw conflict('DIALBOOK_USER_LAST_ADMIN', 'this is the last administrator; make someone else an administrator first');
     }
-    await this.endSessions(em, id);
+    await endSessions(em, id);
     await em.nativeDelete(ApiTokenEntity, { userId: id });
     await em.nativeDelete(AuthLinkEntity, { userId: id });
     await em.nativeDelete(UserSiteEntity, { userId: id });
@@ -223,14 +215,14 @@ export class AccountService {
   async completeSignup(token: string, password: string, client: { ip?: string | null; userAgent?: string | null } = {}): Promise<SignedIn> {
     const pw = parsePassword(password);
     const em = this.em();
-    const { link, user } = await this.consumeLink(em, token, 'signup');
+    const { link, user } = await consumeLink(em, token, 'signup');
     user.passwordHash = await hashPassword(pw);
     user.status = 'active';
     user.failedSignins = 0;
     user.lockedUntil = null;
     await em.flush();
     await this.audit('user.signup', { type: 'user', id: user.id, name: user.email }, { targetId: link.id, ip: client.ip ?? null });
-    return this.openSession(em, user, client);
+    return openSession(em, user, client);
   }
 
   /**
@@ -260,12 +252,12 @@ export class AccountService {
   async completePasswordReset(token: string, password: string, client: { ip?: string | null } = {}): Promise<void> {
     const pw = parsePassword(password);
     const em = this.em();
-    const { user } = await this.consumeLink(em, token, 'reset');
+    const { user } = await consumeLink(em, token, 'reset');
     user.passwordHash = await hashPassword(pw);
     user.failedSignins = 0;
     user.lockedUntil = null;
     await em.flush();
-    await this.endSessions(em, user.id);
+    await endSessions(em, user.id);
     await em.nativeUpdate(ApiTokenEntity, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
     await this.audit('user.password-reset', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
   }
@@ -293,7 +285,7 @@ export class AccountService {
     if (user && accepted) {
       user.lastSigninAt = new Date();
       await this.audit('auth.signin', { type: 'user', id: user.id, name: user.email }, { ip: client.ip ?? null });
-      return this.openSession(em, user, client); // its flush writes lastSigninAt
+      return openSession(em, user, client); // its flush writes lastSigninAt
     }
     const failures = await this.throttle.fail(address, user?.id ?? null);
     const locked = !!user && (!reservation.admitted || right);
@@ -317,7 +309,7 @@ export class AccountService {
       session.expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
       await em.flush();
     }
-    return { user: await this.dto(em, user), csrfToken: session.csrfToken, sessionId: session.id };
+    return { user: await userDto(em, user), csrfToken: session.csrfToken, sessionId: session.id };
   }
 
   async signOut(token: string): Promise<void> {
@@ -329,7 +321,7 @@ export class AccountService {
   /** A bearer token acting with its owner's rights; shown once, stored hashed. */
   async createApiToken(userId: string, name: string, expiresAt: Date | null, actor: Actor): Promise<{ token: string; info: ApiTokenDto }> {
     const em = this.em();
-    await this.findUser(em, userId);
+    await findUser(em, userId);
     const token = newSecret('dbk_api_');
     const row = em.create(ApiTokenEntity, { id: randomUUID(), userId, name, tokenHash: tokenHash(token), prefix: token.slice(0, 12), createdAt: new Date(), lastUsedAt: null, expiresAt, revokedAt: null });
     await em.flush();
@@ -361,7 +353,7 @@ export class AccountService {
       row.lastUsedAt = now;
       await em.flush();
     }
-    return { user: await this.dto(em, user), tokenId: row.id };
+    return { user: await userDto(em, user), tokenId: row.id };
   }
 
   /** Record an account event in the audit log. */
@@ -391,84 +383,4 @@ export class AccountService {
     }
     return link;
   }
-
-  private async consumeLink(em: EntityManager, token: string, purpose: 'signup' | 'reset') {
-    const link = await em.findOne(AuthLinkEntity, { tokenHash: tokenHash(token) });
-    const invalid = () =>
-      new DialbookError('DIALBOOK_AUTH_LINK_INVALID', 'this link is invalid, was already used or has expired; ask for a new one', { status: 410, field: 'token' });
-    if (!link || link.purpose !== purpose || link.usedAt || link.expiresAt <= new Date()) throw invalid();
-    const user = await em.findOne(UserEntity, { id: link.userId });
-    if (!user || user.status === 'disabled') throw invalid();
-    // Mark used atomically: of two concurrent uses, one wins.
-    const claimed = await em.nativeUpdate(AuthLinkEntity, { id: link.id, usedAt: null }, { usedAt: new Date() });
-    if (!claimed) throw invalid();
-    return { link, user };
-  }
-
-  private async openSession(em: EntityManager, user: User, client: { ip?: string | null; userAgent?: string | null }): Promise<SignedIn> {
-    const sessionToken = newSecret('');
-    const csrfToken = newSecret('', 24);
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
-    em.create(SessionEntity, { id: randomUUID(), userId: user.id, tokenHash: tokenHash(sessionToken), csrfToken, createdAt: now, lastSeenAt: now, expiresAt, ip: client.ip?.slice(0, 64) ?? null, userAgent: client.userAgent?.slice(0, 300) ?? null });
-    await em.flush();
-    return { user: await this.dto(em, user), sessionToken, csrfToken, expiresAt };
-  }
-
-  private async endSessions(em: EntityManager, userId: string): Promise<void> {
-    await em.nativeDelete(SessionEntity, { userId });
-  }
-
-  private async findUser(em: EntityManager, id: string): Promise<User> {
-    const u = await em.findOne(UserEntity, { id });
-    if (!u) throw notFound('user', id);
-    return u;
-  }
-
-  private async assertSites(em: EntityManager, siteIds: string[]): Promise<void> {
-    const unique = [...new Set(siteIds)];
-    if (!unique.length) return;
-    const found = new Set((await em.find(SiteEntity, { id: { $in: unique } }, { fields: ['id'] })).map((s) => s.id));
-    const i = siteIds.findIndex((id) => !found.has(id));
-    if (i >= 0) throw new DialbookError('DIALBOOK_SITE_UNKNOWN', `site ${siteIds[i]} does not exist`, { status: 422, field: `siteIds.${i}` });
-  }
-
-  /** Roles: only administrators give roles other than `user` or change roles at all. */
-  private assertMayAssignRole(role: Role, changing = false): void {
-    const scope = currentAccess();
-    if (!scope || scope.role === 'admin') return;
-    if (changing || role !== 'user') throw new DialbookError('DIALBOOK_AUTH_FORBIDDEN', 'only administrators assign or change roles', { status: 403, field: 'role' });
-  }
-
-  /** Staff manage `user` accounts only. */
-  private assertMayManage(target: User): void {
-    const scope = currentAccess();
-    if (!scope || scope.role === 'admin') return;
-    if (target.role !== 'user') throw new DialbookError('DIALBOOK_AUTH_FORBIDDEN', 'only administrators manage administrators and staff', { status: 403 });
-  }
-
-  private async dto(em: EntityManager, u: User): Promise<UserDto> {
-    const sites = await em.find(UserSiteEntity, { userId: u.id });
-    return {
-      id: u.id,
-      email: u.email,
-      firstName: u.firstName ?? null,
-      lastName: u.lastName ?? null,
-      role: u.role as Role,
-      status: u.status as UserDto['status'],
-      siteIds: sites.map((s) => s.siteId).sort(),
-      lastSigninAt: u.lastSigninAt ? u.lastSigninAt.toISOString() : null,
-      createdAt: u.createdAt.toISOString(),
-    };
-  }
 }
-
-const tokenDto = (t: InstanceType<typeof ApiTokenEntity.class>): ApiTokenDto => ({
-  id: t.id,
-  name: t.name,
-  prefix: t.prefix,
-  createdAt: t.createdAt.toISOString(),
-  lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
-  expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
-  revoked: t.revokedAt != null,
-});

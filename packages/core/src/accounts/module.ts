@@ -2,7 +2,8 @@ import { linkBase } from '../config/load.js';
 import { AuditToken } from '../audit/module.js';
 import { MailRecipientsToken, MailToken } from '../mail/module.js';
 import { CoreTokens, defineModule, provide, token } from '../module.js';
-import { SettingsToken } from '../settings/module.js';
+import { ActorNamesToken, SettingsToken } from '../settings/module.js';
+import { actorEmail } from './records.js';
 import { authRoutes } from './auth-routes.js';
 import { ApiTokenEntity, AuthLinkEntity, SessionEntity, SigninAttemptEntity, UserEntity, UserSiteEntity } from './entities.js';
 import { migrations } from './migrations.js';
@@ -26,6 +27,8 @@ export const accountsModule = defineModule({
     );
     // Site and phonebook mails go to administrators, staff and the site's users (asked when a mail goes out).
     provide(c, MailRecipientsToken, (r) => (siteId) => r.resolve(AccountsToken).recipientsFor(siteId));
+    // "Changed by" in settings: users and their API tokens by e-mail.
+    provide(c, ActorNamesToken, (r) => (key) => actorEmail(r.resolve(CoreTokens.Orm).em.fork(), key));
   },
   policies: [
     ['POST', '/auth/signin', 'public'],

@@ -4,7 +4,7 @@ import { currentAccess, type Role } from '../base/access.js';
 import { newSecret, tokenHash } from '../base/crypto.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import { SiteEntity } from '../sites/entities.js';
-import { type ApiTokenEntity, AuthLinkEntity, SessionEntity, UserEntity, UserSiteEntity, type User } from './entities.js';
+import { ApiTokenEntity, AuthLinkEntity, SessionEntity, UserEntity, UserSiteEntity, type User } from './entities.js';
 import type { ApiTokenDto, UserDto } from './types.js';
 
 export const SESSION_DAYS = 14;
@@ -99,3 +99,15 @@ export const tokenDto = (t: InstanceType<typeof ApiTokenEntity.class>): ApiToken
   expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
   revoked: t.revokedAt != null,
 });
+
+/** A user's or API token's actor key (`user:<id>`, `apiKey:<id>`) as a person reads it: the user's e-mail; null when not known (e.g. a deleted user). */
+export async function actorEmail(em: EntityManager, key: string): Promise<string | null> {
+  const [type, ...rest] = key.split(':');
+  const id = rest.join(':');
+  if (type === 'user') return (await em.findOne(UserEntity, { id }, { fields: ['email'] }))?.email ?? null;
+  if (type === 'apiKey') {
+    const token = await em.findOne(ApiTokenEntity, { id }, { fields: ['userId'] });
+    return token ? ((await em.findOne(UserEntity, { id: token.userId }, { fields: ['email'] }))?.email ?? null) : null;
+  }
+  return key;
+}

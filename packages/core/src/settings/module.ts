@@ -7,6 +7,8 @@ import { SettingsService } from './service.js';
 import { DialbookError } from '../base/errors.js';
 
 export const SettingsToken = token<SettingsService>('settings');
+/** Who an actor key is, for "changed by" (an e-mail): provided by the area that knows the people (accounts). */
+export const ActorNamesToken = token<(key: string) => Promise<string | null>>('settings.actor-names');
 
 /** Settings: runtime settings by category (one per plugin instance, and `email`), secrets encrypted at rest. */
 export const settingsModule = defineModule({
@@ -17,7 +19,11 @@ export const settingsModule = defineModule({
   register: (c) =>
     provide(c, SettingsToken, (r) => {
       const config = r.resolve(CoreTokens.Config);
-      return new SettingsService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Hooks), r.resolve(CoreTokens.Logger).child({ area: 'settings' }), { secretKey: config.secretKey, overrides: config.settings });
+      return new SettingsService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Hooks), r.resolve(CoreTokens.Logger).child({ area: 'settings' }), {
+        secretKey: config.secretKey,
+        overrides: config.settings,
+        actorNames: r.isRegistered(ActorNamesToken, true) ? r.resolve(ActorNamesToken) : undefined,
+      });
     }),
   policies: [
     ['GET', '/settings', 'admin'],

@@ -1,7 +1,6 @@
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ApiTokenEntity, UserEntity } from '../accounts/entities.js';
 import { SettingEntity, type Setting } from './entities.js';
 import { SiteEntity } from '../sites/entities.js';
 import { dialectOf } from '../db/orm.js';
@@ -50,6 +49,8 @@ export interface SettingsOptions {
   secretKey?: string | undefined;
   /** `settings` from the config, with `DIALBOOK_SETTING_…` environment values merged in. */
   overrides?: Record<string, unknown> | undefined;
+  /** Who an actor key (`user:<id>`, `apiKey:<id>`) is, as a person reads it (an e-mail); null when unknown. */
+  actorNames?: ((key: string) => Promise<string | null>) | undefined;
 }
 
 interface Layer {
@@ -246,19 +247,12 @@ export class SettingsService {
 
   // ---- internals -------------------------------------------------------------------
 
-  /** A stored actor key as a person reads it: users (and their API tokens) by e-mail. */
+  /** A stored actor key as a person reads it (users by e-mail, via the provider the accounts area gives); the key itself without one. */
   private async actorName(key: string): Promise<string | null> {
     const [type, ...rest] = key.split(':');
-    const id = rest.join(':');
-    const em = this.orm.em.fork();
-    if (type === 'user') return (await em.findOne(UserEntity, { id }, { fields: ['email'] }))?.email ?? null;
-    if (type === 'apiKey') {
-      const token = await em.findOne(ApiTokenEntity, { id }, { fields: ['userId'] });
-      return token ? ((await em.findOne(UserEntity, { id: token.userId }, { fields: ['email'] }))?.email ?? null) : null;
-    }
-    if (type === 'plugin') return `plugin ${id}`;
+    if (type === 'plugin') return `plugin ${rest.join(':')}`;
     if (type === 'system') return 'Dialbook';
-    return key;
+    return this.options.actorNames ? this.options.actorNames(key) : key;
   }
 
   private async scopeOf(cat: RegisteredCategory, siteId: string | null): Promise<string> {

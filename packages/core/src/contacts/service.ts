@@ -10,11 +10,9 @@ import { assertSiteAccess, assertSiteField, siteCondition } from '../base/access
 import { actorKey, type Actor } from '../base/actor.js';
 import {
   autoDisplayName,
-  buildSearchText,
+  columnsOf,
   diffInputs,
   normalisePhones,
-  sortNameOf,
-  tagIndexOf,
   toDto,
   toInput,
   type StoredPhone,
@@ -37,7 +35,6 @@ import {
 } from './types.js';
 import type { NotificationService } from '../notifications/service.js';
 import { normaliseNumber } from '../base/phone.js';
-import { fold } from '../base/text.js';
 import { parseInput, validationError } from '../base/validate.js';
 
 const SORT_PROPERTIES = {
@@ -428,7 +425,7 @@ export class ContactService {
             let stored: Pick<ContactPhone, 'type' | 'number' | 'label' | 'e164'>[] = own;
             if (changes.length) {
               const next = normalisePhones(after.phones, country);
-              Object.assign(set, this.columns(after, next));
+              Object.assign(set, columnsOf(after, next));
               if (changes.some((ch) => ch.field === 'phones')) {
                 replacePhones.push(c.id);
                 inserts.phones.push(...next.map((ph) => ({ ...ph, contact: c.id })));
@@ -600,37 +597,16 @@ export class ContactService {
   private stageNew(rows: NewRows, siteId: string, input: ContactInput, country: string | null, actor: Actor, now: Date): ContactDto {
     const id = randomUUID();
     const phones = normalisePhones(input.phones, country).map((ph) => ({ ...ph, contact: id }));
-    const contact = { id, site: siteId, ...this.columns(input, phones), deletedAt: null, createdAt: now, updatedAt: now, version: 1 };
+    const contact = { id, site: siteId, ...columnsOf(input, phones), deletedAt: null, createdAt: now, updatedAt: now, version: 1 };
     rows.contacts.push(contact);
     rows.phones.push(...phones);
     rows.history.push({ contactId: id, siteId, field: 'created', oldValue: null, newValue: null, actor: actorKey(actor), actorName: actor.name ?? null, at: now });
     return toDto(contact as unknown as Contact, phones);
   }
 
-  private columns(input: ContactInput, phones: StoredPhone[]) {
-    return {
-      firstName: input.firstName,
-      lastName: input.lastName,
-      displayName: input.displayName ?? '',
-      sortName: sortNameOf(input),
-      organization: input.organization,
-      department: input.department,
-      departmentKey: input.department ? fold(input.department) : null,
-      title: input.title,
-      emails: input.emails,
-      tags: input.tags,
-      tagIndex: tagIndexOf(input.tags),
-      notes: input.notes,
-      source: input.source,
-      externalId: input.externalId,
-      attributes: input.attributes,
-      searchText: buildSearchText(input, phones),
-    };
-  }
-
   private async write(em: EntityManager, c: Contact, input: ContactInput, country: string | null): Promise<void> {
     const phones = normalisePhones(input.phones, country);
-    em.assign(c, this.columns(input, phones));
+    em.assign(c, columnsOf(input, phones));
     await em.nativeDelete(ContactPhoneEntity, { contact: c.id });
     for (const ph of phones) em.create(ContactPhoneEntity, { contact: c, ...ph });
   }

@@ -9,7 +9,6 @@ import type { HookBus } from '../hooks/bus.js';
 import { assertSiteAccess, assertSiteField, siteCondition } from '../base/access.js';
 import { actorKey, type Actor } from '../base/actor.js';
 import {
-  autoDisplayName,
   columnsOf,
   diffInputs,
   normalisePhones,
@@ -17,6 +16,7 @@ import {
   toInput,
   type StoredPhone,
 } from './mapping.js';
+import { merge, normalise, sourcePatch, type SourceBody } from './merge.js';
 import { applyContactFilter } from './query.js';
 import { contactFacets, type ContactFacets, type ContactFacetsQuery } from './facets.js';
 import { loadPhones, phonesOf, plainContacts, refId } from './phones.js';
@@ -46,8 +46,6 @@ const SORT_PROPERTIES = {
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
 } as const;
-
-type Parsed = ReturnType<typeof ContactCreateSchema.parse>;
 
 export interface ContactServiceOptions {
   /** Country for reading national numbers when a site names none (ISO alpha-2). */
@@ -82,7 +80,7 @@ async function writeRows(em: EntityManager, rows: NewRows): Promise<void> {
 /** One entry of a source for {@link ContactService.upsertManyFromSource}. */
 export interface SourceItem {
   externalId: string;
-  body: Omit<ContactCreate, 'siteId' | 'source' | 'externalId'>;
+  body: SourceBody;
 }
 
 /** What became of one {@link SourceItem}: written (or unchanged), or refused with the reason. */
@@ -108,7 +106,7 @@ export class ContactService {
   async create(body: ContactCreate, actor: Actor): Promise<ContactDto> {
     const parsed = parseInput(ContactCreateSchema, body);
     assertSiteField(parsed.siteId);
-    const contact = await this.insert(parsed.siteId, this.normalise(parsed), actor);
+    const contact = await this.insert(parsed.siteId, normalise(parsed), actor);
     await this.emitCreated(contact, actor);
     return contact;
   }
@@ -142,7 +140,7 @@ export class ContactService {
       }
       const phones = await phonesOf(em, id);
       const before = toInput(c, phones);
-      const merged = this.merge(before, patch, { fromSource: options.fromSource === true });
+      const merged = merge(before, patch, { fromSource: options.fromSource === true });
       const siteId = refId(c.site);
       const after = await this.beforeSave(merged, toDto(c, phones), siteId, actor);
       const changes = diffInputs(before, after);
@@ -323,23 +321,18 @@ export class ContactService {
    * `externalId`, writing History for each changed field. A soft-deleted contact that
    * reappears in its source is restored. Emits `contact.synced` for enrichers.
    */
-  async upsertFromSource(siteId: string, source: string, externalId: string, body: Omit<ContactCreate, 'siteId' | 'source' | 'externalId'>, actor: Actor): Promise<UpsertResult> {
+  async upsertFromSource(siteId: string, source: string, externalId: string, body: SourceBody, actor: Actor): Promise<UpsertResult> {
     assertSiteField(siteId);
     const em = this.em();
     const existing = await em.findOne(ContactEntity, { site: siteId, source, externalId });
     let result: UpsertResult;
     if (!existing) {
       const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
-      const contact = await this.insert(siteId, this.normalise(parsed), actor);
+      const contact = await this.insert(siteId, normalise(parsed), actor);
       await this.emitCreated(contact, actor);
       result = { contact, created: true, restored: false, changes: [] };
     } else {
-      // Fields the source does not send stay as they are (tags an admin added survive a sync);
-      // attribute namespaces the source sends replace only themselves.
-      const { attributes, ...rest } = body;
-      const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
-      if (attributes) patch.attributes = { ...(existing.attributes ?? {}), ...attributes };
-      const { dto, changes, restored } = await this.applyUpdate(existing.id, patch, actor, { restore: true, fromSource: true });
+      const { dto, changes, restored } = await this.applyUpdate(existing.id, sourcePatch(body, existing.attributes), actor, { restore: true, fromSource: true });
       result = { contact: dto, created: false, restored, changes };
     }
     await this.hooks.emit('contact.synced', { contact: result.contact, source, created: result.created });
@@ -399,16 +392,13 @@ export class ContactService {
           try {
             if (!c) {
               const parsed = parseInput(ContactCreateSchema, { ...body, siteId, source, externalId });
-              const input = await this.beforeSave(this.normalise(parsed), null, siteId, actor);
+              const input = await this.beforeSave(normalise(parsed), null, siteId, actor);
               out.push({ i, dto: this.stageNew(inserts, siteId, input, country, actor, now), created: true, restored: false, changes: [] });
               continue;
             }
             const own = phones.get(c.id) ?? [];
-            const { attributes, ...rest } = body;
-            const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ContactUpdate;
-            if (attributes) patch.attributes = { ...(c.attributes ?? {}), ...attributes };
             const before = toInput(c, own);
-            const after = await this.beforeSave(this.merge(before, parseInput(ContactUpdateSchema, patch), { fromSource: true }), toDto(c, own), siteId, actor);
+            const after = await this.beforeSave(merge(before, parseInput(ContactUpdateSchema, sourcePatch(body, c.attributes)), { fromSource: true }), toDto(c, own), siteId, actor);
             const changes = diffInputs(before, after);
             const restored = c.deletedAt != null;
             if (!changes.length && !restored) {
@@ -493,7 +483,7 @@ export class ContactService {
       const now = new Date();
       for (const p of parsed) {
         if (!countries.has(p.siteId)) countries.set(p.siteId, await this.countryOf(em, p.siteId, true));
-        out.push(this.stageNew(rows, p.siteId, this.normalise(p), countries.get(p.siteId) ?? null, actor, now));
+        out.push(this.stageNew(rows, p.siteId, normalise(p), countries.get(p.siteId) ?? null, actor, now));
       }
       await writeRows(em, rows);
     }).catch((e: unknown) => this.translate(e));
@@ -512,66 +502,6 @@ export class ContactService {
     if (!c) throw notFound('contact', id);
     assertSiteAccess(refId(c.site), 'contact', id);
     return c;
-  }
-
-  private normalise(p: Parsed): ContactInput {
-    const input: ContactInput = {
-      firstName: p.firstName || null,
-      lastName: p.lastName || null,
-      displayName: p.displayName || null,
-      organization: p.organization || null,
-      department: p.department || null,
-      title: p.title || null,
-      emails: p.emails.map((e) => e.toLowerCase()),
-      phones: p.phones.map((ph) => ({ type: ph.type, number: ph.number, label: ph.label || null })),
-      tags: [...new Set(p.tags)],
-      notes: p.notes || null,
-      source: p.source,
-      externalId: p.externalId || null,
-      attributes: p.attributes,
-    };
-    return this.withDisplayName(input);
-  }
-
-  private withDisplayName(input: ContactInput, previousAuto?: string): ContactInput {
-    const auto = autoDisplayName(input);
-    const explicit = input.displayName && input.displayName !== previousAuto ? input.displayName : null;
-    const displayName = explicit || auto;
-    if (!displayName) {
-      throw new DialbookError('DIALBOOK_VALIDATION', 'a contact needs a first name, last name, display name or organisation', {
-        status: 422,
-        field: 'displayName',
-        details: { errors: [{ field: 'displayName', message: 'a contact needs a first name, last name, display name or organisation' }] },
-      });
-    }
-    return { ...input, displayName };
-  }
-
-  /**
-   * `patch` over `before`. A display name that equals the names (`first last`) follows them:
-   * left out of the patch, it is rebuilt from the new names. In an edit, a display name sent back
-   * unchanged and equal to the old names counts as following them too (a form resends every field).
-   * From a source (`fromSource`), a display name sent is always explicit — it is what the source
-   * maps, e.g. an LDAP entry's `cn` — so a changed surname never replaces it with `first last`, and
-   * the next sync of the same entry finds nothing to change.
-   */
-  private merge(before: ContactInput, patch: ReturnType<typeof ContactUpdateSchema.parse>, options: { fromSource?: boolean } = {}): ContactInput {
-    const next: ContactInput = { ...before };
-    const set = <K extends keyof ContactInput>(k: K, v: ContactInput[K]) => {
-      next[k] = v;
-    };
-    for (const key of ['firstName', 'lastName', 'organization', 'department', 'title', 'notes', 'externalId'] as const) {
-      if (key in patch && patch[key] !== undefined) set(key, patch[key] || null);
-    }
-    if (patch.emails) set('emails', patch.emails.map((e) => e.toLowerCase()));
-    if (patch.phones) set('phones', patch.phones.map((ph) => ({ type: ph.type, number: ph.number, label: ph.label || null })));
-    if (patch.tags) set('tags', [...new Set(patch.tags)]);
-    if (patch.attributes) set('attributes', patch.attributes);
-    const previousAuto = autoDisplayName(before);
-    const sent = 'displayName' in patch && patch.displayName !== undefined;
-    if (sent) next.displayName = patch.displayName || null;
-    else if (before.displayName === previousAuto) next.displayName = null; // keep following the names
-    return this.withDisplayName(next, sent && options.fromSource ? undefined : previousAuto);
   }
 
   private async beforeSave(input: ContactInput, existing: ContactDto | null, siteId: string, actor: Actor): Promise<ContactInput> {

@@ -51,21 +51,51 @@ export const sortNameOf = (input: ContactInput): string =>
 
 export const tagIndexOf = (tags: string[]): string => (tags.length ? `|${tags.map(fold).join('|')}|` : '');
 
+/** The stored columns of a contact (and its numbers, for the search text) written from its input. */
+export function columnsOf(input: ContactInput, phones: StoredPhone[]) {
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    displayName: input.displayName ?? '',
+    sortName: sortNameOf(input),
+    organization: input.organization,
+    department: input.department,
+    departmentKey: input.department ? fold(input.department) : null,
+    title: input.title,
+    emails: input.emails,
+    tags: input.tags,
+    tagIndex: tagIndexOf(input.tags),
+    notes: input.notes,
+    source: input.source,
+    externalId: input.externalId,
+    attributes: input.attributes,
+    searchText: buildSearchText(input, phones),
+  };
+}
+
+// A contact's fields before and after its numbers, shared by its input and its DTO (in this order).
+const namesOf = (c: Contact) => ({
+  firstName: c.firstName ?? null,
+  lastName: c.lastName ?? null,
+  displayName: c.displayName,
+  organization: c.organization ?? null,
+  department: c.department ?? null,
+  title: c.title ?? null,
+  emails: c.emails ?? [],
+});
+const restOf = (c: Contact) => ({
+  tags: c.tags ?? [],
+  notes: c.notes ?? null,
+  source: c.source,
+  externalId: c.externalId ?? null,
+  attributes: c.attributes ?? {},
+});
+
 export function toInput(c: Contact, phones: Pick<ContactPhone, 'type' | 'number' | 'label'>[]): ContactInput {
   return {
-    firstName: c.firstName ?? null,
-    lastName: c.lastName ?? null,
-    displayName: c.displayName,
-    organization: c.organization ?? null,
-    department: c.department ?? null,
-    title: c.title ?? null,
-    emails: c.emails ?? [],
+    ...namesOf(c),
     phones: phones.map((p) => ({ type: p.type as PhoneType, number: p.number, label: p.label ?? null })),
-    tags: c.tags ?? [],
-    notes: c.notes ?? null,
-    source: c.source,
-    externalId: c.externalId ?? null,
-    attributes: c.attributes ?? {},
+    ...restOf(c),
   };
 }
 
@@ -73,19 +103,9 @@ export function toDto(c: Contact, phones: Pick<ContactPhone, 'type' | 'number' |
   return {
     id: c.id,
     siteId: refId(c.site),
-    firstName: c.firstName ?? null,
-    lastName: c.lastName ?? null,
-    displayName: c.displayName,
-    organization: c.organization ?? null,
-    department: c.department ?? null,
-    title: c.title ?? null,
-    emails: c.emails ?? [],
+    ...namesOf(c),
     phones: phones.map((p) => ({ type: p.type as PhoneType, number: p.number, label: p.label ?? null, e164: p.e164 ?? null })),
-    tags: c.tags ?? [],
-    notes: c.notes ?? null,
-    source: c.source,
-    externalId: c.externalId ?? null,
-    attributes: c.attributes ?? {},
+    ...restOf(c),
     deleted: c.deletedAt != null,
     deletedAt: c.deletedAt ? c.deletedAt.toISOString() : null,
     createdAt: c.createdAt.toISOString(),

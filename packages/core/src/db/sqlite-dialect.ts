@@ -93,6 +93,18 @@ class SqliteError extends Error {
   }
 }
 
+/** Objects again from the worker's flat values (a later column of the same name wins, as in `node:sqlite`'s own rows). */
+function rowsOf<R>(columns: string[], values: unknown[]): R[] {
+  const n = columns.length;
+  const rows = new Array<R>(values.length / n);
+  for (let i = 0, k = 0; k < values.length; i++) {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < n; j++) row[columns[j]!] = values[k++];
+    rows[i] = row as R;
+  }
+  return rows;
+}
+
 class WorkerConnection implements DatabaseConnection {
   private next = 1;
   private readonly waiting = new Map<number, { ok(r: WorkerReply): void; fail(e: Error): void }>();
@@ -128,7 +140,7 @@ class WorkerConnection implements DatabaseConnection {
       this.worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
     }).then((reply) => {
       if ('error' in reply) throw new SqliteError(reply.error);
-      if ('rows' in reply) return { rows: reply.rows as R[] };
+      if ('columns' in reply) return { rows: rowsOf<R>(reply.columns, reply.values) };
       return { rows: [], numAffectedRows: BigInt(reply.changes), insertId: BigInt(reply.lastInsertRowid) };
     });
   }

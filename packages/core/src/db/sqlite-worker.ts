@@ -17,7 +17,8 @@ interface Query {
 }
 
 export type WorkerReply =
-  | { id: number; rows: Record<string, unknown>[] }
+  /** Rows as one flat list of values, `columns.length` per row: cheaper to send between threads than objects. */
+  | { id: number; columns: string[]; values: unknown[] }
   | { id: number; changes: number; lastInsertRowid: number }
   | { id: number; error: { message: string; code?: string; errcode?: number; errstr?: string } };
 
@@ -28,10 +29,10 @@ const db: DatabaseSync = new Database((workerData as { file: string }).file);
 db.exec('pragma busy_timeout = 10000');
 
 /** Prepared statements by SQL text, least recently used dropped first. */
-const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+const cache = new Map<string, { stmt: StatementSync; columns: string[] | null }>();
 const CACHE_SIZE = 500;
 
-function prepare(sql: string): { stmt: StatementSync; reader: boolean } {
+function prepare(sql: string): { stmt: StatementSync; columns: string[] | null } {
   let entry = cache.get(sql);
   if (entry) {
     cache.delete(sql);
@@ -39,7 +40,9 @@ function prepare(sql: string): { stmt: StatementSync; reader: boolean } {
     return entry;
   }
   const stmt = db.prepare(sql);
-  entry = { stmt, reader: stmt.columns().length > 0 };
+  const columns = stmt.columns().map((c) => c.name);
+  if (columns.length) stmt.setReturnArrays(true);
+  entry = { stmt, columns: columns.length ? columns : null };
   cache.set(sql, entry);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return entry;
@@ -47,9 +50,13 @@ function prepare(sql: string): { stmt: StatementSync; reader: boolean } {
 
 function run(q: Query): WorkerReply {
   try {
-    const { stmt, reader } = prepare(q.sql);
+    const { stmt, columns } = prepare(q.sql);
     const params = q.params as Parameters<StatementSync['all']>;
-    if (reader) return { id: q.id, rows: stmt.all(...params) as Record<string, unknown>[] };
+    if (columns) {
+      const values: unknown[] = [];
+      for (const row of stmt.all(...params) as unknown as unknown[][]) for (const v of row) values.push(v);
+      return { id: q.id, columns, values };
+    }
     const r = stmt.run(...params);
     return { id: q.id, changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
   } catch (e) {

@@ -27,6 +27,9 @@ export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginD
 export { PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from './plugin/context.js';
 export type { SyncRequest, SyncResult } from './plugin/sources.js';
 export type { ContactSource, SourceEntry } from './contacts/contracts.js';
+export type { ContactEnricher, EnrichBatch, EnrichOutcome, EnrichReason, EnrichReport } from './contacts/enrichers.js';
+export type { SecretAttribute, SecretMarker } from './contacts/secrets.js';
+export type { AttributeImport, AttributeImportColumn, ImportMatch, ImportPreview, ImportResult } from './contacts/attribute-import.js';
 export type { DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, RenderedDirectory } from './directory/contracts.js';
 export type { CallSource } from './calls/contracts.js';
 export type { RouteExecutor } from './routing/contracts.js';

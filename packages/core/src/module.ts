@@ -1,3 +1,4 @@
+import type { Registry } from './base/registry.js';
 import 'reflect-metadata';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/core';
@@ -56,6 +57,8 @@ export interface CoreModule {
   routes?(container: DependencyContainer): Hono<AppEnv> | readonly Hono<AppEnv>[];
   /** Routes outside `/api/v1` that machines call with their own credentials (phone directories). */
   rootRoutes?(container: DependencyContainer): Hono<AppEnv>;
+  /** The registries plugins fill in `setup` (frozen by the host once every plugin has run it), by name. */
+  registries?(container: DependencyContainer): Record<string, Registry<{ id: string }>>;
   /** What the area offers a plugin on `ctx` (merged into the plugin's context), built once per plugin instance. */
   facade?(container: DependencyContainer, plugin: PluginIdentity): object;
   /** After every plugin has started (in module order) / before the database closes (in reverse order). */

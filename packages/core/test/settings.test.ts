@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDialbook, definePlugin, loadConfig, secret, systemActor, z, type HookEvents, type PluginContext } from '@dialbook/core';
 import { createTestCore, createTestDatabase, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { SettingEntity } from '../src/settings/entities.js';
-import { SecretBox } from '../src/settings/crypto.js';
+import { SecretBox } from '../src/base/secret-box.js';
 
 const PASSWORD = 'Sm7p-Pa55word!';
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;

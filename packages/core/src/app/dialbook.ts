@@ -1,3 +1,4 @@
+import type { Registry } from '../base/registry.js';
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import type { AnyEntity, EntitySchema, MikroORM } from '@mikro-orm/core';
@@ -88,7 +89,8 @@ export class Dialbook {
   get cluster() { return this.resolve(ClusterToken); }
   /** What plugins registered, by kind. */
   get registries() {
-    return { ...pluginRegistries(this.container), callSources: this.resolve(CallSourcesToken), routeExecutors: this.resolve(RouteExecutorsToken) };
+    const ofAreas = Object.assign({}, ...this.modules.map((m) => m.registries?.(this.container) ?? {})) as Record<string, Registry<{ id: string }>>;
+    return { ...ofAreas, ...pluginRegistries(this.container), callSources: this.resolve(CallSourcesToken), routeExecutors: this.resolve(RouteExecutorsToken) };
   }
 
   get dialect(): Dialect {

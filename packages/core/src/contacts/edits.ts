@@ -5,7 +5,8 @@ import { conflict, DialbookError } from '../base/errors.js';
 import { parseInput, validationError } from '../base/validate.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { NotificationService } from '../notifications/service.js';
-import { ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity } from './entities.js';
+import { ContactEnrichmentEntity, ContactEntity, ContactPhoneEntity, HistoryEntity, PhonebookMemberEntity } from './entities.js';
+import { ContactSecrets } from './secret-store.js';
 import { toDto } from './mapping.js';
 import { normalise } from './merge.js';
 import { phonesOf, refId } from './phones.js';
@@ -96,6 +97,8 @@ export class ContactEdits {
       await em.nativeDelete(HistoryEntity, { contactId: id });
       await em.nativeDelete(PhonebookMemberEntity, { contactId: id });
       await em.nativeDelete(ContactPhoneEntity, { contact: id });
+      await ContactSecrets.purge(em, id);
+      await em.nativeDelete(ContactEnrichmentEntity, { contactId: id });
       await em.nativeDelete(ContactEntity, { id });
       return snapshot;
     });

@@ -84,3 +84,34 @@ export const PhonebookMemberEntity = defineEntity({
     addedAt: p.datetime().onCreate(() => new Date()),
   },
 });
+
+/** The value of a secret contact attribute (see `secrets.ts`), encrypted; one row per contact and key. */
+export const ContactSecretEntity = defineEntity({
+  name: 'ContactSecret',
+  tableName: 'contact_secret',
+  properties: {
+    contactId: p.uuid().primary(),
+    key: p.string().length(128).primary(),
+    siteId: p.uuid(),
+    /** `v1.<iv>.<tag>.<ciphertext>` of `{ value }`. */
+    value: p.text(),
+    updatedAt: p.datetime(),
+  },
+});
+
+/** A contact an enricher still has to do (its system was unreachable or refused): retried by the `contacts.enrich` job. */
+export const ContactEnrichmentEntity = defineEntity({
+  name: 'ContactEnrichment',
+  tableName: 'contact_enrichment',
+  indexes: [{ properties: ['enricher', 'nextAt'] }],
+  properties: {
+    contactId: p.uuid().primary(),
+    enricher: p.string().length(128).primary(),
+    siteId: p.uuid(),
+    attempts: p.integer(),
+    /** Why the last attempt failed, as the enricher said it (no secret). */
+    reason: p.string().length(500),
+    since: p.datetime(),
+    nextAt: p.datetime(),
+  },
+});

@@ -6,6 +6,7 @@ import { columnsOf, diffInputs, normalisePhones, toDto, toInput } from './mappin
 import { merge, type ParsedPatch } from './merge.js';
 import { refId } from './phones.js';
 import type { ContactRows, HistoryRow } from './rows.js';
+import { SecretAttributes } from './secrets.js';
 import type { ContactDto, ContactInput, FieldChange } from './types.js';
 
 /** What one write did to a contact: what its events say, and what a source's upsert returns. */
@@ -29,6 +30,8 @@ export interface Step {
   actor: Actor;
   now: Date;
   country: () => Promise<string | null>;
+  /** Secret attributes whose marker this write may change (only the secret store's own writes). */
+  secrets?: readonly string[];
 }
 
 /** The change to a stored contact, decided before anything is written. */
@@ -71,7 +74,10 @@ const isChange = (w: Written): boolean => w.created || w.restored || w.deleted =
  * end, then calls {@link changed} (or {@link contactEvents}) once the transaction has committed.
  */
 export class ContactPipeline {
-  constructor(private readonly hooks: HookBus) {}
+  constructor(
+    private readonly hooks: HookBus,
+    private readonly secrets: SecretAttributes = new SecretAttributes(),
+  ) {}
 
   /** The `contact.beforeSave` filter: plugins may change the normalised contact about to be written. */
   async beforeSave(input: ContactInput, existing: ContactDto | null, siteId: string, actor: Actor): Promise<ContactInput> {
@@ -87,7 +93,8 @@ export class ContactPipeline {
    */
   async update(rows: ContactRows, c: Contact, phones: Phones, patch: ParsedPatch, step: Step & { fromSource?: boolean; renumber?: boolean }): Promise<UpsertResult> {
     const before = toInput(c, phones);
-    const after = await this.beforeSave(merge(before, patch, { fromSource: step.fromSource === true }), toDto(c, phones), siteOf(c), step.actor);
+    const merged = await this.beforeSave(merge(before, patch, { fromSource: step.fromSource === true }), toDto(c, phones), siteOf(c), step.actor);
+    const after = { ...merged, attributes: this.secrets.guard(before.attributes, merged.attributes, step.secrets) };
     const changes = diffInputs(before, after);
     const restored = c.deletedAt != null;
     if (!changes.length && !restored) return { contact: toDto(c, phones), created: false, restored, changes };
@@ -103,6 +110,7 @@ export class ContactPipeline {
 
   /** A new contact (already through `contact.beforeSave`, or on purpose not), staged in `rows` with its `created` History row; version 1. */
   stageNew(rows: ContactRows, siteId: string, input: ContactInput, country: string | null, actor: Actor, now: Date): ContactDto {
+    this.secrets.guard(null, input.attributes); // a new contact never brings a secret along
     const id = randomUUID();
     const phones = normalisePhones(input.phones, country);
     const contact = { id, site: siteId, ...columnsOf(input, phones), deletedAt: null, createdAt: now, updatedAt: now, version: 1 };

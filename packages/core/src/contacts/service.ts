@@ -1,7 +1,16 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Actor } from '../base/actor.js';
 import type { HookBus } from '../hooks/bus.js';
+import type { Logger } from 'pino';
+import { SecretBox } from '../base/secret-box.js';
+import type { JobService } from '../jobs/service.js';
 import type { NotificationService } from '../notifications/service.js';
+import { DialbookError } from '../base/errors.js';
+import { AttributeImports, attributePatch, importDigest, type ImportPreview, type ImportResult } from './attribute-import.js';
+import { ContactEnrichment, patchAttributes } from './enrichment.js';
+import type { EnrichReport } from './enrichers.js';
+import { ContactSecrets } from './secret-store.js';
+import { SecretAttributes } from './secrets.js';
 import { ContactEdits } from './edits.js';
 import { ContactEntity } from './entities.js';
 import { contactFacets, type ContactFacets, type ContactFacetsQuery } from './facets.js';
@@ -17,6 +26,14 @@ export type { SourceItem, SourceItemResult } from './source-upsert.js';
 export interface ContactServiceOptions {
   /** Country for reading national numbers when a site names none (ISO alpha-2). */
   defaultCountry?: string | null;
+  /** `DIALBOOK_SECRET_KEY`: encrypts secret contact attributes at rest. */
+  secretKey?: string | undefined;
+}
+
+/** What the enrichers need besides the contacts (the jobs that retry, where failures are logged). */
+export interface ContactServiceDeps {
+  jobs: JobService;
+  logger: Logger;
 }
 
 /**
@@ -28,17 +45,28 @@ export class ContactService {
   private readonly reads: ContactReads;
   private readonly edits: ContactEdits;
   private readonly sources: SourceUpserts;
+  /** The registered secret attributes (`cucm.pin`). */
+  readonly secretAttributes = new SecretAttributes();
+  /** Secret attribute values: encrypted, read only on purpose. */
+  readonly secrets: ContactSecrets;
+  /** The registered CSV attribute imports (`username, mac, pin`). */
+  readonly imports = new AttributeImports();
+  /** The registered enrichers and their runs (after source batches, retries, on request). */
+  readonly enrichment: ContactEnrichment;
 
   constructor(
     private readonly orm: MikroORM,
     hooks: HookBus,
     notifications: NotificationService,
-    options: ContactServiceOptions = {},
+    options: ContactServiceOptions,
+    deps: ContactServiceDeps,
   ) {
-    const pipeline = new ContactPipeline(hooks);
+    const pipeline = new ContactPipeline(hooks, this.secretAttributes);
     this.reads = new ContactReads(orm, options.defaultCountry);
     this.edits = new ContactEdits(orm, hooks, pipeline, notifications, options.defaultCountry);
     this.sources = new SourceUpserts(orm, pipeline, this.edits, options.defaultCountry);
+    this.secrets = new ContactSecrets(orm, pipeline, this.secretAttributes, new SecretBox(options.secretKey));
+    this.enrichment = new ContactEnrichment({ orm, pipeline, secrets: this.secrets, jobs: deps.jobs, notifications, logger: deps.logger });
   }
 
   create(body: ContactCreate, actor: Actor): Promise<ContactDto> {
@@ -114,8 +142,10 @@ export class ContactService {
    * `externalId`, writing History for each changed field. A soft-deleted contact that
    * reappears in its source is restored. Emits `contact.synced` for enrichers.
    */
-  upsertFromSource(siteId: string, source: string, externalId: string, body: SourceBody, actor: Actor): Promise<UpsertResult> {
-    return this.sources.upsert(siteId, source, externalId, body, actor);
+  async upsertFromSource(siteId: string, source: string, externalId: string, body: SourceBody, actor: Actor): Promise<UpsertResult> {
+    const result = await this.sources.upsert(siteId, source, externalId, body, actor);
+    this.enrichment.queue(siteId, [result.contact.id]);
+    return result;
   }
 
   /**
@@ -131,8 +161,61 @@ export class ContactService {
    * written as a whole (another writer inserted one of its externalIds meanwhile), it is
    * retried item by item, so a race never loses an entry.
    */
-  upsertManyFromSource(siteId: string, source: string, items: readonly SourceItem[], actor: Actor): Promise<SourceItemResult[]> {
-    return this.sources.upsertMany(siteId, source, items, actor);
+  async upsertManyFromSource(siteId: string, source: string, items: readonly SourceItem[], actor: Actor): Promise<SourceItemResult[]> {
+    const results = await this.sources.upsertMany(siteId, source, items, actor);
+    this.enrichment.queue(siteId, results.flatMap((r) => ('contact' in r && !r.contact.deleted ? [r.contact.id] : [])));
+    return results;
+  }
+
+  /** A secret attribute's value (null when unset); site access as for the contact. */
+  getSecret(contactId: string, key: string): Promise<string | null> {
+    return this.secrets.get(contactId, key);
+  }
+
+  /** Set or clear (`null`) a secret attribute: encrypted, the marker and History written, events emitted. */
+  async setSecret(contactId: string, key: string, value: string | null, actor: Actor): Promise<ContactDto> {
+    return (await this.secrets.set(contactId, key, value, actor)).contact;
+  }
+
+  /** What applying `csv` with import `id` would do in the site: matched and unmatched rows, changed and unchanged values, malformed cells (secrets never shown). */
+  async previewImport(id: string, siteId: string, csv: string): Promise<ImportPreview> {
+    const { values: _values, ...preview } = await this.imports.preview(id, siteId, csv, this);
+    return preview;
+  }
+
+  /**
+   * Apply `csv` with import `id` as previewed (`digest` from the preview of the same file; 409
+   * for another file). Rows are read again against the contacts as they are now; each changed
+   * row is one write with History (attributes) and, for secret columns, the secret store.
+   */
+  async applyImport(id: string, siteId: string, csv: string, digest: string, actor: Actor): Promise<ImportResult> {
+    const imp = this.imports.registry.require(id);
+    if (importDigest(id, siteId, csv) !== digest) {
+      throw new DialbookError('DIALBOOK_IMPORT_CHANGED', 'this is not the file that was previewed (or not for this site): preview it again, then apply', { status: 409, field: 'digest' });
+    }
+    const preview = await this.imports.preview(id, siteId, csv, this);
+    const result: ImportResult = { applied: 0, unchanged: preview.summary.unchanged, unmatched: preview.summary.unmatched, invalid: preview.summary.invalid, failed: [] };
+    for (const row of preview.rows) {
+      const values = preview.values.get(row.line);
+      if (row.status !== 'change' || !values || !row.contact) continue;
+      try {
+        const patch = attributePatch(imp, values);
+        if (Object.keys(patch).length) {
+          const current = await this.get(row.contact.id);
+          await this.edits.update(row.contact.id, { attributes: patchAttributes(current.attributes, patch) }, actor, {});
+        }
+        for (const col of imp.columns) if (col.secret && col.target in values) await this.secrets.set(row.contact.id, col.target, String(values[col.target]), actor);
+        result.applied++;
+      } catch (err) {
+        result.failed.push({ line: row.line, key: row.key, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return result;
+  }
+
+  /** Run the enrichers (or `only` one) for contacts of a site now; what they did. */
+  enrich(siteId: string, contactIds: readonly string[], options: { only?: string } = {}): Promise<EnrichReport> {
+    return this.enrichment.enrichNow(siteId, contactIds, options);
   }
 
   /**

@@ -56,6 +56,8 @@ export class JobService {
   private readonly finished: JobState[] = [];
   private readonly crons = new Set<Cron>();
   private stopped = false;
+  /** Waiting for running jobs to end (see {@link idle}). */
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -89,6 +91,21 @@ export class JobService {
       this.running.delete(id);
       this.finished.unshift(state);
       this.finished.length = Math.min(this.finished.length, KEEP_FINISHED);
+      for (const wake of [...this.waiters]) wake();
+    }
+  }
+
+  /** Resolves once no job whose id `matches` runs on this instance (at once when none does). */
+  async idle(matches: (id: string) => boolean): Promise<void> {
+    const busy = () => [...this.running.keys()].some(matches);
+    while (busy()) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.waiters.delete(wake);
+          resolve();
+        };
+        this.waiters.add(wake);
+      });
     }
   }
 

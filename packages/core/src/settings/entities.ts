@@ -2,7 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 /**
  * Runtime settings of one category in one scope (`global` or a site id). Non-secret
- * values as JSON; secret ones as one AES-256-GCM ciphertext (see `settings/crypto.ts`).
+ * values as JSON; secret ones as one AES-256-GCM ciphertext (see `base/secret-box.ts`).
  */
 export const SettingEntity = defineEntity({
   name: 'Setting',

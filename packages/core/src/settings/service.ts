@@ -9,7 +9,7 @@ import type { FieldProblem } from '../base/validate.js';
 import { conflict, DialbookError, invalid, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import { CATEGORY_ID, type RegisteredCategory, type SettingCategory, type SettingScope } from './category.js';
-import { SecretBox } from './crypto.js';
+import { SecretBox } from '../base/secret-box.js';
 import { mapOverrides, matchCategory, type Overrides } from './overrides.js';
 import { clone, deepMerge, deletePath, getPath, isPlainObject, overlaps, setPath, splitPath, type Json } from './paths.js';
 import { defaultsOf, isSecretPath, leafPaths, schemaAt, secretPaths } from './schema.js';

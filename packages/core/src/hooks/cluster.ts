@@ -6,10 +6,9 @@
  * instance's hook bus as if they had happened there.
  *
  * Only events whose listeners are safe to run on every instance cross: `phonebook.changed`,
- * `settings.changed`, `credential.revoked` and `cluster.resync`, and the vendor-service events
- * (`vendor.state`, `vendor.command`, `vendor.result`: see `src/vendors/cluster.ts`). Events with
- * once-only side effects (`site.created` sends mail, `contact.synced` feeds enrichers that write)
- * stay on the instance that made the change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
+ * `settings.changed`, `credential.revoked` and `cluster.resync`. Events with once-only side effects
+ * (`site.created` sends mail, `contact.synced` feeds enrichers that write) stay on the instance that
+ * made the change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
  *
  * Core's own messages between instances are no hook events: they go on private channels
  * (`channels.ts`), which the relay carries the same way, in line with the events, and delivers to
@@ -45,7 +44,7 @@ declare module './types.js' {
 export const CLUSTER_CHANNEL = 'dialbook_events';
 
 /** Events relayed to every instance. */
-export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'cluster.resync', 'vendor.state', 'vendor.command', 'vendor.result'] as const satisfies readonly EventName[];
+export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'cluster.resync'] as const satisfies readonly EventName[];
 type ClusterEvent = (typeof CLUSTER_EVENTS)[number];
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
@@ -196,8 +195,8 @@ export class ClusterRelay {
     const text = JSON.stringify({ o: this.instance, n: name, p: payload } satisfies Envelope);
     const messages = Buffer.byteLength(text) > MAX_PAYLOAD ? fragments(this.instance, text) : [text];
     if (messages.length > MAX_FRAGMENTS) {
-      // Vendor state is sent again on every heartbeat, and a private channel's owner repeats what matters: a cluster.resync would not help.
-      const fallback = name !== 'cluster.resync' && !name.startsWith('vendor.') && !this.channels.has(name);
+      // A private channel's owner repeats what matters (a cluster.resync would not carry it).
+      const fallback = name !== 'cluster.resync' && !this.channels.has(name);
       this.logger.error({ hook: name, bytes: Buffer.byteLength(text) }, `"${name}" is too large to relay to other instances${fallback ? '; sending cluster.resync instead' : ''}`);
       if (fallback) await this.publish('cluster.resync', { reason: `a "${name}" event too large to relay` });
       return;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DialbookError, isDialbookError } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
+import type { ClusterChannel, ClusterChannels } from '../hooks/channels.js';
 import type { PhonebookService } from '../phonebooks/service.js';
 import { describeSession, pairId, type LiveState, type SessionState } from './live.js';
 import type { PeerSession, VendorCommandEvent, VendorCommandOp, VendorResultEvent, VendorStateEvent } from './peers.js';
@@ -38,6 +39,7 @@ interface Peer {
 export interface ClusterLinkDeps {
   live: LiveState;
   hooks: HookBus;
+  channels: ClusterChannels;
   phonebooks: PhonebookService;
   logger: Logger;
   /** How long this instance waits for its own service's answer (a forwarded command waits a little longer). */
@@ -54,8 +56,8 @@ const FORWARD_MARGIN_MS = 2_000;
 const STATE_DELAY_MS = 10;
 
 /**
- * This instance's part in a cluster (several instances on one PostgreSQL database), through the
- * event relay: it sends the live state of its own sessions to the others (`vendor.state`,
+ * This instance's part in a cluster (several instances on one PostgreSQL database), on private
+ * channels of the relay: it sends the live state of its own sessions to the others (`vendor.state`,
  * on change and every heartbeat) and keeps theirs (forgotten after three missed heartbeats), and it
  * forwards the socket part of an admin command to the instance holding the service's socket
  * (`vendor.command` → `vendor.result`), and runs those the others forward to it.
@@ -69,8 +71,14 @@ export class ClusterLink {
   private stateTimer: NodeJS.Timeout | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly states: ClusterChannel<VendorStateEvent>;
+  private readonly commands: ClusterChannel<VendorCommandEvent>;
+  private readonly results: ClusterChannel<VendorResultEvent>;
 
   constructor(private readonly deps: ClusterLinkDeps) {
+    this.states = deps.channels.channel<VendorStateEvent>('vendor.state');
+    this.commands = deps.channels.channel<VendorCommandEvent>('vendor.command');
+    this.results = deps.channels.channel<VendorResultEvent>('vendor.result');
     deps.live.onChange(() => this.touch());
   }
 
@@ -83,12 +91,12 @@ export class ClusterLink {
     if (this.cluster) return;
     this.cluster = cluster;
     this.heartbeatMs = heartbeatMs;
-    const { live, hooks } = this.deps;
-    hooks.on('vendor.state', (e) => this.peerState(e), { owner: 'core' });
-    hooks.on('vendor.command', (e) => void (e.to === cluster.instance && e.from !== cluster.instance ? this.run(e) : undefined), { owner: 'core' });
-    hooks.on('vendor.result', (e) => this.result(e), { owner: 'core' });
+    const { live } = this.deps;
+    this.states.on((e) => this.peerState(e));
+    this.commands.on((e) => void (e.to === cluster.instance && e.from !== cluster.instance ? this.run(e) : undefined));
+    this.results.on((e) => this.result(e));
     // Events may have been missed (here or elsewhere): everyone sends its state again.
-    hooks.on('cluster.resync', () => void (live.holdsAnything() ? this.publishState() : undefined), { owner: 'core' });
+    this.deps.hooks.on('cluster.resync', () => void (live.holdsAnything() ? this.publishState() : undefined), { owner: 'core' });
     this.beatTimer = setInterval(() => {
       this.expirePeers();
       if (live.holdsAnything()) void this.publishState();
@@ -145,7 +153,7 @@ export class ClusterLink {
       }, timeoutMs);
       timer.unref();
       this.waiting.set(id, { to: instance, resolve, timer });
-      void this.deps.hooks.emit('vendor.command', { id, from: cluster.instance, to: instance, op, vendor, phonebookId });
+      void this.commands.send({ id, from: cluster.instance, to: instance, op, vendor, phonebookId });
     });
     if (result === 'gone') {
       throw new DialbookError('DIALBOOK_VENDOR_UNAVAILABLE', `Dialbook instance ${instance}, which held the ${vendor} service's connection, stopped before answering; what was stored stays and is sent when the service reconnects`, { status: 409 });
@@ -189,7 +197,7 @@ export class ClusterLink {
         : { code: 'DIALBOOK_VENDOR_INTERNAL', message: `instance ${this.cluster!.instance} could not run the command (see its log)`, status: 500 };
     }
     const seq = await this.publishState();
-    await this.deps.hooks.emit('vendor.result', { id: e.id, from: this.cluster!.instance, to: e.from, seq, error });
+    await this.results.send({ id: e.id, from: this.cluster!.instance, to: e.from, seq, error });
   }
 
   private result(e: VendorResultEvent): void {
@@ -255,7 +263,7 @@ export class ClusterLink {
     const { live } = this.deps;
     const sessions = flags.bye ? [] : live.registered(true).map(describeSession);
     const pairs = flags.bye ? [] : live.peerPairs();
-    await this.deps.hooks.emit('vendor.state', { instance: this.cluster.instance, seq, heartbeatMs: this.heartbeatMs, ...flags, sessions, pairs });
+    await this.states.send({ instance: this.cluster.instance, seq, heartbeatMs: this.heartbeatMs, ...flags, sessions, pairs });
     return seq;
   }
 }

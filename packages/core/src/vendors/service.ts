@@ -6,6 +6,7 @@ import type { CredentialService } from '../credentials/service.js';
 import type { DirectoryService } from '../directory/service.js';
 import { deviceOf } from '../directory/user-agent.js';
 import type { HookBus } from '../hooks/bus.js';
+import type { ClusterChannels } from '../hooks/channels.js';
 import type { PhonebookService } from '../phonebooks/service.js';
 import type { SiteService } from '../sites/service.js';
 import { ClusterLink, type KnownSession, type VendorCluster } from './cluster.js';
@@ -21,6 +22,8 @@ import { PairViews, type PairView } from './view.js';
 export interface VendorServicesDeps {
   orm: MikroORM;
   hooks: HookBus;
+  /** Core's private channels between instances (`vendor.state`, `vendor.command`, `vendor.result`). */
+  channels: ClusterChannels;
   credentials: CredentialService;
   phonebooks: PhonebookService;
   sites: SiteService;
@@ -57,7 +60,7 @@ export class VendorServices {
     const answerTimeoutMs = deps.answerTimeoutMs ?? 10_000;
     this.store = new PairStore(deps.orm, deps.credentials, deps.secretKey);
     this.pushes = new Pushes({ live: this.live, store: this.store, phonebooks: deps.phonebooks, sites: deps.sites, directory: deps.directory, logger: deps.logger, answerTimeoutMs, pushDelayMs: deps.pushDelayMs ?? 100 });
-    this.link = new ClusterLink({ live: this.live, hooks: deps.hooks, phonebooks: deps.phonebooks, logger: deps.logger, answerTimeoutMs, apply: (...command) => this.pushes.apply(...command) });
+    this.link = new ClusterLink({ live: this.live, hooks: deps.hooks, channels: deps.channels, phonebooks: deps.phonebooks, logger: deps.logger, answerTimeoutMs, apply: (...command) => this.pushes.apply(...command) });
     this.views = new PairViews({ store: this.store, live: this.live, link: this.link, phonebooks: deps.phonebooks, sites: deps.sites });
     deps.hooks.on('phonebook.changed', ({ phonebookId, siteId }) => this.pushes.changed(phonebookId, siteId), { owner: 'core' });
     // Changes made on other instances may have been missed: push every enabled pair again.

@@ -10,6 +10,7 @@ import type { Access } from './base/access.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Dialect } from './db/dialect.js';
 import type { HookBus } from './hooks/bus.js';
+import type { ClusterChannels } from './hooks/channels.js';
 import type { ClusterRelay } from './hooks/cluster.js';
 import type { AppEnv } from './http/env.js';
 
@@ -74,6 +75,8 @@ export const CoreTokens = {
   Logger: Symbol.for('dialbook.core.logger') as InjectionToken<Logger>,
   Orm: Symbol.for('dialbook.core.orm') as InjectionToken<MikroORM>,
   Hooks: Symbol.for('dialbook.core.hooks') as InjectionToken<HookBus>,
+  /** Core's private channels between instances (never a plugin's: not in `Tokens`, not on `ctx`). */
+  Channels: Symbol.for('dialbook.core.channels') as InjectionToken<ClusterChannels>,
 } as const;
 
 /** On PostgreSQL the relay that carries events to the other instances (LISTEN/NOTIFY); null on SQLite. Started before the areas. */

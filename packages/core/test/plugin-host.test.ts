@@ -240,6 +240,26 @@ describe('plugin lifecycle and what a plugin may do (issue 11)', () => {
     expect(heard).toEqual(['acme.pinged', 'sync.finished']);
   });
 
+  test("the cluster's private channels (vendor.state, vendor.command, vendor.result) are no hook events: no plugin emits or hears them", async () => {
+    let ctx!: PluginContext;
+    // Even declared as the plugin's own event, a private channel's name is refused.
+    const p = definePlugin({ name: 'spoofer', events: ['vendor.command'], setup: (c) => void (ctx = c) });
+    core = await createTestCore({ plugins: { sp: p } });
+    const command = { id: 'c1', from: 'elsewhere', to: 'here', op: 'setup', vendor: 'acme', phonebookId: core.site.id };
+    // @ts-expect-error -- not in HookEvents: the call does not type-check
+    await expect(ctx.hooks.emit('vendor.command', command)).rejects.toMatchObject({ code: 'DIALBOOK_HOOK_RESERVED' });
+    // @ts-expect-error -- not in HookEvents
+    await expect(ctx.hooks.emit('vendor.result', { id: 'c1', seq: 1, error: null })).rejects.toMatchObject({ code: 'DIALBOOK_PLUGIN_EVENT_FORBIDDEN' });
+    // @ts-expect-error -- not in HookEvents
+    expect(() => ctx.hooks.on('vendor.state', () => undefined)).toThrow(/"vendor.state" is not a hook event/);
+    // @ts-expect-error -- not in HookEvents
+    await expect(core.dialbook.hooks.emit('vendor.state', {})).rejects.toMatchObject({ code: 'DIALBOOK_HOOK_RESERVED' });
+    // The channels are core's: not on ctx, not in the plugin's container.
+    expect('channels' in ctx).toBe(false);
+    expect(() => ctx.resolve(Symbol.for('dialbook.core.channels'))).toThrow();
+    expect(core.dialbook.channels.status().map((c) => c.name)).toEqual(['vendor.state', 'vendor.command', 'vendor.result']);
+  });
+
   test("a plugin's container holds the public façades, not core's internals", async () => {
     const { Tokens } = await import('@dialbook/core');
     let ctx!: PluginContext;

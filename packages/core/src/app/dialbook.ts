@@ -14,6 +14,7 @@ import { CredentialsToken } from '../credentials/module.js';
 import { dialectOf, openDatabase, resolveDatabaseTarget, type Dialect } from '../db/orm.js';
 import { DirectoryToken } from '../directory/module.js';
 import { HookBus } from '../hooks/bus.js';
+import { ClusterChannels } from '../hooks/channels.js';
 import { ClusterRelay } from '../hooks/cluster.js';
 import { describePlugins, describePluginsWithHealth } from '../host/describe.js';
 import { setupPlugins, startPlugins, stopPlugins } from '../host/lifecycle.js';
@@ -85,8 +86,10 @@ export class Dialbook {
   get vendors() { return this.resolve(VendorsToken); }
   /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
   get vendorHub() { return this.resolve(VendorHubToken); }
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and the vendor-service events to the other instances (LISTEN/NOTIFY). */
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
   get cluster() { return this.resolve(ClusterToken); }
+  /** Core's private channels between instances (`src/hooks/channels.ts`); internal, never on a plugin's `ctx`. */
+  get channels() { return this.resolve(CoreTokens.Channels); }
   /** What plugins registered, by kind. */
   get registries() {
     const ofAreas = Object.assign({}, ...this.modules.map((m) => m.registries?.(this.container) ?? {})) as Record<string, Registry<{ id: string }>>;
@@ -201,15 +204,17 @@ export async function createDialbook(config: ResolvedConfig, options: CreateOpti
   try {
     const container = globalContainer.createChildContainer();
     const hooks = new HookBus(logger);
+    const channels = new ClusterChannels(hooks, logger);
     container.registerInstance(CoreTokens.Config, config);
     container.registerInstance(CoreTokens.Logger, logger);
     container.registerInstance(CoreTokens.Orm, orm);
     container.registerInstance(CoreTokens.Hooks, hooks);
+    container.registerInstance(CoreTokens.Channels, channels);
     container.registerInstance(PluginsToken, plugins);
     for (const m of modules) m.register?.(container);
     buildProvided(container); // every area's service, lower areas first (each hooks into the bus as it is built)
     const dialbook = new Dialbook(config, orm, plugins, logger, container, modules);
-    const cluster = dialectOf(orm) === 'postgresql' && config.database.url ? new ClusterRelay(config.database.url, hooks, logger.child({ area: 'cluster' }), dialbook.jobs.instance) : null;
+    const cluster = dialectOf(orm) === 'postgresql' && config.database.url ? new ClusterRelay(config.database.url, hooks, channels, logger.child({ area: 'cluster' }), dialbook.jobs.instance) : null;
     container.register(ClusterToken, { useFactory: () => cluster }); // (a factory: tsyringe takes a null instance for none)
     if (options.migrate ?? config.migrateOnStart) {
       const applied = await dialbook.migrate();

@@ -35,11 +35,14 @@ interface Entry<F> {
 export class HookBus {
   private readonly events = new Map<string, Entry<EventListener<never>>[]>();
   private readonly filters = new Map<string, Entry<FilterHandler<never>>[]>();
+  /** Names kept off the bus, with why (see {@link reserve}). */
+  private readonly reserved = new Map<string, string>();
   private seq = 0;
 
   constructor(private readonly logger?: Logger) {}
 
   on<K extends EventName>(name: K, listener: EventListener<K>, options: HookOptions = {}): () => void {
+    this.refuseReserved(name);
     return this.add(this.events, name, listener as unknown as EventListener<never>, options);
   }
 
@@ -53,6 +56,7 @@ export class HookBus {
   }
 
   filter<K extends FilterName>(name: K, handler: FilterHandler<K>, options: HookOptions = {}): () => void {
+    this.refuseReserved(name);
     return this.add(this.filters, name, handler as unknown as FilterHandler<never>, options);
   }
 
@@ -62,6 +66,7 @@ export class HookBus {
    * returned promise still resolves. Returns the number of listeners that failed.
    */
   async emit<K extends EventName>(name: K, payload: HookEvents[K]): Promise<number> {
+    this.refuseReserved(name);
     const list = this.events.get(name);
     if (!list?.length) return 0;
     let failed = 0;
@@ -104,6 +109,21 @@ export class HookBus {
   /** Number of listeners/filters registered under a name (for health pages and tests). */
   count(name: EventName | FilterName): number {
     return (this.events.get(name)?.length ?? 0) + (this.filters.get(name)?.length ?? 0);
+  }
+
+  /**
+   * Keep a name off the bus for good: `on`, `once`, `filter` and `emit` throw
+   * `DIALBOOK_HOOK_RESERVED` for it. Core's private channels between instances
+   * (`channels.ts`) reserve theirs, so that no plugin can send or hear them as hook events.
+   */
+  reserve(name: string, why: string): void {
+    if (this.events.get(name)?.length || this.filters.get(name)?.length) throw new DialbookError('DIALBOOK_HOOK_RESERVED', `"${name}" already has listeners on the hook bus and cannot be reserved (${why})`);
+    this.reserved.set(name, why);
+  }
+
+  private refuseReserved(name: string): void {
+    const why = this.reserved.get(name);
+    if (why !== undefined) throw new DialbookError('DIALBOOK_HOOK_RESERVED', `"${name}" is not a hook event: ${why}`);
   }
 
   private add<F>(map: Map<string, Entry<F>[]>, name: string, fn: F, options: HookOptions): () => void {

@@ -6,10 +6,13 @@
  * instance's hook bus as if they had happened there.
  *
  * Only events whose listeners are safe to run on every instance cross: `phonebook.changed`,
- * `settings.changed`, `credential.revoked` and `cluster.resync`, and the vendor-service events
- * (`vendor.state`, `vendor.command`, `vendor.result`: see `src/vendors/service.ts`). Events with
- * once-only side effects (`site.created` sends mail, `contact.synced` feeds enrichers that write)
- * stay on the instance that made the change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
+ * `settings.changed`, `credential.revoked` and `cluster.resync`. Events with once-only side effects
+ * (`site.created` sends mail, `contact.synced` feeds enrichers that write) stay on the instance that
+ * made the change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
+ *
+ * Core's own messages between instances are no hook events: they go on private channels
+ * (`channels.ts`), which the relay carries the same way, in line with the events, and delivers to
+ * the channel's listeners instead of the hook bus.
  *
  * Events leave one after the other in the order they were emitted. PostgreSQL refuses NOTIFY
  * payloads of 8000 bytes or more: a larger event is sent as numbered fragments (back to back)
@@ -24,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { HookBus } from './bus.js';
+import type { ClusterChannels } from './channels.js';
 import type { EventName, HookEvents } from './types.js';
 
 declare module './types.js' {
@@ -40,7 +44,7 @@ declare module './types.js' {
 export const CLUSTER_CHANNEL = 'dialbook_events';
 
 /** Events relayed to every instance. */
-export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'cluster.resync', 'vendor.state', 'vendor.command', 'vendor.result'] as const satisfies readonly EventName[];
+export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'cluster.resync'] as const satisfies readonly EventName[];
 type ClusterEvent = (typeof CLUSTER_EVENTS)[number];
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
@@ -57,7 +61,8 @@ const RETRY_MAX_MS = 30_000;
 interface Envelope {
   /** The instance that emitted it. */
   o: string;
-  n: ClusterEvent;
+  /** A relayed hook event, or the name of a private channel. */
+  n: string;
   p: unknown;
 }
 
@@ -107,6 +112,7 @@ export class ClusterRelay {
   constructor(
     private readonly url: string,
     private readonly hooks: HookBus,
+    private readonly channels: ClusterChannels,
     private readonly logger: Logger,
     readonly instance: string,
   ) {}
@@ -117,6 +123,7 @@ export class ClusterRelay {
     for (const name of CLUSTER_EVENTS) {
       this.offs.push(this.hooks.on(name, (payload) => this.publish(name, payload), { owner: 'core', order: 10_000 }));
     }
+    this.offs.push(this.channels.attach((name, message) => this.publish(name, message)));
     await this.connect();
   }
 
@@ -182,13 +189,14 @@ export class ClusterRelay {
     await this.hooks.emit('cluster.resync', { reason: 'an instance reconnected to the event relay' });
   }
 
-  private async publish(name: ClusterEvent, payload: HookEvents[ClusterEvent]): Promise<void> {
+  /** Send a hook event (one of {@link CLUSTER_EVENTS}) or a private channel's message to the other instances. */
+  private async publish(name: ClusterEvent | string, payload: HookEvents[ClusterEvent] | object): Promise<void> {
     if (this.remote.has(payload)) return;
     const text = JSON.stringify({ o: this.instance, n: name, p: payload } satisfies Envelope);
     const messages = Buffer.byteLength(text) > MAX_PAYLOAD ? fragments(this.instance, text) : [text];
     if (messages.length > MAX_FRAGMENTS) {
-      // Vendor state is sent again on every heartbeat: a cluster.resync would only make it be sent again.
-      const fallback = name !== 'cluster.resync' && !name.startsWith('vendor.');
+      // A private channel's owner repeats what matters (a cluster.resync would not carry it).
+      const fallback = name !== 'cluster.resync' && !this.channels.has(name);
       this.logger.error({ hook: name, bytes: Buffer.byteLength(text) }, `"${name}" is too large to relay to other instances${fallback ? '; sending cluster.resync instead' : ''}`);
       if (fallback) await this.publish('cluster.resync', { reason: `a "${name}" event too large to relay` });
       return;
@@ -237,12 +245,14 @@ export class ClusterRelay {
     }
     if (!env || typeof env !== 'object' || env.o === this.instance) return;
     if ('f' in env) return this.fragment(env);
-    if (!(CLUSTER_EVENTS as readonly string[]).includes(env.n) || typeof env.p !== 'object' || env.p === null) {
+    const channel = this.channels.has(env.n);
+    if ((!channel && !(CLUSTER_EVENTS as readonly string[]).includes(env.n)) || typeof env.p !== 'object' || env.p === null) {
       this.logger.warn({ hook: env.n }, 'ignored an unknown event on the relay channel');
       return;
     }
     this.counts.received++;
+    if (channel) return this.channels.receive(env.n, env.p);
     this.remote.add(env.p);
-    await this.hooks.emit(env.n, env.p as never);
+    await this.hooks.emit(env.n as ClusterEvent, env.p as never);
   }
 }

@@ -4,7 +4,6 @@ import { ClusterToken, CoreTokens, defineModule, provide, token } from '../modul
 import { PhonebooksToken } from '../phonebooks/module.js';
 import { SitesToken } from '../sites/module.js';
 import { VendorServicePairEntity } from './entities.js';
-import './events.js';
 import { VendorHub } from './hub.js';
 import { migrations } from './migrations.js';
 import { vendorRoutes } from './routes.js';
@@ -24,6 +23,7 @@ export const vendorsModule = defineModule({
       return new VendorServices({
         orm: r.resolve(CoreTokens.Orm),
         hooks: r.resolve(CoreTokens.Hooks),
+        channels: r.resolve(CoreTokens.Channels),
         credentials: r.resolve(CredentialsToken),
         phonebooks: r.resolve(PhonebooksToken),
         sites: r.resolve(SitesToken),

@@ -2,8 +2,9 @@ import type { AccessInfo, ConfigField } from './protocol.js';
 
 /**
  * What instances of one cluster (several cores on one PostgreSQL database) tell each other
- * about the vendor services connected to them, through the event relay (`src/hooks/cluster.ts`).
- * Plain JSON; a payload over one NOTIFY is sent in fragments by the relay.
+ * about the vendor services connected to them, on private channels of the event relay
+ * (`src/hooks/channels.ts`; no hook events, so no plugin sends or hears them). Plain JSON; a
+ * payload over one NOTIFY is sent in fragments by the relay.
  */
 
 /** One registered vendor-service session, as other instances see it. */

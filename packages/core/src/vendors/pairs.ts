@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { actorKey, type Actor } from '../base/actor.js';
 import { DialbookError } from '../base/errors.js';
 import type { CredentialService } from '../credentials/service.js';
-import { SecretBox } from '../settings/crypto.js';
+import { SecretBox } from '../base/secret-box.js';
 import { VendorServicePairEntity, type VendorServicePair } from './entities.js';
 import type { ConfigValues } from './protocol.js';
 

@@ -14,6 +14,16 @@ const VERSION = 'v1';
  * The 256-bit key is derived from `DIALBOOK_SECRET_KEY` (any string of at least 32
  * characters) with scrypt, lazily on first use. Errors name the category, never a value.
  */
+/**
+ * Where a secret is kept: its category and scope are bound into the ciphertext; `label` names it
+ * in errors (default `settings category "<category>" (<scope>)`; the mail outbox says which mail).
+ */
+export interface SecretPlace {
+  category: string;
+  scope: string;
+  label?: string;
+}
+
 export class SecretBox {
   private key: Buffer | undefined;
 
@@ -27,7 +37,7 @@ export class SecretBox {
     return this.passphrase !== undefined;
   }
 
-  encrypt(plain: Record<string, unknown>, where: { category: string; scope: string }): string {
+  encrypt(plain: Record<string, unknown>, where: SecretPlace): string {
     const key = this.keyFor(where, 'save');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -36,11 +46,11 @@ export class SecretBox {
     return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join('.');
   }
 
-  decrypt(stored: string, where: { category: string; scope: string }): Record<string, unknown> {
+  decrypt(stored: string, where: SecretPlace): Record<string, unknown> {
     const key = this.keyFor(where, 'read');
     const [version, iv, tag, ct] = stored.split('.');
     if (version !== VERSION || !iv || !tag || ct === undefined) {
-      throw new DialbookError('DIALBOOK_SECRET_FORMAT', `the stored secrets of settings category "${where.category}" (${scopeLabel(where.scope)}) are not in a format this version reads (${String(version)})`);
+      throw new DialbookError('DIALBOOK_SECRET_FORMAT', `the stored secrets of ${placeLabel(where)} are not in a format this version reads (${String(version)})`);
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
@@ -51,15 +61,15 @@ export class SecretBox {
     } catch {
       throw new DialbookError(
         'DIALBOOK_SECRET_KEY_WRONG',
-        `cannot decrypt the secrets of settings category "${where.category}" (${scopeLabel(where.scope)}): DIALBOOK_SECRET_KEY is not the key they were saved with; set that key again, or enter every secret of the category anew`,
+        `cannot decrypt the secrets of ${placeLabel(where)}: DIALBOOK_SECRET_KEY is not the key they were saved with; ${where.label ? 'set that key again' : 'set that key again, or enter every secret of the category anew'}`,
         { status: 500, details: { category: where.category } },
       );
     }
   }
 
-  private keyFor(where: { category: string; scope: string }, doing: 'read' | 'save'): Buffer {
+  private keyFor(where: SecretPlace, doing: 'read' | 'save'): Buffer {
     if (this.passphrase === undefined) {
-      const what = doing === 'read' ? `settings category "${where.category}" (${scopeLabel(where.scope)}) holds encrypted secrets, but no key is set` : `cannot save a secret of settings category "${where.category}" without a key`;
+      const what = doing === 'read' ? `${placeLabel(where)} holds encrypted secrets, but no key is set` : `cannot save a secret of ${where.label ?? `settings category "${where.category}"`} without a key`;
       throw new DialbookError('DIALBOOK_SECRET_KEY_MISSING', `${what}: ${SECRET_KEY_HINT}`, { status: 500, details: { category: where.category } });
     }
     this.key ??= scryptSync(this.passphrase, 'dialbook:settings:v1', 32, { N: 2 ** 14, r: 8, p: 1 });
@@ -67,5 +77,6 @@ export class SecretBox {
   }
 }
 
-const aad = (where: { category: string; scope: string }) => Buffer.from(`${where.category}\u0000${where.scope}`, 'utf8');
+const placeLabel = (where: SecretPlace): string => where.label ?? `settings category "${where.category}" (${scopeLabel(where.scope)})`;
+const aad = (where: SecretPlace) => Buffer.from(`${where.category}\u0000${where.scope}`, 'utf8');
 export const scopeLabel = (scope: string): string => (scope === 'global' ? 'global' : `site ${scope}`);

@@ -30,7 +30,7 @@ export type { ContactSource, SourceEntry } from './contacts/contracts.js';
 export type { DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, RenderedDirectory } from './directory/contracts.js';
 export type { CallSource } from './calls/contracts.js';
 export type { RouteExecutor } from './routing/contracts.js';
-export type { ActionInput, ActionResult, HealthCheck, PluginAction } from './host/contracts.js';
+export type { ActionCondition, ActionInput, ActionResult, ContactAction, ContactActionInput, HealthCheck, PluginAction, PluginButtonAction } from './host/contracts.js';
 export type { PluginHttpApp } from './host/context.js';
 // The façades each area offers on `ctx` (declared by the areas, merged into PluginContext).
 export type { ContactsApi } from './contacts/module.js';

@@ -167,7 +167,10 @@ describe('registering', () => {
 
   test('a malformed template stops start-up with every problem named', async () => {
     const start = createTestCore({ plugins: { broken: plugin({ id: 'Bad Name', body: 'Hi {who}', sample: { other: '1' }, secret: ['pin'] }) } });
-    const error = await start.catch((e: unknown) => e as Error & { cause: Error });
+    const error = (await start.then(
+      (c) => c.close(),
+      (e: unknown) => e,
+    )) as Error & { cause: Error };
     expect(error).toMatchObject({ code: 'DIALBOOK_PLUGIN_SETUP', plugin: 'broken', cause: { code: 'DIALBOOK_MAIL_TEMPLATE_INVALID', plugin: 'broken' } });
     expect(error.cause.message).toMatch(/name after "broken\." must be lower-case[\s\S]*unknown placeholder \{who\}[\s\S]*sample\.other: not one of the placeholders[\s\S]*secret: "pin" is not one of the placeholders/);
   });

@@ -97,9 +97,10 @@ export class MailService {
   /** Every template (core's, then the plugins'), with its placeholders and its text as saved. */
   async listTemplates(): Promise<TemplateView[]> {
     const saved = await this.savedTemplates();
-    return this.catalogue.list().map(({ path, ...info }) => {
-      const text = textAt(saved, path) ?? info.defaults;
-      return { ...info, subject: text.subject, body: text.body, edited: text.subject !== info.defaults.subject || text.body !== info.defaults.body };
+    return this.catalogue.list().map((t) => {
+      const text = textAt(saved, t.path) ?? t.defaults;
+      const edited = text.subject !== t.defaults.subject || text.body !== t.defaults.body;
+      return { id: t.id, label: t.label, description: t.description, owner: t.owner, placeholders: t.placeholders, secret: t.secret, defaults: t.defaults, subject: text.subject, body: text.body, edited };
     });
   }
 

@@ -308,7 +308,7 @@ describe('action, source and options', () => {
     };
     const here = await c.createUser({ role: 'user', siteIds: [c.site.id] });
     const elsewhere = await c.createUser({ role: 'user', siteIds: [branch.id] });
-    expect(await actionsFor(here.request)).toEqual([{ id: 'staff.sync', label: 'Sync now', description: 'Read the CSV file staff.csv and bring site "test" in step with it' }]);
+    expect(await actionsFor(here.request)).toEqual([{ id: 'staff.sync', label: 'Sync now', description: 'Read the CSV file staff.csv and bring site "test" in step with it', scope: 'plugin', when: null }]);
     expect(await actionsFor(elsewhere.request)).toEqual([]);
     expect((await actionsFor(c.request)).map((a) => a.id)).toEqual(['staff.sync']);
     const shown = JSON.stringify(await (await here.request('/api/v1/plugins')).json());

@@ -33,7 +33,7 @@ export type { AttributeImport, AttributeImportColumn, ImportMatch, ImportPreview
 export type { DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, RenderedDirectory } from './directory/contracts.js';
 export type { CallSource } from './calls/contracts.js';
 export type { RouteExecutor } from './routing/contracts.js';
-export type { ActionInput, ActionResult, HealthCheck, PluginAction } from './host/contracts.js';
+export type { ActionCondition, ActionInput, ActionResult, ContactAction, ContactActionInput, HealthCheck, PluginAction, PluginButtonAction } from './host/contracts.js';
 export type { PluginHttpApp } from './host/context.js';
 // The façades each area offers on `ctx` (declared by the areas, merged into PluginContext).
 export type { ContactsApi } from './contacts/module.js';
@@ -71,8 +71,10 @@ export { createLogger, type Logger } from './base/logger.js';
 export { secret } from './settings/schema.js';
 export type { SettingCategory, SettingScope } from './settings/category.js';
 export type { SettingsService, SettingsView, CategoryInfo } from './settings/service.js';
-export type { MailService, MailInput, MailRecipient, RecipientsProvider, OutboxItem } from './mail/service.js';
-export { PLACEHOLDERS, TEMPLATE_IDS, type TemplateData, type TemplateId, type MailTemplate } from './mail/templates.js';
+export type { MailService, MailInput, MailRecipient, RecipientsProvider, OutboxItem, TemplateView } from './mail/service.js';
+export { PLACEHOLDERS, TEMPLATE_IDS, type TemplateData, type TemplateId, type MailTemplate, type MailValue } from './mail/templates.js';
+export type { PluginMailTemplate, TemplateInfo } from './mail/catalogue.js';
+export type { MailApi } from './mail/module.js';
 export type { EmailSettings } from './mail/settings.js';
 export { z } from 'zod';
 // ---- documented HTTP routes (plugins: ctx.http.route(path, router)) ----

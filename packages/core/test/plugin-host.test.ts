@@ -187,7 +187,7 @@ describe('what plugins register', () => {
     expect(pinged).toEqual([7]);
     expect((await core.request('/api/v1/actions/guard.nope', { method: 'POST' })).status).toBe(404);
     const plugins = (await (await core.request('/api/v1/plugins')).json()) as { items: { id: string; actions: { id: string }[]; state: string }[] };
-    expect(plugins.items).toEqual([expect.objectContaining({ id: 'guard', name: 'policy', state: 'started', actions: [{ id: 'guard.ping', label: 'Ping', description: null }] })]);
+    expect(plugins.items).toEqual([expect.objectContaining({ id: 'guard', name: 'policy', state: 'started', actions: [{ id: 'guard.ping', label: 'Ping', description: null, scope: 'plugin', when: null }] })]);
   });
 
   test('a plugin gets a child container: its own logger and options, the core services', async () => {

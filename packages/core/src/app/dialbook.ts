@@ -136,6 +136,7 @@ export class Dialbook {
       health: this.resolve(HealthToken),
       settings: this.settings,
     });
+    this.mail.sealTemplates(); // the plugins' mail templates join the email settings before those are checked
     this.settings.seal(); // config/env settings naming unknown categories or keys, all at once
     for (const registry of Object.values(this.registries)) registry.freeze();
   }

@@ -61,7 +61,7 @@ export class SecretBox {
     } catch {
       throw new DialbookError(
         'DIALBOOK_SECRET_KEY_WRONG',
-        `cannot decrypt the secrets of ${named(where)}: DIALBOOK_SECRET_KEY is not the key they were saved with; set that key again, or enter every secret of the category anew`,
+        `cannot decrypt the secrets of ${named(where)}: DIALBOOK_SECRET_KEY is not the key they were saved with; ${where.label ? 'set that key again' : 'set that key again, or enter every secret of the category anew'}`,
         { status: 500, details: { category: where.category } },
       );
     }

@@ -6,13 +6,12 @@
 import { allowedSites } from '../base/access.js';
 import type { Actor } from '../base/actor.js';
 import type { SiteService } from '../sites/service.js';
-import { isDialbookError } from '../base/errors.js';
+import { DialbookError, isDialbookError } from '../base/errors.js';
 import type { JobService } from '../jobs/service.js';
 import type { Registry } from '../base/registry.js';
 import type { ContactSource } from '../contacts/contracts.js';
 import { sourceSyncJobId, sourceSyncLabel } from '../contacts/sources.js';
-import type { ActionResult, PluginAction } from './contracts.js';
-
+import { isContactAction, type ActionResult, type PluginAction } from './contracts.js';
 
 /**
  * The entries of `listed` (actions as `describePlugins` lists them) the current caller may see:
@@ -59,6 +58,7 @@ class ReportedFailure extends Error {
  */
 export async function runAction(deps: ActionRunnerDeps, actionId: string, input: { actor: Actor; siteId?: string | undefined }): Promise<ActionResult> {
   const action: PluginAction = deps.registries.actions.require(actionId);
+  if (isContactAction(action)) throw scopeMismatch(action.id, action.scope);
   const { actor } = input;
   if (!action.syncs) return action.run({ actor, ...(input.siteId ? { siteId: input.siteId } : {}) });
   const source = deps.registries.contactSources.require(action.syncs);
@@ -85,4 +85,10 @@ export async function runAction(deps: ActionRunnerDeps, actionId: string, input:
   }
   if (results.length === 1) return results[0]!;
   return { ok: results.every((r) => r.ok), message: results.map((r) => r.message).join('\n'), data: results.map((r) => r.data ?? null) };
+}
+
+/** 422 for an action run through the route of another scope, saying which route runs it. */
+export function scopeMismatch(actionId: string, scope: PluginAction['scope']): DialbookError {
+  const how = scope === 'contact' ? `it runs on one contact: POST /api/v1/contacts/{id}/actions/${actionId}` : scope === 'contacts' ? `it runs over contacts: POST /api/v1/actions/${actionId}/bulk` : `it is a plugin button: POST /api/v1/actions/${actionId}`;
+  return new DialbookError('DIALBOOK_ACTION_SCOPE', `action "${actionId}" cannot run this way: ${how}`, { status: 422, details: { scope: scope ?? 'plugin' } });
 }

@@ -49,7 +49,7 @@ export interface HostDeps {
 }
 
 /** The façade tokens of a plugin's container, by context member. */
-const FACADES = { hooks: Tokens.Hooks, settings: Tokens.Settings, sites: Tokens.Sites, phonebooks: Tokens.Phonebooks, contacts: Tokens.Contacts, notifications: Tokens.Notifications, jobs: Tokens.Jobs, directory: Tokens.Directory, calls: Tokens.Calls, routing: Tokens.Routing } as const;
+const FACADES = { hooks: Tokens.Hooks, settings: Tokens.Settings, sites: Tokens.Sites, phonebooks: Tokens.Phonebooks, contacts: Tokens.Contacts, notifications: Tokens.Notifications, jobs: Tokens.Jobs, mail: Tokens.Mail, directory: Tokens.Directory, calls: Tokens.Calls, routing: Tokens.Routing } as const;
 
 /**
  * Build the context a plugin instance receives: its own members, every area's façade, and a

@@ -1,7 +1,7 @@
 import type { Registry } from '../base/registry.js';
 import type { ContactSource } from '../contacts/contracts.js';
 import type { DirectoryRenderer } from '../directory/contracts.js';
-import type { HealthCheck, PluginAction } from './contracts.js';
+import { isContactAction, type HealthCheck, type PluginAction } from './contracts.js';
 import { withTimeout, type LoadedPlugin } from './load.js';
 
 /** How long one plugin health check may take before it is reported as not ok. */
@@ -41,7 +41,7 @@ export function describePlugins(plugins: readonly LoadedPlugin[], r: PluginRegis
     state: p.state,
     contactSources: of(r.contactSources, p.id).map((s) => s.id),
     renderers: of(r.renderers, p.id).map((x) => x.id),
-    actions: of(r.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null })),
+    actions: of(r.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null, scope: a.scope ?? 'plugin', when: isContactAction(a) ? (a.when ?? null) : null })),
   }));
 }
 

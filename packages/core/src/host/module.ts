@@ -1,13 +1,15 @@
 import { Registry } from '../base/registry.js';
-import { ContactSourcesToken } from '../contacts/module.js';
+import { ContactSourcesToken, ContactsToken } from '../contacts/module.js';
 import { DirectoryToken } from '../directory/module.js';
 import { JobsToken } from '../jobs/module.js';
 import { defineModule, provide, token } from '../module.js';
+import { PhonebooksToken } from '../phonebooks/module.js';
 import { SitesToken } from '../sites/module.js';
 import type { DependencyContainer } from 'tsyringe';
 import type { HealthCheck, PluginAction } from './contracts.js';
 import type { PluginRegistries } from './describe.js';
 import type { LoadedPlugin } from './load.js';
+import { contactActionRoutes } from './contact-routes.js';
 import { pluginRoutes } from './routes.js';
 
 /** The loaded plugin instances, in config order (registered by the composition root). */
@@ -23,7 +25,7 @@ export const pluginRegistries = (c: DependencyContainer): PluginRegistries => ({
   health: c.resolve(HealthToken),
 });
 
-/** The plugin host's own surface: plugin actions (buttons in the admin UI), health checks, `GET /plugins`. */
+/** The plugin host's own surface: plugin actions (buttons, contact and bulk actions), health checks, `GET /plugins`. */
 export const hostModule = defineModule({
   name: 'plugins',
   register: (c) => {
@@ -33,9 +35,16 @@ export const hostModule = defineModule({
   policies: [
     ['GET', '/plugins', 'user'],
     ['POST', '/actions/:actionId', 'staff'],
+    ['GET', '/contacts/:id/actions', 'staff'],
+    ['POST', '/contacts/:id/actions/:actionId', 'staff'],
+    ['POST', '/actions/:actionId/bulk', 'staff'],
   ],
   routes: (c) => {
     const registries = pluginRegistries(c);
-    return pluginRoutes({ plugins: c.resolve(PluginsToken), registries, jobs: c.resolve(JobsToken), sites: c.resolve(SitesToken) });
+    const jobs = c.resolve(JobsToken);
+    return [
+      pluginRoutes({ plugins: c.resolve(PluginsToken), registries, jobs, sites: c.resolve(SitesToken) }),
+      contactActionRoutes({ actions: registries.actions, contacts: c.resolve(ContactsToken), phonebooks: c.resolve(PhonebooksToken), jobs }),
+    ];
   },
 });

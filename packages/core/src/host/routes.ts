@@ -33,13 +33,24 @@ const PluginInfo = z
     contactSources: z.array(z.string()),
     renderers: z.array(z.string()),
     actions: z
-      .array(z.object({ id: z.string(), label: z.string(), description: z.string().nullable() }))
+      .array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          description: z.string().nullable(),
+          scope: z.enum(['plugin', 'contact', 'contacts']).meta({ description: '`plugin`: a button run with `POST /actions/{id}`; `contact`: on a contact\'s page, `POST /contacts/{id}/actions/{actionId}`; `contacts`: a bulk action, `POST /actions/{id}/bulk`' }),
+          when: z
+            .object({ hasAttribute: z.array(z.string()).optional(), hasEmail: z.boolean().optional() })
+            .nullable()
+            .meta({ description: 'What a contact needs for a contact or bulk action to apply (attributes `ns` or `ns.key`, an e-mail address); null: any active contact' }),
+        }),
+      )
       .describe("The plugin's actions; a site-limited `user` sees only those concerning one of their sites (and those concerning no site in particular)"),
     health: z.array(PluginHealth).describe("The plugin's registered health checks, run for this answer: in parallel, each with a short time limit (`HEALTH_CHECK_TIMEOUT_MS`, 2 s)"),
   })
   .meta({ id: 'PluginInfo' });
 
-const ActionResult = z.object({ ok: z.boolean(), message: z.string(), data: z.unknown().optional() }).meta({ id: 'ActionResult' });
+export const ActionResultSchema = z.object({ ok: z.boolean(), message: z.string(), data: z.unknown().optional() }).meta({ id: 'ActionResult' });
 
 export function pluginRoutes(host: PluginRouteDeps) {
   const app = createRouter();
@@ -53,11 +64,11 @@ export function pluginRoutes(host: PluginRouteDeps) {
       method: 'post',
       path: '/actions/{actionId}',
       tags,
-      summary: "Run a plugin's registered action (test connection, sync now, …)",
+      summary: "Run a plugin's button action (test connection, sync now, …)",
       description:
-        "An action that syncs a contact source (\"Sync now\") runs as that source's sync job of the site — the job `POST /sources/{id}/sync` runs, listed with its progress at `GET /jobs` — or of each site it concerns when no `siteId` is given; while that job runs it reports `ok: false` rather than running twice.",
+        "An action that syncs a contact source (\"Sync now\") runs as that source's sync job of the site — the job `POST /sources/{id}/sync` runs, listed with its progress at `GET /jobs` — or of each site it concerns when no `siteId` is given; while that job runs it reports `ok: false` rather than running twice. Contact and bulk actions are refused here (422 `DIALBOOK_ACTION_SCOPE`).",
       request: { params: z.object({ actionId: z.string().min(1).max(128) }), body: { content: { 'application/json': { schema: z.object({ siteId: z.uuid().optional() }) } }, required: false } },
-      responses: { 200: json(ActionResult, 'What the action reported'), 404: errors[404], 422: errors[422] },
+      responses: { 200: json(ActionResultSchema, 'What the action reported'), 404: errors[404], 422: errors[422] },
     }),
     async (c) => {
       const input = c.req.header('content-type')?.includes('json') ? (c.req.valid('json') ?? {}) : {};

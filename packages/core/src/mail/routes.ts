@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { TEMPLATE_IDS } from './templates.js';
 import { createRouter } from '../http/openapi.js';
 import { body, errors, json, pageOf, problemResponse } from '../http/common.js';
 import type { MailService } from './service.js';
@@ -12,6 +11,7 @@ const OutboxItem = z
     subject: z.string(),
     template: z.string().nullable(),
     status: z.enum(['pending', 'sending', 'sent']),
+    sensitive: z.boolean().meta({ description: 'Its data held a secret (a PIN): subject and body are stored encrypted until it is sent, then dropped; the subject here shows each secret as `••••`' }),
     attempts: z.number().int(),
     nextAttemptAt: z.iso.datetime(),
     lastError: z.string().nullable(),
@@ -19,6 +19,21 @@ const OutboxItem = z
     sentAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'OutboxMail' });
+
+const Template = z
+  .object({
+    id: z.string().meta({ description: 'Core templates: `signup`, `password_reset`, `site_added`, `phonebook_added`, `test`; plugin templates: `<instance id>.<name>`' }),
+    label: z.string(),
+    description: z.string().nullable(),
+    owner: z.string().meta({ description: '`core` or the plugin instance id' }),
+    placeholders: z.record(z.string(), z.string()).meta({ description: 'The placeholders it may use (`{name}`), with their meaning; saving any other is refused' }),
+    secret: z.array(z.string()).meta({ description: 'Placeholders holding secrets: mails that set them are stored encrypted until sent' }),
+    subject: z.string(),
+    body: z.string(),
+    defaults: z.object({ subject: z.string(), body: z.string() }),
+    edited: z.boolean().meta({ description: 'The saved text differs from the default' }),
+  })
+  .meta({ id: 'MailTemplate' });
 
 const Preview = z.object({ subject: z.string(), text: z.string() }).meta({ id: 'MailPreview' });
 const TemplateEdit = z.object({ subject: z.string().min(1).max(300).optional(), body: z.string().min(1).max(20_000).optional() }).meta({ id: 'MailTemplateEdit' });
@@ -34,7 +49,7 @@ export function mailRoutes(mail: MailService) {
       path: '/mail/outbox',
       tags,
       summary: 'Queued and sent mails, newest first (without bodies)',
-      description: 'Failed sends stay `pending` with `lastError` and are retried with backoff until they succeed.',
+      description: 'Failed sends stay `pending` with `lastError` and are retried with backoff until they succeed. A mail holding a secret is `sensitive`: its body is stored only encrypted (and dropped once sent), its subject listed with the secret masked.',
       request: {
         query: z.object({
           status: z.enum(['pending', 'sending', 'sent']).optional(),
@@ -48,11 +63,22 @@ export function mailRoutes(mail: MailService) {
   );
   app.openapi(
     createRoute({
+      method: 'get',
+      path: '/mail/templates',
+      tags,
+      summary: "Every mail template, core's and the plugins', with its placeholders and saved text",
+      description: 'Edit one through `PATCH /settings/email` with `templates.<id>` (`{ "templates": { "cucm": { "pin-mail": { "subject": … } } } }` for `cucm.pin-mail`).',
+      responses: { 200: json(z.object({ items: z.array(Template) }), 'Templates') },
+    }),
+    async (c) => c.json({ items: await mail.listTemplates() }, 200),
+  );
+  app.openapi(
+    createRoute({
       method: 'post',
       path: '/mail/templates/{id}/preview',
       tags,
       summary: 'Render a template with sample data',
-      description: `Templates: ${TEMPLATE_IDS.join(', ')}. Send \`subject\` and/or \`body\` to preview unsaved edits; templates are saved through \`PATCH /settings/email\` (\`templates.<id>\`).`,
+      description: 'Any template of `GET /mail/templates`, filled with sample data (a plugin template with its `sample`), never real data. Send `subject` and/or `body` to preview unsaved edits; templates are saved through `PATCH /settings/email` (`templates.<id>`).',
       request: { params: z.object({ id: z.string().min(1).max(64) }), body: { content: { 'application/json': { schema: TemplateEdit } }, required: false } },
       responses: { 200: json(Preview, 'Rendered subject and text'), 404: errors[404], 422: errors[422] },
     }),

@@ -7,10 +7,16 @@ import { SiteEntity } from '../sites/entities.js';
 import { DialbookError, invalid, notFound } from '../base/errors.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { SettingsService } from '../settings/service.js';
+import { getPath } from '../settings/paths.js';
+import { MailTemplates, type PluginMailTemplate, type TemplateInfo } from './catalogue.js';
+import { outboxPage, type MailStatus, type OutboxItem } from './outbox.js';
+import { sealMail, secretsIn } from './sealed.js';
 import { emailCategory, type EmailSettings } from './settings.js';
-import { DEFAULT_TEMPLATES, PLACEHOLDERS, renderTemplate, sampleData, TEMPLATE_IDS, unknownPlaceholders, type MailTemplate, type TemplateData, type TemplateId } from './templates.js';
+import { renderTemplate, unknownPlaceholders, type MailTemplate, type MailValue, type TemplateData, type TemplateId } from './templates.js';
 import { describeSendError, fromOf, smtpTransport } from './transport.js';
 import { MailWorker, type FlushResult, type MailWorkerOptions } from './worker.js';
+
+export type { MailStatus, OutboxItem } from './outbox.js';
 
 export interface MailRecipient {
   email: string;
@@ -21,22 +27,15 @@ export interface MailRecipient {
 /** Who hears about a new site or phonebook. The accounts module supplies the real one. */
 export type RecipientsProvider = (siteId: string) => Promise<MailRecipient[]>;
 
-/** A templated mail (`template` is one of {@link TEMPLATE_IDS}, checked when queued) or a ready one. */
-export type MailInput = { to: string; template: TemplateId | (string & {}); data?: TemplateData } | { to: string; subject: string; text: string };
+/** A templated mail (a core template or a plugin's, checked when queued) or a ready one. */
+export type MailInput = { to: string; template: TemplateId | (string & {}); data?: TemplateData | Readonly<Record<string, MailValue>> } | { to: string; subject: string; text: string };
 
-export type MailStatus = 'pending' | 'sending' | 'sent';
-
-export interface OutboxItem {
-  id: string;
-  to: string;
+/** A template as `GET /mail/templates` lists it: what the catalogue says, and its text as saved. */
+export interface TemplateView extends Omit<TemplateInfo, 'path'> {
   subject: string;
-  template: string | null;
-  status: MailStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
+  body: string;
+  /** Whether the saved text differs from the default. */
+  edited: boolean;
 }
 
 export interface MailOptions extends MailWorkerOptions {
@@ -56,6 +55,8 @@ const Email = z.email();
 export class MailService {
   private readonly worker: MailWorker;
   private recipients: RecipientsProvider = async () => [];
+  /** Core's templates and those plugins register in `setup`. */
+  readonly catalogue = new MailTemplates();
 
   constructor(
     private readonly orm: MikroORM,
@@ -64,9 +65,9 @@ export class MailService {
     private readonly logger: Logger,
     private readonly options: MailOptions,
   ) {
-    settings.register(emailCategory);
+    settings.register(emailCategory());
     if (options.recipients) this.recipients = options.recipients;
-    this.worker = new MailWorker(orm, logger, () => this.emailSettings(), options);
+    this.worker = new MailWorker(orm, logger, () => this.emailSettings(), settings.secretBox, options);
     hooks.on('site.created', ({ site }) => this.notify(site.id, 'site_added', { site: site.name }), { owner: 'core' });
     hooks.on('phonebook.created', async ({ phonebook }) => this.notify(phonebook.siteId, 'phonebook_added', { phonebook: phonebook.name, site: await this.siteName(phonebook.siteId) }), { owner: 'core' });
   }
@@ -79,42 +80,78 @@ export class MailService {
     this.recipients = provider;
   }
 
-  /** The templates as they are in the settings (defaults unless edited), and the placeholders they may use. */
-  async templates(): Promise<{ items: ({ id: TemplateId } & MailTemplate)[]; placeholders: Record<string, string> }> {
-    const t = await this.savedTemplates();
-    return { items: TEMPLATE_IDS.map((id) => ({ id, ...t[id] })), placeholders: { ...PLACEHOLDERS } };
+  /** Add a plugin's template (`ctx.mail.registerTemplate`); refused after start-up. */
+  registerTemplate(template: PluginMailTemplate, owner: string): void {
+    this.catalogue.register(template, owner);
   }
 
-  /** Render a template (or unsaved edits of it) with sample data. */
+  /**
+   * Once every plugin is set up: freeze the templates and give the `email` settings a key for each
+   * plugin template (`templates.<instance>.<name>`), checked against that template's placeholders.
+   */
+  sealTemplates(): void {
+    this.catalogue.freeze();
+    if (this.catalogue.pluginTemplates().length) this.settings.redefine(emailCategory(this.catalogue.pluginTemplates()));
+  }
+
+  /** Every template (core's, then the plugins'), with its placeholders and its text as saved. */
+  async listTemplates(): Promise<TemplateView[]> {
+    const saved = await this.savedTemplates();
+    return this.catalogue.list().map((t) => {
+      const text = textAt(saved, t.path) ?? t.defaults;
+      const edited = text.subject !== t.defaults.subject || text.body !== t.defaults.body;
+      return { id: t.id, label: t.label, description: t.description, owner: t.owner, placeholders: t.placeholders, secret: t.secret, defaults: t.defaults, subject: text.subject, body: text.body, edited };
+    });
+  }
+
+  /** Render a template (or unsaved edits of it) with its sample data, never with real data. */
   async preview(id: string, override: Partial<MailTemplate> = {}): Promise<{ subject: string; text: string }> {
-    if (!isTemplateId(id)) throw notFound('mail template', id);
+    const info = this.catalogue.get(id);
+    if (!info) throw notFound('mail template', id);
     for (const field of ['subject', 'body'] as const) {
-      const unknown = override[field] === undefined ? [] : unknownPlaceholders(override[field]);
-      if (unknown.length) throw invalid('DIALBOOK_MAIL_PLACEHOLDER', `unknown placeholder {${unknown[0]}} (known: ${Object.keys(PLACEHOLDERS).join(', ')})`, field);
+      const unknown = override[field] === undefined ? [] : unknownPlaceholders(override[field], info.placeholders);
+      if (unknown.length) throw invalid('DIALBOOK_MAIL_PLACEHOLDER', `unknown placeholder {${unknown[0]}} (known: ${Object.keys(info.placeholders).join(', ')})`, field);
     }
-    const saved = (await this.savedTemplates())[id];
-    return renderTemplate({ ...saved, ...override }, sampleData(this.options.publicUrl));
+    const saved = textAt(await this.savedTemplates(), info.path) ?? info.defaults;
+    return renderTemplate({ ...saved, ...override }, this.catalogue.sample(id, this.options.publicUrl), info.placeholders);
   }
 
-  /** Queue a mail (rendered now) and wake the worker. */
+  /**
+   * Queue a mail (rendered now) and wake the worker. A template's data may set only its placeholders;
+   * a mail whose data sets a secret one is stored encrypted until sent (409 without `DIALBOOK_SECRET_KEY`).
+   */
   async enqueue(input: MailInput): Promise<{ id: string }> {
     if (!Email.safeParse(input.to).success) throw invalid('DIALBOOK_MAIL_ADDRESS', `"${input.to}" is not an e-mail address`, 'to');
-    let rendered: { subject: string; text: string };
+    const id = randomUUID();
+    let mail: { subject: string; text: string; sensitive: boolean; sealed: string | null };
     let template: string | null = null;
     if ('template' in input) {
-      if (!isTemplateId(input.template)) throw invalid('DIALBOOK_MAIL_TEMPLATE', `no mail template "${String(input.template)}" (known: ${TEMPLATE_IDS.join(', ')})`, 'template');
-      rendered = renderTemplate((await this.savedTemplates())[input.template], { url: this.options.publicUrl, link: this.options.publicUrl, email: input.to, ...input.data });
-      template = input.template;
+      const info = this.catalogue.get(String(input.template));
+      if (!info) throw invalid('DIALBOOK_MAIL_TEMPLATE', `no mail template "${String(input.template)}" (known: ${this.catalogue.list().map((t) => t.id).join(', ')})`, 'template');
+      const given = (input.data ?? {}) as Readonly<Record<string, MailValue>>;
+      const stray = info.owner === 'core' ? undefined : Object.keys(given).find((k) => !Object.hasOwn(info.placeholders, k));
+      if (stray) throw invalid('DIALBOOK_MAIL_PLACEHOLDER', `mail template "${info.id}" has no placeholder {${stray}} (known: ${Object.keys(info.placeholders).join(', ')})`, `data.${stray}`);
+      const data = { ...this.catalogue.defaults(info, input.to, this.options.publicUrl), ...given };
+      const text = textAt(await this.savedTemplates(), info.path) ?? info.defaults;
+      const secrets = secretsIn(info, data);
+      mail = secrets.length ? { ...sealMail(this.settings.secretBox, id, info, text, data, secrets), sensitive: true } : { ...renderTemplate(text, data, info.placeholders), sensitive: false, sealed: null };
+      template = info.id;
     } else {
-      rendered = { subject: input.subject.replace(/[\r\n]+/g, ' ').slice(0, 400), text: input.text };
+      mail = { subject: input.subject.replace(/[\r\n]+/g, ' ').slice(0, 400), text: input.text, sensitive: false, sealed: null };
     }
     const em = this.orm.em.fork();
     const now = new Date();
-    const row = em.create(MailOutboxEntity, { id: randomUUID(), to: input.to, ...rendered, html: null, template, status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, lockedUntil: null, createdAt: now, sentAt: null });
+    em.create(MailOutboxEntity, { id, to: input.to, ...mail, html: null, template, status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, lockedUntil: null, createdAt: now, sentAt: null });
     await em.flush();
-    this.logger.info({ mail: row.id, to: row.to, template }, `mail to ${row.to} queued`);
+    this.logger.info({ mail: id, to: input.to, template, sensitive: mail.sensitive }, `mail to ${input.to} queued`);
     this.worker.poke();
-    return { id: row.id };
+    return { id };
+  }
+
+  /** `ctx.mail.send` of plugin `owner`: one of its own templates (`pin-mail` or `<owner>.pin-mail`), through the outbox. */
+  send(owner: string, input: { to: string; template: string; data?: Readonly<Record<string, MailValue>> }): Promise<{ id: string }> {
+    const template = input.template.startsWith(`${owner}.`) ? input.template : `${owner}.${input.template}`;
+    return this.enqueue({ to: input.to, template, ...(input.data ? { data: input.data } : {}) });
   }
 
   /** Send the `test` template to `to` now, bypassing the outbox; a failure is a 502 with the server's answer. */
@@ -136,27 +173,9 @@ export class MailService {
     }
   }
 
-  async outbox(query: { status?: MailStatus | undefined; page?: number; pageSize?: number } = {}): Promise<{ items: OutboxItem[]; total: number; page: number; pageSize: number }> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 50;
-    const [rows, total] = await this.orm.em.fork().findAndCount(MailOutboxEntity, query.status ? { status: query.status } : {}, {
-      orderBy: { createdAt: 'desc', id: 'asc' },
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    });
-    const items = rows.map((r) => ({
-      id: r.id,
-      to: r.to,
-      subject: r.subject,
-      template: r.template ?? null,
-      status: r.status as MailStatus,
-      attempts: r.attempts,
-      nextAttemptAt: r.nextAttemptAt.toISOString(),
-      lastError: r.lastError ?? null,
-      createdAt: r.createdAt.toISOString(),
-      sentAt: r.sentAt?.toISOString() ?? null,
-    }));
-    return { items, total, page, pageSize };
+  /** Queued and sent mails, newest first, without bodies; a mail holding a secret says so (`sensitive`) and its subject shows the secret masked. */
+  outbox(query: { status?: MailStatus | undefined; page?: number; pageSize?: number } = {}): Promise<{ items: OutboxItem[]; total: number; page: number; pageSize: number }> {
+    return outboxPage(this.orm, query);
   }
 
   /** Start polling the outbox (Dialbook.start does this). */
@@ -180,13 +199,13 @@ export class MailService {
     return this.settings.get<EmailSettings>('email');
   }
 
-  /** Templates need no secrets: rendering works even while DIALBOOK_SECRET_KEY is missing. */
-  private async savedTemplates(): Promise<Record<TemplateId, MailTemplate>> {
+  /** The `email` settings holding the saved templates. Templates need no secrets: rendering works even while DIALBOOK_SECRET_KEY is missing. */
+  private async savedTemplates(): Promise<EmailSettings | null> {
     try {
-      return (await this.settings.get<EmailSettings>('email', null, { secrets: false })).templates;
+      return await this.settings.get<EmailSettings>('email', null, { secrets: false });
     } catch (err) {
       this.logger.warn({ code: (err as DialbookError).code }, `using the default mail templates: ${(err as Error).message}`);
-      return DEFAULT_TEMPLATES;
+      return null;
     }
   }
 
@@ -203,4 +222,8 @@ export class MailService {
   }
 }
 
-const isTemplateId = (id: unknown): id is TemplateId => TEMPLATE_IDS.includes(id as TemplateId);
+/** A template's saved text, at its key path in the `email` settings. */
+function textAt(settings: EmailSettings | null, path: readonly string[]): MailTemplate | undefined {
+  const t = getPath(settings, path) as Partial<MailTemplate> | undefined;
+  return typeof t?.subject === 'string' && typeof t.body === 'string' ? { subject: t.subject, body: t.body } : undefined;
+}

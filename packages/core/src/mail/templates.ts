@@ -18,7 +18,9 @@ export const PLACEHOLDERS = {
   url: 'base URL of this Dialbook (config server.publicUrl)',
 } as const;
 export type Placeholder = keyof typeof PLACEHOLDERS;
-export type TemplateData = Partial<Record<Placeholder, string | number | Date | null | undefined>>;
+/** A value for a placeholder: text, a number, a time (shown as `2025-01-31 14:05 UTC`); null and undefined show as nothing. */
+export type MailValue = string | number | Date | null | undefined;
+export type TemplateData = Partial<Record<Placeholder, MailValue>>;
 
 export const TEMPLATE_IDS = ['signup', 'password_reset', 'site_added', 'phonebook_added', 'test'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
@@ -51,22 +53,36 @@ export const DEFAULT_TEMPLATES: Record<TemplateId, MailTemplate> = {
   },
 };
 
-const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+/** How the settings form and the template list name each core template. */
+export const TEMPLATE_TITLES: Record<TemplateId, string> = {
+  signup: 'Sign-up invitation',
+  password_reset: 'Password reset',
+  site_added: 'New site',
+  phonebook_added: 'New phonebook',
+  test: 'Test mail',
+};
 
-/** Placeholders in `text` that are not in {@link PLACEHOLDERS}. */
-export function unknownPlaceholders(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((p) => !Object.hasOwn(PLACEHOLDERS, p)))];
+/** A placeholder in a template: `{first_name}`. Names are lower-case letters, digits and `_`. */
+export const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+export const PLACEHOLDER_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Placeholders in `text` that are not among `known` (core templates: {@link PLACEHOLDERS}). */
+export function unknownPlaceholders(text: string, known: Readonly<Record<string, unknown>> = PLACEHOLDERS): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((p) => !Object.hasOwn(known, p)))];
 }
 
-const show = (v: TemplateData[Placeholder]): string => {
+const show = (v: MailValue): string => {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return `${v.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return String(v);
 };
 
-/** Fill the placeholders (missing values become empty); the subject is kept on one line. */
-export function renderTemplate(template: MailTemplate, data: TemplateData): { subject: string; text: string } {
-  const fill = (s: string) => s.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(PLACEHOLDERS, key) ? show(data[key as Placeholder]) : whole));
+/**
+ * Fill the placeholders `known` names (missing values become empty; anything else in braces stays
+ * as written); the subject is kept on one line.
+ */
+export function renderTemplate(template: MailTemplate, data: Readonly<Record<string, MailValue>>, known: Readonly<Record<string, unknown>> = PLACEHOLDERS): { subject: string; text: string } {
+  const fill = (s: string) => s.replace(PLACEHOLDER, (whole, key: string) => (Object.hasOwn(known, key) ? show(Object.hasOwn(data, key) ? data[key] : undefined) : whole));
   return { subject: fill(template.subject).replace(/[\r\n]+/g, ' ').trim().slice(0, 400), text: fill(template.body) };
 }
 

@@ -1,7 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../base/secret-box.js';
 import { MailOutboxEntity } from './entities.js';
+import { openMail, SENT_SEALED_TEXT } from './sealed.js';
 import type { EmailSettings } from './settings.js';
 import { describeSendError, fromOf, isConnectionFailure, smtpTransport, type Transport } from './transport.js';
 
@@ -44,6 +46,8 @@ export class MailWorker {
     private readonly orm: MikroORM,
     private readonly logger: Logger,
     private readonly settings: () => Promise<EmailSettings>,
+    /** Opens the mails holding a secret (the settings' secret box). */
+    private readonly box: SecretBox,
     private readonly options: MailWorkerOptions,
   ) {}
 
@@ -107,9 +111,15 @@ export class MailWorker {
           try {
             settings ??= await this.settings();
             transport ??= smtpTransport(settings);
-            await transport.sendMail({ from: fromOf(settings), to: row.to, subject: row.subject, text: row.text, ...(row.html ? { html: row.html } : {}) });
-            // A sent sign-up or reset mail holds a live one-time link: keep no copy of it.
-            const wipe = row.template && ONE_TIME_LINK_TEMPLATES.has(row.template) ? { text: '[removed after sending: it held a one-time link]', html: null } : {};
+            // A mail holding a secret is opened only here, just before it goes out.
+            const content = row.sealed ? openMail(this.box, row.id, row.sealed) : { subject: row.subject, text: row.text };
+            await transport.sendMail({ from: fromOf(settings), to: row.to, subject: content.subject, text: content.text, ...(row.html ? { html: row.html } : {}) });
+            // A sent sign-up or reset mail holds a live one-time link, a sealed one a secret: keep no copy of either.
+            const wipe = row.sealed
+              ? { text: SENT_SEALED_TEXT, html: null, sealed: null }
+              : row.template && ONE_TIME_LINK_TEMPLATES.has(row.template)
+                ? { text: '[removed after sending: it held a one-time link]', html: null }
+                : {};
             await em.nativeUpdate(MailOutboxEntity, { id }, { status: 'sent', attempts: attempt, sentAt: new Date(), lockedUntil: null, lastError: null, ...wipe });
             this.logger.info({ mail: id, to: row.to, template: row.template, attempt }, `mail "${row.subject}" sent to ${row.to}`);
             result.sent++;
@@ -120,7 +130,8 @@ export class MailWorker {
             this.logger.warn({ mail: id, to: row.to, template: row.template, attempt, retryAt: retryAt.toISOString(), error }, `mail to ${row.to} not sent (attempt ${attempt}); retrying at ${retryAt.toISOString()}`);
             result.failed++;
             // The server is down or mail is not configured: the other mails wait for the next poll.
-            if (isConnectionFailure(err)) return result;
+            // (A mail that cannot be opened — the secret key changed — fails alone.)
+            if (isConnectionFailure(err) && !String((err as { code?: unknown }).code).startsWith('DIALBOOK_SECRET')) return result;
           }
         }
         if (batch.length < BATCH) return result;

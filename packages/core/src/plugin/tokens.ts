@@ -20,6 +20,7 @@ export const Tokens = {
   Contacts: Symbol.for('dialbook.plugin.contacts') as Facade<'contacts'>,
   Notifications: Symbol.for('dialbook.plugin.notifications') as Facade<'notifications'>,
   Jobs: Symbol.for('dialbook.plugin.jobs') as Facade<'jobs'>,
+  Mail: Symbol.for('dialbook.plugin.mail') as Facade<'mail'>,
   Directory: Symbol.for('dialbook.plugin.directory') as Facade<'directory'>,
   Calls: Symbol.for('dialbook.plugin.calls') as Facade<'calls'>,
   Routing: Symbol.for('dialbook.plugin.routing') as Facade<'routing'>,

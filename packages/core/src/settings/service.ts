@@ -67,8 +67,10 @@ interface Layer {
 export class SettingsService {
   private readonly categories = new Map<string, RegisteredCategory>();
   private readonly overrides = new Map<string, Overrides>();
-  private readonly problems: string[] = [];
+  /** Config/env problems per category, reported together by {@link seal}. */
+  private readonly problems = new Map<string, string[]>();
   private readonly box: SecretBox;
+  private sealed = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -88,11 +90,31 @@ export class SettingsService {
     if ((category.schema as { _zod?: { def?: { type?: string } } })?._zod?.def?.type !== 'object') {
       throw new DialbookError('DIALBOOK_SETTINGS_CATEGORY', `the settings of "${category.id}" must be a z.object(…) schema`, owner === 'core' ? {} : { plugin: owner });
     }
+    this.add(category, owner);
+  }
+
+  /**
+   * Give a registered category a new schema before start-up ends ({@link seal}): mail adds the
+   * plugins' templates to `email` once every plugin has registered its own.
+   */
+  redefine(category: SettingCategory): void {
+    const { owner } = this.category(category.id);
+    if (this.sealed) throw new DialbookError('DIALBOOK_SETTINGS_CATEGORY', `settings category "${category.id}" cannot change after start-up`);
+    if ((category.schema as { _zod?: { def?: { type?: string } } })?._zod?.def?.type !== 'object') throw new DialbookError('DIALBOOK_SETTINGS_CATEGORY', `the settings of "${category.id}" must be a z.object(…) schema`);
+    this.add(category, owner);
+  }
+
+  /** The box that encrypts secrets at rest with `DIALBOOK_SECRET_KEY`, for areas that keep secrets of their own (the mail outbox). */
+  get secretBox(): SecretBox {
+    return this.box;
+  }
+
+  private add(category: SettingCategory, owner: string): void {
     this.categories.set(category.id, { ...category, owner });
     const key = matchCategory(Object.keys(this.options.overrides ?? {}), category.id);
     const { overrides, problems } = mapOverrides(category.id, category.schema, key ? this.options.overrides![key] : undefined);
     this.overrides.set(category.id, overrides);
-    this.problems.push(...problems);
+    this.problems.set(category.id, problems);
   }
 
   /**
@@ -100,11 +122,13 @@ export class SettingsService {
    * naming unknown categories or keys, or holding refused values — all at once.
    */
   seal(): void {
+    this.sealed = true;
     const ids = [...this.categories.keys()];
+    const problems = [...this.problems.values()].flat();
     for (const key of Object.keys(this.options.overrides ?? {})) {
-      if (!matchCategory(ids, key)) this.problems.push(`settings.${key}: no settings category "${key}" (known: ${ids.join(', ')})`);
+      if (!matchCategory(ids, key)) problems.push(`settings.${key}: no settings category "${key}" (known: ${ids.join(', ')})`);
     }
-    if (this.problems.length) throw new DialbookError('DIALBOOK_CONFIG_INVALID', this.problems.join('\n'), { details: { lines: [...this.problems] } });
+    if (problems.length) throw new DialbookError('DIALBOOK_CONFIG_INVALID', problems.join('\n'), { details: { lines: problems } });
   }
 
   list(): CategoryInfo[] {

@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
+import { ContactActions } from '../components/ContactActions';
 import { Link, useRouter } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { Empty, formatDate, QueryState } from '../ui/states';
@@ -68,6 +69,7 @@ function Detail({ contact: c }: { contact: Contact }) {
           )}
         </div>
       </header>
+      {!c.deleted && <ContactActions contactId={c.id} />}
 
       <div className="two-col">
         <div className="card">

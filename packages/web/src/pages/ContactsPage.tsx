@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useId, useState } from 'react';
 import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
+import { BulkActions } from '../components/BulkActions';
 import { Link, useSearchParams } from '../router';
 import { Combobox, type ComboOption } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
@@ -122,6 +123,7 @@ export function ContactsPage() {
             Clear filters
           </button>
         )}
+        {status === 'active' && <BulkActions filter={filters} matching={list.data?.total} />}
       </div>
 
       <ErrorMessage error={list.error} retry={() => void list.refetch()} />

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, ok, sentence, type Schemas } from '../api/client';
 import { usePlugins, useSites } from '../api/queries';
+import { MailTemplatePreview } from '../components/MailTemplatePreview';
 import { Link } from '../router';
 import { ActionButtons } from '../ui/actions';
 import { fieldName, TextField, SelectField } from '../ui/forms';
@@ -136,29 +137,12 @@ function Editor({ schema, view, save, onSaved }: { schema: JsonSchema; view: Sch
   );
 }
 
-const TEMPLATES = ['signup', 'password_reset', 'site_added', 'phonebook_added', 'test'];
-
-/** Template preview (with unsaved edits) and a test send: the core's mail routes. */
+/** Templates with their preview, and a test send: the core's mail routes. */
 function MailTools() {
-  const [template, setTemplate] = useState('signup');
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
-  const [preview, setPreview] = useState<Schemas['MailPreview'] | null>(null);
-  const [previewError, setPreviewError] = useState<unknown>(null);
   const [to, setTo] = useState('');
   const [sendResult, setSendResult] = useState<string | null>(null);
   const [sendError, setSendError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const render = async (e: FormEvent) => {
-    e.preventDefault();
-    setPreviewError(null);
-    try {
-      setPreview(await ok(api.POST('/mail/templates/{id}/preview', { params: { path: { id: template } }, body: { ...(subject ? { subject } : {}), ...(body ? { body } : {}) } })));
-    } catch (err) {
-      setPreview(null);
-      setPreviewError(err);
-    }
-  };
   const send = async (e: FormEvent) => {
     e.preventDefault();
     setSendError(null);
@@ -175,30 +159,7 @@ function MailTools() {
   };
   return (
     <>
-      <form className="card" onSubmit={(e) => void render(e)}>
-        <h2>Template preview</h2>
-        <p className="muted small">Edit templates in the form above (Templates) and save them there; try a draft here first — empty fields use the saved template.</p>
-        <SelectField label="Template" value={template} onChange={(e) => setTemplate(e.target.value)}>
-          {TEMPLATES.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </SelectField>
-        <TextField label="Draft subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
-        <div className="field">
-          <label htmlFor="mail-draft-body">Draft body</label>
-          <textarea id="mail-draft-body" rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
-        </div>
-        <button type="submit">Preview</button>
-        <ErrorMessage error={previewError} />
-        {preview && (
-          <div className="mail-preview" aria-label="Preview">
-            <p>
-              <strong>Subject:</strong> {preview.subject}
-            </p>
-            <pre>{preview.text}</pre>
-          </div>
-        )}
-      </form>
+      <MailTemplatePreview />
       <form className="card" noValidate onSubmit={(e) => void send(e)}>
         <h2>Send a test mail</h2>
         <TextField label="Send test mail to" type="email" value={to} onChange={(e) => setTo(e.target.value)} />

@@ -7,10 +7,13 @@ import { errorText } from './states';
 
 type Action = Schemas['PluginInfo']['actions'][number];
 
-export function ActionButtons({ actions }: { actions: Action[] }) {
+export function ActionButtons({ actions: all }: { actions: Action[] }) {
   const sites = useSites();
   const [siteId, setSiteId] = useState('');
-  if (!actions.length) return <p className="muted small">No actions.</p>;
+  // Contact and bulk actions live on the contact pages and the contacts list.
+  const actions = all.filter((a) => a.scope === 'plugin');
+  const elsewhere = all.length - actions.length;
+  if (!actions.length) return <p className="muted small">{elsewhere ? `No buttons here; ${elsewhere} action(s) on contact pages and the contacts list.` : 'No actions.'}</p>;
   return (
     <div className="action-list">
       {(sites.data?.length ?? 0) > 1 && (
@@ -29,6 +32,7 @@ export function ActionButtons({ actions }: { actions: Action[] }) {
       {actions.map((a) => (
         <ActionButton key={a.id} action={a} siteId={siteId} />
       ))}
+      {elsewhere > 0 && <p className="muted small">{elsewhere} more action(s) on contact pages and the contacts list.</p>}
     </div>
   );
 }

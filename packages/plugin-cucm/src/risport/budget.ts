@@ -16,7 +16,8 @@ export const DEFAULT_RIS_PER_MINUTE = 15;
 
 /**
  * A sliding one-minute window in this process: at most `perMinute` takes in any `windowMs`.
- * Takers queue in order; a taker waits until the oldest take leaves the window.
+ * Takers queue in order; a taker waits until the oldest take has left the window by `marginMs`
+ * (CUCM counts requests when they arrive, which is a little later, and not equally so).
  *
  * @example
  * const budget = new InProcessRateBudget({ perMinute: 12 });
@@ -25,13 +26,15 @@ export const DEFAULT_RIS_PER_MINUTE = 15;
 export class InProcessRateBudget implements RateBudget {
   readonly perMinute: number;
   readonly windowMs: number;
+  readonly marginMs: number;
   private readonly clock: Clock;
   private stamps: number[] = [];
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(options: { perMinute?: number; windowMs?: number; clock?: Clock } = {}) {
+  constructor(options: { perMinute?: number; windowMs?: number; marginMs?: number; clock?: Clock } = {}) {
     this.perMinute = Math.max(1, Math.floor(options.perMinute ?? DEFAULT_RIS_PER_MINUTE));
     this.windowMs = options.windowMs ?? 60_000;
+    this.marginMs = options.marginMs ?? 500;
     this.clock = options.clock ?? systemClock;
   }
 
@@ -48,7 +51,7 @@ export class InProcessRateBudget implements RateBudget {
   }
 
   private prune(now: number): void {
-    while (this.stamps.length && this.stamps[0]! <= now - this.windowMs) this.stamps.shift();
+    while (this.stamps.length && this.stamps[0]! <= now - this.windowMs - this.marginMs) this.stamps.shift();
   }
 
   private async acquire(): Promise<void> {
@@ -59,7 +62,7 @@ export class InProcessRateBudget implements RateBudget {
         this.stamps.push(now);
         return;
       }
-      await this.clock.sleep(this.stamps[0]! + this.windowMs - now);
+      await this.clock.sleep(this.stamps[0]! + this.windowMs + this.marginMs - now);
     }
   }
 }

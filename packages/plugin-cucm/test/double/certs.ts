@@ -40,7 +40,7 @@ async function make(): Promise<TestCertificates> {
       try {
         await run('openssl', args, { timeout: 60_000 });
       } catch (err) {
-        throw new Error(`openssl ${args[0]} failed (is openssl installed? scripts/test-services.sh installs it): ${(err as Error).message}`);
+        throw new Error(`openssl ${args[0]} failed (is openssl installed? scripts/test-services.sh installs it): ${(err as Error).message}`, { cause: err });
       }
     }
     return { ca: await readFile(at('ca.pem'), 'utf8'), cert: await readFile(at('server.pem'), 'utf8'), key: await readFile(at('server.key'), 'utf8') };

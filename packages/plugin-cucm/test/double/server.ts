@@ -62,6 +62,8 @@ export interface CucmCounts {
   risport: RisCounters;
   /** Requests that authenticated with Basic / with the session cookie; refused ones; idle sessions. */
   auth: { basic: number; session: number; refused: number; expired: number };
+  /** The most AXL requests in progress at once. */
+  axlMaxInFlight: number;
 }
 
 export interface CucmDouble {
@@ -79,12 +81,14 @@ export interface CucmDouble {
   configure(options: Pick<CucmDoubleOptions, 'versions' | 'release' | 'risPerMinute' | 'rowLimit'>): void;
   /** Forget every session (as if all had been idle for 30 minutes). */
   expireSessions(): void;
+  /** The body of the last request of `operation` as it came over the wire (SOAPAction version, namespace). */
+  lastRequest(operation: string): { soapAction: string; body: string } | undefined;
   /** Clear injected faults and counters. */
   reset(): void;
   close(): Promise<void>;
 }
 
-const newCounts = (): CucmCounts => ({ axl: {}, risport: { requests: 0, accepted: 0, rateLimited: 0, maxInWindow: 0, devicesAsked: 0 }, auth: { basic: 0, session: 0, refused: 0, expired: 0 } });
+const newCounts = (): CucmCounts => ({ axl: {}, risport: { requests: 0, accepted: 0, rateLimited: 0, maxInWindow: 0, devicesAsked: 0 }, auth: { basic: 0, session: 0, refused: 0, expired: 0 }, axlMaxInFlight: 0 });
 
 export async function startCucmDouble(options: CucmDoubleOptions = {}): Promise<CucmDouble> {
   const certs = await testCertificates();
@@ -98,6 +102,8 @@ export async function startCucmDouble(options: CucmDoubleOptions = {}): Promise<
   let counts = newCounts();
   const sessions = new Map<string, number>();
   const hangs = new Set<() => void>();
+  const last = new Map<string, { soapAction: string; body: string }>();
+  let inFlight = 0;
   const sockets = new Set<Socket>();
   const hang = () => new Promise<never>((resolve) => void hangs.add(resolve as () => void));
 
@@ -162,11 +168,17 @@ export async function startCucmDouble(options: CucmDoubleOptions = {}): Promise<
       version = m[1]!;
       operation = m[2]!;
       counts.axl[operation] = (counts.axl[operation] ?? 0) + 1;
+      inFlight++;
+      counts.axlMaxInFlight = Math.max(counts.axlMaxInFlight, inFlight);
+      res.once('close', () => inFlight--);
     } else {
       // Cisco's documents also show the long form http://schemas.cisco.com/ast/soap/action/#RisPort70#SelectCmDevice.
       operation = /selectCmDeviceExt$/i.test(action) ? 'selectCmDeviceExt' : 'selectCmDevice';
       req.headers.soapaction = `"${operation}"`;
     }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => last.set(operation, { soapAction: action, body: Buffer.concat(chunks).toString('utf8') }));
     if (!authenticate(req, res)) return false;
     const fault = faults.take(operation);
     if (fault && HTTP_FAULTS.has(fault.kind)) {
@@ -221,6 +233,7 @@ export async function startCucmDouble(options: CucmDoubleOptions = {}): Promise<
     },
     fail: (operation, kind, o) => faults.inject(operation, kind, o),
     configure: (o) => Object.assign(settings, Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))),
+    lastRequest: (operation) => last.get(operation),
     expireSessions: () => {
       for (const k of sessions.keys()) sessions.set(k, Number.NEGATIVE_INFINITY);
     },

@@ -64,6 +64,17 @@ describe('phonesOwnedBy', () => {
     expect(Object.fromEntries(r.byUser)).toEqual(Object.fromEntries(viaSql.byUser));
   });
 
+  test('a batch whose answer is too large is split in two', async () => {
+    cucm.configure({ rowLimit: 40 }); // 5 rows a user (2 phones, owner + associated, and the user row): 12 users 60, too large; 6 users 30
+    try {
+      const r = await client({ readOnlySql: true, sqlBatchSize: 12 }).phonesOwnedBy(users.slice(0, 12));
+      expect([...r.byUser.values()].every((p) => p.length === 2)).toBe(true);
+      expect(cucm.counts.axl.executeSQLQuery).toBe(3);
+    } finally {
+      cucm.configure({ rowLimit: Number.POSITIVE_INFINITY });
+    }
+  });
+
   test('users are matched case-insensitively and keep the spelling asked for', async () => {
     const r = await client({ readOnlySql: true }).phonesOwnedBy(['BOB', 'User0002']);
     expect([...r.byUser.keys()]).toEqual(['BOB', 'User0002']);

@@ -11,7 +11,7 @@
  * const pins = await axl.listFacInfo({ name: '%' });
  * axl.close();
  */
-import { CucmError } from '../errors.js';
+import { CucmError, isCucmError } from '../errors.js';
 import { parseMac } from '../mac.js';
 import { AxlConnection, type AxlConnectionOptions, type VersionInfo } from './connection.js';
 import {
@@ -94,7 +94,8 @@ export class AxlClient {
 
   /**
    * The phones of each user — owned (Owner User ID) and associated — with model and lines.
-   * With `readOnlySql`: one executeSQLQuery per `sqlBatchSize` users. Without: one listPhone
+   * With `readOnlySql`: one executeSQLQuery per `sqlBatchSize` users (split in two when CUCM
+   * says the answer is too large). Without: one listPhone
    * scan, then getUser and getPhone per user and device under the concurrency limit.
    */
   async phonesOwnedBy(userIds: readonly string[], options: { lines?: boolean } = {}): Promise<OwnedPhones> {
@@ -103,12 +104,7 @@ export class AxlClient {
     if (this.options.readOnlySql) {
       const out: OwnedPhones = { byUser: new Map(), unknownUsers: [] };
       const size = Math.max(1, this.options.sqlBatchSize ?? 100);
-      for (let i = 0; i < ids.length; i += size) {
-        const batch = ids.slice(i, i + size);
-        const part = ownedPhonesFromRows(batch, await this.executeSQLQuery(ownedPhonesSql(batch)));
-        for (const [k, v] of part.byUser) out.byUser.set(k, v);
-        out.unknownUsers.push(...part.unknownUsers);
-      }
+      for (let i = 0; i < ids.length; i += size) await this.ownedViaSql(ids.slice(i, i + size), out);
       return out;
     }
     return ownedPhonesViaAxl(
@@ -149,6 +145,23 @@ export class AxlClient {
     if (!/^\s*select\b/i.test(sql)) throw new CucmError('DIALBOOK_CUCM_PERMISSION', 'Only SELECT statements may be sent with executeSQLQuery.', { service: 'axl', operation: 'executeSQLQuery' });
     const res = await this.conn.call('executeSQLQuery', { sql });
     return mapRows(ret(res));
+  }
+
+  /** One executeSQLQuery for `batch`; an answer CUCM finds too large splits the batch in two. */
+  private async ownedViaSql(batch: string[], out: OwnedPhones): Promise<void> {
+    let part: OwnedPhones;
+    try {
+      part = ownedPhonesFromRows(batch, await this.executeSQLQuery(ownedPhonesSql(batch)));
+    } catch (err) {
+      if (!isCucmError(err) || err.code !== 'DIALBOOK_CUCM_TOO_LARGE' || batch.length < 2) throw err;
+      const half = Math.ceil(batch.length / 2);
+      this.conn.emit({ type: 'page-shrunk', operation: 'executeSQLQuery', from: batch.length, to: half });
+      await this.ownedViaSql(batch.slice(0, half), out);
+      await this.ownedViaSql(batch.slice(half), out);
+      return;
+    }
+    for (const [k, v] of part.byUser) out.byUser.set(k, v);
+    out.unknownUsers.push(...part.unknownUsers);
   }
 
   /** Close kept-alive connections. */

@@ -323,8 +323,8 @@ describe.skipIf(missing.length > 0)(`admin app in Chromium (${testDatabaseKind()
     await page.locator('form', { hasText: 'Invite a user' }).getByLabel('Test site').check();
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('Invited bob.user@example.com').waitFor();
-    const bob = page.locator('li', { hasText: 'bob.user@example.com' }).last();
-    await bob.getByText('Sites: Test site').waitFor();
+    const bob = page.locator('tr', { hasText: 'bob.user@example.com' });
+    await bob.getByRole('cell', { name: 'Test site', exact: true }).waitFor();
     await shot('users');
     expect(smtp.to('bob.user@example.com').length + 1).toBeGreaterThan(0);
   });

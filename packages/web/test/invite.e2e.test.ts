@@ -26,7 +26,7 @@ describe.skipIf(missing.length > 0)(`invitations without mail in Chromium (${tes
     await page.locator('form', { hasText: 'Invite a user' }).getByLabel('Test site').check();
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('Mail is not configured, so the link waits in the outbox').waitFor();
-    const row = page.locator('li', { hasText: 'carla.neu@example.test' }).last();
+    const row = page.locator('tr', { hasText: 'carla.neu@example.test' });
     await row.getByRole('button', { name: 'Copy invitation link' }).click();
     const box = page.getByLabel('Invitation link for carla.neu@example.test');
     const link = (await box.locator('code').textContent()) ?? '';

@@ -15,6 +15,16 @@ browserSuite('phonebooks', { plugins: { yealink: yealinkPlugin } }, (app) => {
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string };
   };
+  /** A new phonebook of this name, open in the browser of a new administrator, its Yealink directory URLs shown. */
+  const openBook = async (name: string) => {
+    const book = await seedBook(name);
+    const { page } = await app.signIn();
+    await page.goto(`${app.base}/phonebooks/${book.id}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    const urls = page.locator('.card', { hasText: 'Directory URLs' });
+    await urls.getByRole('heading', { name: 'Yealink' }).waitFor();
+    return { book, page, urls };
+  };
 
   test('create a phonebook and a phone credential (its secret shown once)', async () => {
     const { page } = await app.signIn();
@@ -55,13 +65,8 @@ browserSuite('phonebooks', { plugins: { yealink: yealinkPlugin } }, (app) => {
   });
 
   test('directory URLs per vendor and the provisioning snippet', async () => {
-    const book = await seedBook('Empfang');
-    const { page } = await app.signIn();
-    await page.goto(`${app.base}/phonebooks/${book.id}`);
-    await page.getByRole('heading', { name: 'Empfang', level: 1 }).waitFor();
     // In-process Yealink renderer: fetch URLs and the provisioning snippet.
-    const urls = page.locator('.card', { hasText: 'Directory URLs' });
-    await urls.getByRole('heading', { name: 'Yealink' }).waitFor();
+    const { book, page, urls } = await openBook('Empfang');
     await urls.getByText(`${app.base}/directory/${book.id}/yealink`, { exact: true }).waitFor();
     await urls.getByText('Provisioning snippet').click();
     const snippet = urls.locator('pre').first();
@@ -73,12 +78,7 @@ browserSuite('phonebooks', { plugins: { yealink: yealinkPlugin } }, (app) => {
   });
 
   test('create a credential: the snippet shows its user name without a reload; copy buttons copy', async () => {
-    const book = await seedBook('Front desk');
-    const { page } = await app.signIn();
-    await page.goto(`${app.base}/phonebooks/${book.id}`);
-    await page.getByRole('heading', { name: 'Front desk', level: 1 }).waitFor();
-    const urls = page.locator('.card', { hasText: 'Directory URLs' });
-    await urls.getByRole('heading', { name: 'Yealink' }).waitFor();
+    const { book, page, urls } = await openBook('Front desk');
     const notice = page.getByTestId('no-credential');
     await notice.waitFor();
     expect(await notice.textContent()).not.toContain('/api/v1');

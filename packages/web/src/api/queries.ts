@@ -1,5 +1,5 @@
 /** Queries several pages share. */
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api, ok } from './client';
 
@@ -11,4 +11,19 @@ export const usePhonebooks = () => useQuery({ queryKey: ['phonebooks'], queryFn:
 export function useSiteName(): (id: string | null | undefined) => string {
   const sites = useSites().data;
   return useCallback((id) => (id ? (sites?.find((s) => s.id === id)?.name ?? '') : ''), [sites]);
+}
+
+/**
+ * An API call whose success makes some lists stale: it throws the call's problem (a confirmation dialog shows
+ * it), else refreshes the queries under `keys`. `onConfirm={() => call(api.DELETE('/sites/{id}', path), ['sites'])}`
+ */
+export function useCallAndRefresh(): (call: Promise<{ response: Response; error?: unknown }>, keys: QueryKey[]) => Promise<void> {
+  const queries = useQueryClient();
+  return useCallback(
+    async (call, keys) => {
+      await ok(call);
+      await Promise.all(keys.map((queryKey) => queries.invalidateQueries({ queryKey })));
+    },
+    [queries],
+  );
 }

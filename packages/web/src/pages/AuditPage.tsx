@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import { api, ApiError, ok, type Schemas } from '../api/client';
 import { usePhonebooks, useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
-import { columnHelper, DataTable, urlPages } from '../ui/table';
+import { columnHelper, DataTable, pageOf, urlPages } from '../ui/table';
 
 type AuditEvent = Schemas['AuditEvent'];
 type Detail = NonNullable<Schemas['AuditDetail']>;
@@ -161,17 +161,7 @@ export function AuditPage() {
       </form>
 
       {!rangeError && (
-        <DataTable
-          label="Audit events"
-          className="audit"
-          cards="tablet"
-          columns={columns}
-          rows={list.data?.items}
-          query={list}
-          loading="Loading the audit log"
-          pages={{ ...pages, total: list.data?.total ?? 0, noun: 'event' }}
-          empty={filtered ? 'No audit event matches these filters.' : 'Nothing has been recorded yet.'}
-        />
+        <DataTable label="Audit events" className="audit" cards="tablet" columns={columns} {...pageOf(list, pages, 'event')} loading="Loading the audit log" empty={filtered ? 'No audit event matches these filters.' : 'Nothing has been recorded yet.'} />
       )}
     </section>
   );

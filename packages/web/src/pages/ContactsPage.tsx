@@ -1,12 +1,12 @@
 /** Contacts: search, filters, sort, pagination, active/deleted switch, and row actions with confirmation. */
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { api, ok, type Contact } from '../api/client';
-import { useSiteName, useSites } from '../api/queries';
+import { useCallAndRefresh, useSiteName, useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
 import { Combobox, type ComboOption } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
-import { actionsColumn, columnHelper, DataTable, urlPages } from '../ui/table';
+import { actionsColumn, columnHelper, DataTable, pageOf, urlPages } from '../ui/table';
 
 type Sort = 'name' | 'firstName' | 'lastName' | 'organization' | 'department' | 'createdAt' | 'updatedAt';
 
@@ -114,11 +114,9 @@ export function ContactsPage() {
         className="contacts"
         cards="phone"
         columns={columns}
-        rows={list.data?.items}
-        query={list}
+        {...pageOf(list, pages, 'contact')}
         loading="Loading contacts"
         sort={{ by: sort === 'firstName' ? 'name' : sort, desc: order === 'desc', onChange: sortBy }}
-        pages={{ ...pages, total: list.data?.total ?? 0, noun: 'contact' }}
         empty={
           <>
             {status === 'deleted' ? 'No deleted contacts.' : anyFilter ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}
@@ -206,13 +204,9 @@ function NameCell({ contact: c, name }: { contact: Contact; name: string }) {
 }
 
 function ContactActions({ contact: c }: { contact: Contact }) {
-  const queries = useQueryClient();
+  const call = useCallAndRefresh();
   const path = { params: { path: { id: c.id } } };
-  const act = async (call: Promise<{ response: Response; error?: unknown }>) => {
-    await ok(call);
-    await queries.invalidateQueries({ queryKey: ['contacts'] });
-    await queries.invalidateQueries({ queryKey: ['contact'] });
-  };
+  const act = (request: Promise<{ response: Response; error?: unknown }>) => call(request, [['contacts'], ['contact']]);
   return c.deleted ? (
     <>
       <ConfirmButton title="Restore contact" message={<p>Restore {c.displayName}? It shows in phonebooks again.</p>} confirmLabel="Restore" onConfirm={() => act(api.POST('/contacts/{id}/restore', path))}>

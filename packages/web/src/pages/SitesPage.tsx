@@ -2,12 +2,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Site } from '../api/client';
-import { useSites } from '../api/queries';
+import { useCallAndRefresh, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { countryName, CountryField, countryProblem } from '../ui/country';
-import { FormDialog } from '../ui/dialog';
+import { EditDialog } from '../ui/dialog';
 import { TextField } from '../ui/forms';
 import { ErrorMessage, formatDate } from '../ui/states';
 import { actionsColumn, columnHelper, DataTable } from '../ui/table';
@@ -53,32 +53,18 @@ const siteColumns = col.columns([
 const staffColumns = [...siteColumns, actionsColumn(col, (s) => <SiteActions site={s} />)];
 
 function SiteActions({ site: s }: { site: Site }) {
-  const queries = useQueryClient();
-  const [editing, setEditing] = useState(false);
+  const call = useCallAndRefresh();
   return (
     <>
-      <FormDialog
-        open={editing}
-        onOpenChange={setEditing}
-        title={`Edit ${s.name}`}
-        description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers."
-        trigger={
-          <button type="button" aria-label={`Edit ${s.name}`}>
-            Edit
-          </button>
-        }
-      >
-        <SiteForm site={s} onDone={() => setEditing(false)} />
-      </FormDialog>
+      <EditDialog what={s.name} description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers.">
+        {(done) => <SiteForm site={s} onDone={done} />}
+      </EditDialog>
       <ConfirmButton
         danger
         title="Delete site"
         message={<p>Delete the site {s.name}? Only an empty site (no contacts, no phonebooks) can be deleted.</p>}
         confirmLabel="Delete"
-        onConfirm={async () => {
-          await ok(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }));
-          await queries.invalidateQueries({ queryKey: ['sites'] });
-        }}
+        onConfirm={() => call(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }), [['sites']])}
       >
         Delete
       </ConfirmButton>

@@ -2,12 +2,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type User } from '../api/client';
-import { useSiteName, useSites } from '../api/queries';
+import { useCallAndRefresh, useSiteName, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { CopyValue } from '../ui/copy';
-import { FormDialog } from '../ui/dialog';
+import { EditDialog, FormDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/forms';
 import { ErrorMessage, formatDate, Loading, QueryState } from '../ui/states';
 import { actionsColumn, columnHelper, DataTable } from '../ui/table';
@@ -165,26 +165,14 @@ const userColumns = ({ siteName, mailConfigured, report }: { siteName: (id: stri
 
 function UserActions({ user: u, mailConfigured, report }: { user: User; mailConfigured: boolean; report: Report }) {
   const { user: me, isAtLeast } = useAuth();
-  const queries = useQueryClient();
-  const [editing, setEditing] = useState(false);
+  const call = useCallAndRefresh();
   const resend = () =>
     void ok(api.POST('/users/{id}/invite', { params: { path: { id: u.id } } }))
       .then(() => report.note(mailConfigured ? `A fresh sign-up link for ${u.email} is on its way; earlier links no longer work.` : `A fresh sign-up link for ${u.email} waits in the outbox until mail is set up; earlier links no longer work.`))
       .catch(report.failed);
   return (
     <>
-      <FormDialog
-        open={editing}
-        onOpenChange={setEditing}
-        title={`Edit ${u.email}`}
-        trigger={
-          <button type="button" aria-label={`Edit ${u.email}`}>
-            Edit
-          </button>
-        }
-      >
-        <EditUser user={u} onDone={() => setEditing(false)} />
-      </FormDialog>
+      <EditDialog what={u.email}>{(done) => <EditUser user={u} onDone={done} />}</EditDialog>
       {u.status === 'invited' && (
         <button type="button" onClick={resend}>
           Resend invitation
@@ -197,10 +185,7 @@ function UserActions({ user: u, mailConfigured, report }: { user: User; mailConf
           title="Delete user"
           message={<p>Delete {u.email}? Their sessions and API tokens end.</p>}
           confirmLabel="Delete"
-          onConfirm={async () => {
-            await ok(api.DELETE('/users/{id}', { params: { path: { id: u.id } } }));
-            await queries.invalidateQueries({ queryKey: ['users'] });
-          }}
+          onConfirm={() => call(api.DELETE('/users/{id}', { params: { path: { id: u.id } } }), [['users']])}
         >
           Delete
         </ConfirmButton>

@@ -6,7 +6,8 @@
  *   fetches in the order asked for); without it the loaded rows are sorted here (locale-aware, numbers in text
  *   by value).
  * - **Pages**: with `pages` the server pages; the pager says "N things · page x of y" and offers page sizes.
- *   `urlPages()` keeps page and size in the URL (`page`, `pageSize`).
+ *   `urlPages()` keeps page and size in the URL (`page`, `pageSize`); `pageOf()` takes rows, total and state
+ *   from a query of one page (`{ items, total }`).
  * - **States**: loading (first load), an error with "Try again" (stale rows stay under it), empty (`empty`),
  *   dimmed while a refetch runs.
  * - **Narrow screens**: with `cards` each row becomes a card of labelled cells below 600 px (`'phone'`) or
@@ -273,6 +274,14 @@ export function urlPages(params: URLSearchParams, setParams: (p: Record<string, 
     pageSize,
     onChange: (next) => setParams({ page: next.page > 1 ? String(next.page) : null, pageSize: next.pageSize === pageSize ? (params.get('pageSize') ?? null) : String(next.pageSize) }),
   };
+}
+
+/**
+ * `rows`, `query` and `pages` of a table showing one server page (`{ items, total }`) of a list query:
+ * `<DataTable {...pageOf(list, urlPages(params, setParams), 'contact')} … />`.
+ */
+export function pageOf<T extends RowData>(query: QueryStatus & { data?: { items: T[]; total: number } | undefined }, pages: Omit<ServerPages, 'total' | 'noun'>, noun: string) {
+  return { rows: query.data?.items, query, pages: { ...pages, total: query.data?.total ?? 0, noun } };
 }
 
 /** Whether the media query matches now, following changes (window resized, device turned). */

@@ -4,6 +4,7 @@ import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
 import { ContactActions } from '../components/ContactActions';
 import { ContactSecrets } from '../components/ContactSecrets';
+import { ContactViewPanels } from '../components/ContactViewPanels';
 import { Link, useRouter } from '../router';
 import { showAttribute } from '../ui/attributes';
 import { ConfirmButton } from '../ui/confirm';
@@ -73,6 +74,7 @@ function Detail({ contact: c }: { contact: Contact }) {
       </header>
       {!c.deleted && <ContactActions contactId={c.id} />}
       <ContactSecrets contact={c} />
+      {!c.deleted && <ContactViewPanels contact={c} />}
 
       <div className="two-col">
         <div className="card">

@@ -8,6 +8,7 @@ import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from '.
 import { ContactDetailPage } from './pages/ContactDetailPage';
 import { ContactEditPage, ContactNewPage } from './pages/ContactForm';
 import { ContactsPage } from './pages/ContactsPage';
+import { ImportPage } from './pages/ImportPage';
 import { PhonebookDetailPage, PhonebooksPage } from './pages/PhonebooksPage';
 import { PluginsPage } from './pages/PluginsPage';
 import { PluginViewPage } from './pages/PluginViewPage';
@@ -42,6 +43,7 @@ const ROUTES: Route[] = [
   { pattern: '/plugins', render: () => <PluginsPage /> },
   { pattern: '/views/:plugin/:view', render: (p) => <PluginViewPage key={`${p.plugin}.${p.view}`} id={`${p.plugin}.${p.view}`} /> },
   { pattern: '/views/:id', render: (p) => <PluginViewPage key={p.id} id={p.id!} /> },
+  { pattern: '/import', role: 'staff', render: () => <ImportPage /> },
 ];
 
 const NAV: { to: string; label: string; role?: User['role'] }[] = [

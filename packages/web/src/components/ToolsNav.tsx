@@ -3,13 +3,17 @@
  * the user may see (`access`), and **Import** for staff when at least one CSV attribute import is
  * registered. Nothing when there is neither.
  */
-import { useViews, viewPath } from '../api/plugin-features';
+import { useImports, useViews, viewPath } from '../api/plugin-features';
+import { useAuth } from '../auth';
 import { Link, useRouter } from '../router';
 
 export function ToolsNav({ onNavigate }: { onNavigate: () => void }) {
   const { path } = useRouter();
+  const { isAtLeast } = useAuth();
   const { views } = useViews('global');
+  const imports = useImports();
   const links = views.map((v) => ({ to: viewPath(v), label: v.label }));
+  if (isAtLeast('staff') && (imports.data?.length ?? 0) > 0) links.push({ to: '/import', label: 'Import' });
   if (!links.length) return null;
   return (
     <div className="nav-group" role="group" aria-labelledby="nav-tools">

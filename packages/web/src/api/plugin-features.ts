@@ -29,7 +29,7 @@ export function useImports() {
 export function useViews(scope: PluginView['scope']): { views: PluginView[]; query: ReturnType<typeof usePlugins> } {
   const { isAtLeast } = useAuth();
   // What is registered changes only with a restart: no need to run the health checks on every page.
-  const query = usePlugins({ staleTime: 5 * 60_000 });
+  const query = usePlugins({ staleTime: 60_000, registered: true });
   const views = (query.data ?? []).flatMap((p) => p.views).filter((v) => v.scope === scope && isAtLeast(v.access));
   return { views, query };
 }

@@ -121,5 +121,12 @@ describe('an enricher', () => {
     const report = await core.dialbook.contacts.enrich(core.site.id, [first!.id]);
     expect(report).toEqual({ done: 1, changed: 0, pending: [] });
     expect(calls).toEqual([expect.objectContaining({ reason: 'manual', contacts: [expect.objectContaining({ id: first!.id })] })]);
+    // The same over HTTP (a "Refresh" button), staff and admins only.
+    const res = await core.request(`/api/v1/contacts/${first!.id}/enrich`, { method: 'POST', json: { enricher: 'phones' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ done: 1, changed: 0, pending: [] });
+    expect((await core.request(`/api/v1/contacts/${first!.id}/enrich`, { method: 'POST', json: { enricher: 'nope' } })).status).toBe(404);
+    const user = await core.createUser({ role: 'user', siteIds: [core.site.id] });
+    expect((await user.request(`/api/v1/contacts/${first!.id}/enrich`, { method: 'POST' })).status).toBe(403);
   });
 });

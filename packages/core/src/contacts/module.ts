@@ -78,6 +78,7 @@ export const contactsModule = defineModule({
     ['GET', '/contacts/:id/history', 'user'],
     ['POST', '/contacts/:id/secrets/:key/reveal', 'staff'],
     ['PUT', '/contacts/:id/secrets/:key', 'staff'],
+    ['POST', '/contacts/:id/enrich', 'staff'],
     ['GET', '/enrichers', 'staff'],
     ['GET', '/imports', 'staff'],
     ['POST', '/imports/:id/preview', 'staff'],

@@ -12,6 +12,9 @@ const SecretParams = z.object({
 });
 const SecretSet = z.object({ value: z.string().min(1).max(1024).nullable().meta({ description: 'The new value; `null` clears it' }) }).meta({ id: 'ContactSecretSet' });
 const SecretValue = z.object({ key: z.string(), value: z.string().nullable() }).meta({ id: 'ContactSecretValue' });
+const EnrichResult = z
+  .object({ done: z.number().int(), changed: z.number().int(), pending: z.array(z.object({ contactId: z.uuid(), enricher: z.string(), reason: z.string() })) })
+  .meta({ id: 'EnrichResult' });
 const EnrichmentState = z
   .object({
     enrichers: z.array(z.object({ id: z.string(), label: z.string(), owner: z.string(), pending: z.number().int(), oldestPending: z.iso.datetime().nullable() })),
@@ -57,6 +60,25 @@ export function secretRoutes(contacts: ContactService) {
     async (c) => {
       const { id, key } = c.req.valid('param');
       return c.json(await contacts.setSecret(id, key, c.req.valid('json').value, c.var.actor), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/contacts/{id}/enrich',
+      tags,
+      summary: 'Run the contact enrichers for one contact now',
+      description: 'Staff and admins. Every registered enricher that is on for the contact\'s site (or only `enricher`), as after a sync; what it could not do stays pending and is retried.',
+      request: { params: z.object({ id: z.uuid().meta({ param: { name: 'id', in: 'path' } }) }), body: { content: { 'application/json': { schema: z.object({ enricher: z.string().min(1).max(128).optional() }) } }, required: false } },
+      responses: { 200: json(EnrichResult, 'What the enrichers did'), 404: errors[404] },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = (c.req.valid('json') ?? {}) as { enricher?: string };
+      const contact = await contacts.get(id);
+      if (body.enricher) contacts.enrichment.registry.require(body.enricher);
+      return c.json(await contacts.enrich(contact.siteId, [id], body.enricher ? { only: body.enricher } : {}), 200);
     },
   );
 

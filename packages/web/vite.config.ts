@@ -12,7 +12,7 @@ const gz = promisify(gzip);
 
 /**
  * Writes a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9) copy next to every text file of the
- * build over 1 KiB; core sends the best one the browser accepts (`packages/core/src/http/web-app.ts`).
+ * build over 1 KiB; core sends the best one the browser accepts (`packages/core/src/app/web-app.ts`).
  */
 function precompress(): Plugin {
   let outDir = '';
@@ -42,7 +42,7 @@ function precompress(): Plugin {
  * :3000 (`npm start`); the session cookie is `SameSite=Strict`, which a same-origin proxy keeps intact.
  *
  * `__COUNTRY_CODES__`: the ISO 3166-1 alpha-2 codes core accepts for a site's country (libphonenumber-js's
- * `getCountries()`, as `packages/core/src/domain/site-types.ts` checks them), put into the bundle at build time
+ * `getCountries()`, as `packages/core/src/sites/types.ts` checks them), put into the bundle at build time
  * so the app does not ship the phone-number metadata; the names come from the browser's `Intl.DisplayNames`.
  */
 export default defineConfig({

@@ -35,6 +35,7 @@ export type { CallSource } from './calls/contracts.js';
 export type { RouteExecutor } from './routing/contracts.js';
 export type { ActionCondition, ActionInput, ActionResult, ContactAction, ContactActionInput, HealthCheck, PluginAction, PluginButtonAction } from './host/contracts.js';
 export type { PluginHttpApp } from './host/context.js';
+export type { PluginView, ViewColumnKind } from './host/views.js';
 // The façades each area offers on `ctx` (declared by the areas, merged into PluginContext).
 export type { ContactsApi } from './contacts/module.js';
 export type { SitesApi } from './sites/module.js';

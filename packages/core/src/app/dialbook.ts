@@ -19,7 +19,7 @@ import { ClusterRelay } from '../hooks/cluster.js';
 import { describePlugins, describePluginsWithHealth } from '../host/describe.js';
 import { setupPlugins, startPlugins, stopPlugins } from '../host/lifecycle.js';
 import { loadPlugins, type LoadedPlugin } from '../host/load.js';
-import { ActionsToken, HealthToken, pluginRegistries, PluginsToken } from '../host/module.js';
+import { ActionsToken, HealthToken, pluginRegistries, PluginsToken, ViewsToken } from '../host/module.js';
 import { JobsToken } from '../jobs/module.js';
 import { MailToken } from '../mail/module.js';
 import { buildProvided, ClusterToken, collectMigrations, CoreTokens, type CoreModule } from '../module.js';
@@ -134,6 +134,7 @@ export class Dialbook {
       orm: this.orm,
       actions: this.resolve(ActionsToken),
       health: this.resolve(HealthToken),
+      views: this.resolve(ViewsToken),
       settings: this.settings,
     });
     this.mail.sealTemplates(); // the plugins' mail templates join the email settings before those are checked

@@ -19,7 +19,7 @@ import { SitesToken } from '../sites/module.js';
 export const ContactsToken = token<ContactService>('contacts');
 export const ContactSourcesToken = token<ContactSources>('contacts.sources');
 
-const PLUGIN_METHODS = ['create', 'get', 'update', 'softDelete', 'restore', 'list', 'scan', 'lookup', 'history', 'upsertFromSource', 'upsertManyFromSource', 'createMany', 'getSecret', 'setSecret', 'enrich'] as const;
+const PLUGIN_METHODS = ['create', 'get', 'update', 'softDelete', 'restore', 'list', 'scan', 'lookup', 'history', 'upsertFromSource', 'upsertManyFromSource', 'createMany', 'getSecret', 'setSecret', 'enrich', 'recordHistory'] as const;
 
 /**
  * The façade plugins get as `ctx.contacts`: the contact calls; `registerSource` for a contact

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Actor } from '../base/actor.js';
+import { actorKey, type Actor } from '../base/actor.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { Logger } from 'pino';
 import { SecretBox } from '../base/secret-box.js';
@@ -12,7 +12,9 @@ import type { EnrichReport } from './enrichers.js';
 import { ContactSecrets } from './secret-store.js';
 import { SecretAttributes } from './secrets.js';
 import { ContactEdits } from './edits.js';
-import { ContactEntity } from './entities.js';
+import { ContactEntity, HistoryEntity } from './entities.js';
+import { refId } from './phones.js';
+import { findContact } from './reads.js';
 import { contactFacets, type ContactFacets, type ContactFacetsQuery } from './facets.js';
 import type { SourceBody } from './merge.js';
 import { ContactPipeline, type UpsertResult } from './pipeline.js';
@@ -165,6 +167,21 @@ export class ContactService {
     const results = await this.sources.upsertMany(siteId, source, items, actor);
     this.enrichment.queue(siteId, results.flatMap((r) => ('contact' in r && !r.contact.deleted ? [r.contact.id] : [])));
     return results;
+  }
+
+  /**
+   * A History row for something done to a contact that changes none of its fields ("PIN e-mailed
+   * to …"): `field` names it (`cucm.pin-mail`, a plugin namespace first), `note` says what
+   * happened — never a secret's value. Site access as for editing the contact.
+   */
+  async recordHistory(contactId: string, entry: { field: string; note: string }, actor: Actor): Promise<void> {
+    if (!/^[a-z][a-z0-9_-]*\.[a-z0-9_.-]{1,48}$/.test(entry.field)) {
+      throw new DialbookError('DIALBOOK_VALIDATION', `"${entry.field}" is not a History field for a note: write <namespace>.<what>, e.g. cucm.pin-mail`, { status: 422, field: 'field' });
+    }
+    if (!entry.note || entry.note.length > 500) throw new DialbookError('DIALBOOK_VALIDATION', 'a History note is 1 to 500 characters', { status: 422, field: 'note' });
+    const em = this.orm.em.fork();
+    const c = await findContact(em, contactId);
+    await em.insert(HistoryEntity, { contactId, siteId: refId(c.site), field: entry.field, oldValue: null, newValue: entry.note, actor: actorKey(actor), actorName: actor.name ?? null, at: new Date() });
   }
 
   /** A secret attribute's value (null when unset); site access as for the contact. */

@@ -12,6 +12,7 @@ import { PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from '../plugi
 import { Tokens } from '../plugin/tokens.js';
 import type { HealthCheck, PluginAction } from './contracts.js';
 import type { LoadedPlugin } from './load.js';
+import { checkView, type PluginView } from './views.js';
 
 /** What `ctx.http.route` mounts: a Hono app of any environment, or an OpenAPIHono router from `createRouter()`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any env, schema and base path: the app is only mounted
@@ -23,6 +24,8 @@ declare module '../plugin/context.js' {
     /** Buttons for the admin UI; ids are prefixed with the instance id (`csv.sync`). */
     readonly actions: { register(action: PluginAction): void };
     readonly health: { register(check: HealthCheck): void };
+    /** Pages and contact panels of the admin app drawn from the plugin's GET routes (see `PluginView`); ids prefixed like actions. */
+    readonly views: { register(view: PluginView): void };
     /**
      * Mount a Hono app under `/api/v1/plugins/<instance id><path>`. Callers must be signed in
      * with at least `access` (default `admin`; `public` for endpoints machines call with their own credentials).
@@ -46,6 +49,7 @@ export interface HostDeps {
   orm: MikroORM;
   actions: Registry<PluginAction>;
   health: Registry<HealthCheck>;
+  views: Registry<PluginView>;
 }
 
 /** The façade tokens of a plugin's container, by context member. */
@@ -86,6 +90,7 @@ export function createPluginContext(p: LoadedPlugin, d: HostDeps): PluginContext
     hooks,
     actions: { register: (action: PluginAction) => void d.actions.register(prefixed(action), owner) },
     health: { register: (check: HealthCheck) => void d.health.register(prefixed(check), owner) },
+    views: { register: (view: PluginView) => void d.views.register(prefixed(checkView(view, owner)), owner) },
     db: { em: () => d.orm.em.fork(), dialect: dialectOf(d.orm) },
     http: {
       route: (path: string, app: PluginHttpApp, options?: { access?: 'public' | 'user' | 'staff' | 'admin' }) => {

@@ -3,6 +3,7 @@ import type { ContactSource } from '../contacts/contracts.js';
 import type { DirectoryRenderer } from '../directory/contracts.js';
 import { isContactAction, type HealthCheck, type PluginAction } from './contracts.js';
 import { withTimeout, type LoadedPlugin } from './load.js';
+import { describeView, type PluginView } from './views.js';
 
 /** How long one plugin health check may take before it is reported as not ok. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
@@ -25,6 +26,7 @@ export interface PluginRegistries {
   renderers: Registry<DirectoryRenderer>;
   actions: Registry<PluginAction>;
   health: Registry<HealthCheck>;
+  views: Registry<PluginView>;
 }
 
 export type PluginDescription = ReturnType<typeof describePlugins>[number];
@@ -42,6 +44,7 @@ export function describePlugins(plugins: readonly LoadedPlugin[], r: PluginRegis
     contactSources: of(r.contactSources, p.id).map((s) => s.id),
     renderers: of(r.renderers, p.id).map((x) => x.id),
     actions: of(r.actions, p.id).map((a) => ({ id: a.id, label: a.label, description: a.description ?? null, scope: a.scope ?? 'plugin', when: isContactAction(a) ? (a.when ?? null) : null })),
+    views: of(r.views, p.id).map((v) => describeView(v, p.id)),
   }));
 }
 

@@ -9,6 +9,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { HealthCheck, PluginAction } from './contracts.js';
 import type { PluginRegistries } from './describe.js';
 import type { LoadedPlugin } from './load.js';
+import type { PluginView } from './views.js';
 import { contactActionRoutes } from './contact-routes.js';
 import { pluginRoutes } from './routes.js';
 
@@ -16,6 +17,7 @@ import { pluginRoutes } from './routes.js';
 export const PluginsToken = token<readonly LoadedPlugin[]>('host.plugins');
 export const ActionsToken = token<Registry<PluginAction>>('host.actions');
 export const HealthToken = token<Registry<HealthCheck>>('host.health');
+export const ViewsToken = token<Registry<PluginView>>('host.views');
 
 /** The registries a plugin description is read from. */
 export const pluginRegistries = (c: DependencyContainer): PluginRegistries => ({
@@ -23,6 +25,7 @@ export const pluginRegistries = (c: DependencyContainer): PluginRegistries => ({
   renderers: c.resolve(DirectoryToken).renderers,
   actions: c.resolve(ActionsToken),
   health: c.resolve(HealthToken),
+  views: c.resolve(ViewsToken),
 });
 
 /** The plugin host's own surface: plugin actions (buttons, contact and bulk actions), health checks, `GET /plugins`. */
@@ -31,6 +34,7 @@ export const hostModule = defineModule({
   register: (c) => {
     provide(c, ActionsToken, () => new Registry<PluginAction>('action'));
     provide(c, HealthToken, () => new Registry<HealthCheck>('health check'));
+    provide(c, ViewsToken, () => new Registry<PluginView>('view'));
   },
   policies: [
     ['GET', '/plugins', 'user'],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { runAction, visibleActions, type ActionRunnerDeps } from './actions.js';
 import { describePluginsWithHealth, type PluginRegistries } from './describe.js';
 import type { LoadedPlugin } from './load.js';
+import { PluginViewInfo } from './views.js';
 
 export interface PluginRouteDeps extends ActionRunnerDeps {
   plugins: readonly LoadedPlugin[];
@@ -46,6 +47,7 @@ const PluginInfo = z
         }),
       )
       .describe("The plugin's actions; a site-limited `user` sees only those concerning one of their sites (and those concerning no site in particular)"),
+    views: z.array(PluginViewInfo).describe("The admin-app pages (`global`) and contact panels (`contact`) the plugin's routes fill"),
     health: z.array(PluginHealth).describe("The plugin's registered health checks, run for this answer: in parallel, each with a short time limit (`HEALTH_CHECK_TIMEOUT_MS`, 2 s)"),
   })
   .meta({ id: 'PluginInfo' });

@@ -4,12 +4,11 @@
  * Filters (action, phonebook, actor, time range) and the page live in the URL.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, ApiError, ok, type Schemas } from '../api/client';
-import { useSites } from '../api/queries';
+import { usePhonebooks, useSites } from '../api/queries';
 import { Link, useSearchParams } from '../router';
-import { Pager } from '../ui/pager';
-import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { columnHelper, DataTable, pageOf, urlPages } from '../ui/table';
 
 type AuditEvent = Schemas['AuditEvent'];
 type Detail = NonNullable<Schemas['AuditDetail']>;
@@ -57,9 +56,8 @@ const fromLocalInput = (value: string): string | null => {
 export function AuditPage() {
   const [params, setParams] = useSearchParams();
   const sites = useSites();
-  const books = useQuery({ queryKey: ['phonebooks'], queryFn: () => ok(api.GET('/phonebooks')).then((r) => r.items) });
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const pageSize = Number(params.get('pageSize')) || 50;
+  const books = usePhonebooks();
+  const pages = urlPages(params, setParams);
   const filters = {
     action: params.get('action') ?? undefined,
     phonebookId: params.get('phonebookId') ?? undefined,
@@ -69,7 +67,7 @@ export function AuditPage() {
   };
   // Checked here too, so an impossible range says so at the field instead of asking the server.
   const rangeError = filters.from && filters.to && Date.parse(filters.from) >= Date.parse(filters.to) ? 'To must be later than From.' : null;
-  const query = { ...filters, page, pageSize };
+  const query = { ...filters, page: pages.page, pageSize: pages.pageSize };
   const list = useQuery({
     queryKey: ['audit', query],
     queryFn: () => ok(api.GET('/audit', { params: { query } })),
@@ -82,9 +80,9 @@ export function AuditPage() {
   const bookName = (id: string | null | undefined) => (id ? books.data?.find((b) => b.id === id)?.name : undefined);
   const siteName = (id: string | null | undefined) => (id ? sites.data?.find((s) => s.id === id)?.name : undefined);
   const manySites = (sites.data?.length ?? 0) > 1;
-  const total = list.data?.total ?? 0;
   const filtered = Object.values(filters).some(Boolean);
   const set = (next: Record<string, string | null | undefined>) => setParams({ ...next, page: null });
+  const columns = useMemo(() => auditColumns({ onAction: (action) => setParams({ action, page: null }) }), [setParams]);
   const knownAction = !filters.action || ACTIONS.some((a) => a.value === filters.action);
 
   return (
@@ -162,34 +160,9 @@ export function AuditPage() {
         </div>
       </form>
 
-      {!rangeError && <ErrorMessage error={list.error} retry={() => void list.refetch()} />}
-      {rangeError ? null : list.isPending ? (
-        <Loading what="Loading the audit log" />
-      ) : list.data && list.data.items.length === 0 ? (
-        <Empty>{filtered ? 'No audit event matches these filters.' : 'Nothing has been recorded yet.'}</Empty>
-      ) : list.data ? (
-        <>
-          <div className="table-wrap" aria-busy={list.isFetching}>
-            <table className="data audit">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Actor</th>
-                  <th>Action</th>
-                  <th>Target</th>
-                  <th>Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((e) => (
-                  <AuditRow key={e.id} event={e} bookName={bookName(e.targetId)} siteName={manySites ? siteName(e.siteId) : undefined} onAction={(action) => set({ action })} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={total} page={page} pageSize={pageSize} noun="event" setParams={setParams} />
-        </>
-      ) : null}
+      {!rangeError && (
+        <DataTable label="Audit events" className="audit" cards="tablet" columns={columns} {...pageOf(list, pages, 'event')} loading="Loading the audit log" empty={filtered ? 'No audit event matches these filters.' : 'Nothing has been recorded yet.'} />
+      )}
     </section>
   );
 }
@@ -214,46 +187,70 @@ function ActorInput({ value, error, onChange }: { value: string | undefined; err
 
 const statusClass = (status: number | null) => (status === null ? '' : status < 300 ? 'ok' : status < 400 ? '' : status < 500 ? 'warn' : 'bad');
 
-function AuditRow({ event: e, bookName, siteName, onAction }: { event: AuditEvent; bookName: string | undefined; siteName: string | undefined; onAction: (action: string) => void }) {
-  const at = new Date(e.at);
-  const fetch = e.action === 'directory.served';
+const col = columnHelper<AuditEvent>();
+
+/** Time, actor, action (a click filters by it), target, details (a phone's fetch: what was served to which device). */
+const auditColumns = ({ onAction }: { onAction: (action: string) => void }) =>
+  col.columns([
+    col.accessor('at', {
+      header: 'Time',
+      cell: (c) => (
+        <time dateTime={c.getValue()} title={c.getValue()}>
+          {new Date(c.getValue()).toLocaleDateString()}
+          <br />
+          <span className="muted">{new Date(c.getValue()).toLocaleTimeString()}</span>
+        </time>
+      ),
+      meta: { className: 'nowrap' },
+    }),
+    col.accessor('actor', { header: 'Actor', cell: (c) => <Actor event={c.row.original} /> }),
+    col.accessor('action', {
+      header: 'Action',
+      cell: (c) => (
+        <>
+          <button type="button" className="link" title="Show only this action" onClick={() => onAction(c.getValue())}>
+            {LABELS[c.getValue()] ?? c.getValue()}
+          </button>
+          {LABELS[c.getValue()] && <div className="muted small">{c.getValue()}</div>}
+        </>
+      ),
+    }),
+    col.accessor('targetId', { header: 'Target', cell: (c) => <Target event={c.row.original} /> }),
+    col.display({ id: 'details', header: 'Details', cell: (c) => (c.row.original.action === 'directory.served' ? <FetchDetail event={c.row.original} detail={c.row.original.detail ?? {}} /> : <OtherDetail event={c.row.original} />), meta: { wide: true } }),
+  ]);
+
+function Actor({ event: e }: { event: AuditEvent }) {
   const phone = e.actor.startsWith('phone:');
   return (
-    <tr>
-      <td data-label="Time" className="nowrap">
-        <time dateTime={e.at} title={e.at}>
-          {at.toLocaleDateString()}
-          <br />
-          <span className="muted">{at.toLocaleTimeString()}</span>
-        </time>
-      </td>
-      <td data-label="Actor">
-        {phone ? <span className="badge">phone</span> : null} {e.actorName ?? (phone ? 'unknown device' : e.actor)}
-        <div className="muted small break">{e.actor}</div>
-      </td>
-      <td data-label="Action">
-        <button type="button" className="link" title="Show only this action" onClick={() => onAction(e.action)}>
-          {LABELS[e.action] ?? e.action}
-        </button>
-        {LABELS[e.action] && <div className="muted small">{e.action}</div>}
-      </td>
-      <td data-label="Target">
-        {fetch && e.targetId ? (
-          <>
-            <Link to={`/phonebooks/${e.targetId}`}>{bookName ?? 'phonebook'}</Link>
-            {!bookName && <div className="muted small break">{e.targetId} (deleted?)</div>}
-          </>
-        ) : e.path ? (
-          <code className="break" title={`${e.method ?? ''} ${e.path}`}>
-            {e.path.replace(/^\/api\/v1(?=\/)/, '')}
-          </code>
-        ) : (
-          <code className="break small">{e.targetId ?? '—'}</code>
-        )}
-        {siteName && <div className="muted small">{siteName}</div>}
-      </td>
-      <td data-label="Details">{fetch ? <FetchDetail event={e} detail={e.detail ?? {}} /> : <OtherDetail event={e} />}</td>
-    </tr>
+    <>
+      {phone ? <span className="badge">phone</span> : null} {e.actorName ?? (phone ? 'unknown device' : e.actor)}
+      <div className="muted small break">{e.actor}</div>
+    </>
+  );
+}
+
+/** A fetch's phonebook (linked), else the request path or the target's id; the site when there are several. */
+function Target({ event: e }: { event: AuditEvent }) {
+  const sites = useSites();
+  const books = usePhonebooks();
+  const bookName = e.targetId ? books.data?.find((b) => b.id === e.targetId)?.name : undefined;
+  const siteName = (sites.data?.length ?? 0) > 1 && e.siteId ? sites.data?.find((s) => s.id === e.siteId)?.name : undefined;
+  return (
+    <>
+      {e.action === 'directory.served' && e.targetId ? (
+        <>
+          <Link to={`/phonebooks/${e.targetId}`}>{bookName ?? 'phonebook'}</Link>
+          {!bookName && <div className="muted small break">{e.targetId} (deleted?)</div>}
+        </>
+      ) : e.path ? (
+        <code className="break" title={`${e.method ?? ''} ${e.path}`}>
+          {e.path.replace(/^\/api\/v1(?=\/)/, '')}
+        </code>
+      ) : (
+        <code className="break small">{e.targetId ?? '—'}</code>
+      )}
+      {siteName && <div className="muted small">{siteName}</div>}
+    </>
   );
 }
 

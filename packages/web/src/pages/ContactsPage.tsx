@@ -1,32 +1,23 @@
 /** Contacts: search, filters, sort, pagination, active/deleted switch, and row actions with confirmation. */
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { api, ok, type Contact } from '../api/client';
-import { useSites } from '../api/queries';
+import { useCallAndRefresh, useSiteName, useSites } from '../api/queries';
 import { BulkActions } from '../components/BulkActions';
 import { Link, useSearchParams } from '../router';
 import { Combobox, type ComboOption } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
-import { Pager } from '../ui/pager';
-import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { actionsColumn, columnHelper, DataTable, pageOf, urlPages } from '../ui/table';
 
 type Sort = 'name' | 'firstName' | 'lastName' | 'organization' | 'department' | 'createdAt' | 'updatedAt';
-const SORTS: { key: Sort; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'organization', label: 'Organisation' },
-  { key: 'department', label: 'Department' },
-  { key: 'updatedAt', label: 'Changed' },
-];
 
 export function ContactsPage() {
   const [params, setParams] = useSearchParams();
-  const queries = useQueryClient();
   const sites = useSites();
   const status = params.get('status') === 'deleted' ? 'deleted' : 'active';
   const sort = (params.get('sort') as Sort | null) ?? 'name';
   const order = params.get('order') === 'desc' ? 'desc' : 'asc';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const pageSize = Number(params.get('pageSize')) || 50;
+  const pages = urlPages(params, setParams);
   const filters = {
     q: params.get('q') ?? undefined,
     department: params.get('department') ?? undefined,
@@ -35,7 +26,7 @@ export function ContactsPage() {
     hasAttribute: params.get('hasAttribute') ?? undefined,
     siteId: params.get('siteId') ?? undefined,
   };
-  const query = { ...filters, status, sort, order, page, pageSize } as const;
+  const query = { ...filters, status, sort, order, page: pages.page, pageSize: pages.pageSize } as const;
   const list = useQuery({ queryKey: ['contacts', query], queryFn: () => ok(api.GET('/contacts', { params: { query } })), placeholderData: keepPreviousData });
   // The values the filters can take, with counts (under 'contacts', so every change to contacts refreshes them).
   const facetQuery = { status, ...(filters.siteId ? { siteId: filters.siteId } : {}) } as const;
@@ -57,15 +48,9 @@ export function ContactsPage() {
     return () => clearTimeout(t);
   }, [q, params, setParams]);
 
-  const refresh = () => queries.invalidateQueries({ queryKey: ['contacts'] });
-  const act = async (call: Promise<{ response: Response; error?: unknown }>) => {
-    await ok(call);
-    await refresh();
-    await queries.invalidateQueries({ queryKey: ['contact'] });
-  };
-  const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? '';
-  const sortBy = (key: Sort) => setParams({ sort: key, order: sort === key && order === 'asc' ? 'desc' : 'asc', page: null });
-  const total = list.data?.total ?? 0;
+  // The name column sorts by last or first name, as "Names by" says; the others by themselves.
+  const sortBy = (by: string, desc: boolean) => setParams({ sort: by === 'name' && byFirst ? 'firstName' : by, order: desc ? 'desc' : 'asc', page: null });
+  const columns = useMemo(() => contactColumns(byFirst), [byFirst]);
 
   return (
     <section>
@@ -126,56 +111,28 @@ export function ContactsPage() {
         {status === 'active' && <BulkActions filter={filters} matching={list.data?.total} />}
       </div>
 
-      <ErrorMessage error={list.error} retry={() => void list.refetch()} />
-      {list.isPending ? (
-        <Loading what="Loading contacts" />
-      ) : list.data && list.data.items.length === 0 ? (
-        <Empty>
-          {status === 'deleted' ? 'No deleted contacts.' : anyFilter ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}
-          {anyFilter && (
-            <>
-              {' '}
-              <button type="button" className="link" onClick={clearFilters}>
-                Clear filters
-              </button>
-            </>
-          )}
-        </Empty>
-      ) : list.data ? (
-        <>
-          <div className="table-wrap" aria-busy={list.isFetching}>
-            <table className="data contacts cards-narrow">
-              <thead>
-                <tr>
-                  {SORTS.map((s) => {
-                    const key = s.key === 'name' && byFirst ? 'firstName' : s.key;
-                    const active = sort === key;
-                    return (
-                      <th key={s.key} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                        <button type="button" className="sort" onClick={() => sortBy(key)}>
-                          {s.key === 'name' ? (byFirst ? 'Name (first, last)' : 'Name (last, first)') : s.label} {active ? (order === 'asc' ? '▲' : '▼') : ''}
-                        </button>
-                      </th>
-                    );
-                  })}
-                  <th>Numbers</th>
-                  <th className="hide-narrow">Tags</th>
-                  <th className="hide-narrow">Source</th>
-                  <th>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((c) => (
-                  <ContactRow key={c.id} contact={c} siteName={siteName(c.siteId)} byFirst={byFirst} act={act} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={total} page={page} pageSize={pageSize} noun="contact" setParams={setParams} />
-        </>
-      ) : null}
+      <DataTable
+        label="Contacts"
+        className="contacts"
+        cards="phone"
+        columns={columns}
+        {...pageOf(list, pages, 'contact')}
+        loading="Loading contacts"
+        sort={{ by: sort === 'firstName' ? 'name' : sort, desc: order === 'desc', onChange: sortBy }}
+        empty={
+          <>
+            {status === 'deleted' ? 'No deleted contacts.' : anyFilter ? 'No contact matches these filters.' : 'No contacts yet. Create one, or let a plugin sync them.'}
+            {anyFilter && (
+              <>
+                {' '}
+                <button type="button" className="link" onClick={clearFilters}>
+                  Clear filters
+                </button>
+              </>
+            )}
+          </>
+        }
+      />
     </section>
   );
 }
@@ -203,51 +160,67 @@ export function listName(c: Pick<Contact, 'firstName' | 'lastName' | 'displayNam
   return c.firstName ? `${c.lastName}, ${c.firstName}` : c.lastName;
 }
 
-function ContactRow({ contact: c, siteName, byFirst, act }: { contact: Contact; siteName: string; byFirst: boolean; act: (call: Promise<{ response: Response; error?: unknown }>) => Promise<void> }) {
-  const path = { params: { path: { id: c.id } } };
-  const name = listName(c, byFirst);
-  return (
-    <tr>
-      <td data-label="Name" className="card-title">
-        <Link to={`/contacts/${c.id}`}>{name}</Link>
-        {c.displayName && c.displayName !== [c.firstName, c.lastName].filter(Boolean).join(' ') && c.displayName !== name && <div className="small">{c.displayName}</div>}
-        {c.title && <div className="muted">{c.title}</div>}
-        {siteName && <div className="muted small">{siteName}</div>}
-      </td>
-      <td data-label="Organisation" className={c.organization ? '' : 'empty-cell'}>{c.organization ?? ''}</td>
-      <td data-label="Department" className={c.department ? '' : 'empty-cell'}>{c.department ?? ''}</td>
-      <td data-label="Changed" className="nowrap small">{new Date(c.updatedAt).toLocaleDateString()}</td>
-      <td data-label="Numbers" className={`small${c.phones.length ? '' : ' empty-cell'}`}>
-        {c.phones.map((p, i) => (
+const col = columnHelper<Contact>();
+
+/** The list's columns; the name reads (and sorts) "Last, First" or "First Last". */
+const contactColumns = (byFirst: boolean) =>
+  col.columns([
+    col.accessor((c) => listName(c, byFirst), { id: 'name', header: byFirst ? 'Name (first, last)' : 'Name (last, first)', enableSorting: true, cell: (c) => <NameCell contact={c.row.original} name={c.getValue()} />, meta: { label: 'Name', cardTitle: true } }),
+    col.accessor('organization', { header: 'Organisation', enableSorting: true, meta: { hideEmpty: true } }),
+    col.accessor('department', { header: 'Department', enableSorting: true, meta: { hideEmpty: true } }),
+    col.accessor('updatedAt', { header: 'Changed', enableSorting: true, cell: (c) => new Date(c.getValue()).toLocaleDateString(), meta: { className: 'nowrap small' } }),
+    col.accessor('phones', {
+      header: 'Numbers',
+      cell: (c) =>
+        c.getValue().map((p, i) => (
           <div key={i}>
             {p.number} <span className="muted">{p.type}</span>
           </div>
-        ))}
-      </td>
-      <td data-label="Tags" className={`hide-narrow${c.tags.length ? '' : ' empty-cell'}`}>
-        {c.tags.map((t) => (
+        )),
+      meta: { className: 'small', hideEmpty: true },
+    }),
+    col.accessor('tags', {
+      header: 'Tags',
+      cell: (c) =>
+        c.getValue().map((t) => (
           <span key={t} className="tag">
             {t}
           </span>
-        ))}
-      </td>
-      <td data-label="Source" className="hide-narrow">{c.source}</td>
-      <td className="row-actions">
-        {c.deleted ? (
-          <>
-            <ConfirmButton title="Restore contact" message={<p>Restore {c.displayName}? It shows in phonebooks again.</p>} confirmLabel="Restore" onConfirm={() => act(api.POST('/contacts/{id}/restore', path))}>
-              Restore
-            </ConfirmButton>
-            <ConfirmButton danger title="Delete for good" message={<p>Delete {c.displayName} permanently, with its history? This cannot be undone.</p>} confirmLabel="Delete permanently" onConfirm={() => act(api.DELETE('/contacts/{id}/permanent', path))}>
-              Delete permanently
-            </ConfirmButton>
-          </>
-        ) : (
-          <ConfirmButton danger title="Delete contact" message={<p>Delete {c.displayName}? It can be restored from the deleted list.</p>} confirmLabel="Delete" onConfirm={() => act(api.DELETE('/contacts/{id}', path))}>
-            Delete
-          </ConfirmButton>
-        )}
-      </td>
-    </tr>
+        )),
+      meta: { className: 'hide-narrow', hideEmpty: true },
+    }),
+    col.accessor('source', { header: 'Source', meta: { className: 'hide-narrow' } }),
+    actionsColumn(col, (c) => <ContactActions contact={c} />),
+  ]);
+
+function NameCell({ contact: c, name }: { contact: Contact; name: string }) {
+  const siteName = useSiteName()(c.siteId);
+  return (
+    <>
+      <Link to={`/contacts/${c.id}`}>{name}</Link>
+      {c.displayName && c.displayName !== [c.firstName, c.lastName].filter(Boolean).join(' ') && c.displayName !== name && <div className="small">{c.displayName}</div>}
+      {c.title && <div className="muted">{c.title}</div>}
+      {siteName && <div className="muted small">{siteName}</div>}
+    </>
+  );
+}
+
+function ContactActions({ contact: c }: { contact: Contact }) {
+  const call = useCallAndRefresh();
+  const path = { params: { path: { id: c.id } } };
+  const act = (request: Promise<{ response: Response; error?: unknown }>) => call(request, [['contacts'], ['contact']]);
+  return c.deleted ? (
+    <>
+      <ConfirmButton title="Restore contact" message={<p>Restore {c.displayName}? It shows in phonebooks again.</p>} confirmLabel="Restore" onConfirm={() => act(api.POST('/contacts/{id}/restore', path))}>
+        Restore
+      </ConfirmButton>
+      <ConfirmButton danger title="Delete for good" message={<p>Delete {c.displayName} permanently, with its history? This cannot be undone.</p>} confirmLabel="Delete permanently" onConfirm={() => act(api.DELETE('/contacts/{id}/permanent', path))}>
+        Delete permanently
+      </ConfirmButton>
+    </>
+  ) : (
+    <ConfirmButton danger title="Delete contact" message={<p>Delete {c.displayName}? It can be restored from the deleted list.</p>} confirmLabel="Delete" onConfirm={() => act(api.DELETE('/contacts/{id}', path))}>
+      Delete
+    </ConfirmButton>
   );
 }

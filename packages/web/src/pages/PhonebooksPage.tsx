@@ -1,8 +1,8 @@
 /** Phonebooks: list, create, and each one's members, directory URLs per vendor and phone credentials. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Phonebook, type Schemas } from '../api/client';
-import { useSites } from '../api/queries';
+import { usePhonebooks, useSiteName, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link, useRouter } from '../router';
 import { PhonebookVendors } from './PhonebookVendors';
@@ -11,6 +11,7 @@ import { ConfirmButton } from '../ui/confirm';
 import { CopyButton, CopyValue } from '../ui/copy';
 import { SelectField, TextField } from '../ui/forms';
 import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
+import { columnHelper, DataTable } from '../ui/table';
 
 const describeFilter = (f: Phonebook['filter']): string => {
   if (!f) return 'explicit members only';
@@ -18,50 +19,35 @@ const describeFilter = (f: Phonebook['filter']): string => {
   return parts.length ? parts.map(([k, v]) => `${k}: ${String(v)}`).join(', ') : 'the whole site';
 };
 
+const col = columnHelper<Phonebook>();
+const bookColumns = (siteName: (id: string) => string) =>
+  col.columns([
+    col.accessor('name', {
+      header: 'Name',
+      enableSorting: true,
+      cell: (c) => (
+        <>
+          <Link to={`/phonebooks/${c.row.original.id}`}>{c.getValue()}</Link> <code className="muted">{c.row.original.slug}</code>
+        </>
+      ),
+      meta: { cardTitle: true },
+    }),
+    col.accessor((b) => siteName(b.siteId), { id: 'site', header: 'Site', enableSorting: true }),
+    col.accessor((b) => describeFilter(b.filter) + (b.explicitMembers ? ` + ${b.explicitMembers} explicit` : ''), { id: 'members', header: 'Members', enableSorting: true }),
+    col.accessor('updatedAt', { header: 'Changed', enableSorting: true, cell: (c) => formatDate(c.getValue()), meta: { className: 'hide-narrow' } }),
+  ]);
+
 export function PhonebooksPage() {
-  const books = useQuery({ queryKey: ['phonebooks'], queryFn: () => ok(api.GET('/phonebooks')).then((r) => r.items) });
-  const sites = useSites();
+  const books = usePhonebooks();
+  const siteName = useSiteName();
+  const columns = useMemo(() => bookColumns(siteName), [siteName]);
   return (
     <section>
       <header className="page-head">
         <h1>Phonebooks</h1>
       </header>
       <NewPhonebook />
-      <QueryState query={books} what="Loading phonebooks">
-        {(items) =>
-          items.length === 0 ? (
-            <Empty>No phonebooks yet.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Site</th>
-                    <th>Members</th>
-                    <th className="hide-narrow">Changed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((b) => (
-                    <tr key={b.id}>
-                      <td>
-                        <Link to={`/phonebooks/${b.id}`}>{b.name}</Link> <code className="muted">{b.slug}</code>
-                      </td>
-                      <td>{sites.data?.find((s) => s.id === b.siteId)?.name ?? ''}</td>
-                      <td>
-                        {describeFilter(b.filter)}
-                        {b.explicitMembers ? ` + ${b.explicitMembers} explicit` : ''}
-                      </td>
-                      <td className="hide-narrow">{formatDate(b.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </QueryState>
+      <DataTable label="Phonebooks" cards="phone" columns={columns} rows={books.data} query={books} loading="Loading phonebooks" empty="No phonebooks yet." />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { api, ok, type Schemas } from '../api/client';
 import { useAuth } from '../auth';
 import { ActionButtons } from '../ui/actions';
 import { Empty, formatDate, QueryState } from '../ui/states';
+import { columnHelper, DataTable } from '../ui/table';
 
 type PluginInfo = Schemas['PluginInfo'];
 type Instance = Schemas['VendorServiceInstance'];
@@ -102,49 +103,29 @@ function RemoteState({ instances }: { instances: Instance[] }) {
   );
 }
 
+const col = columnHelper<Instance>();
+const sessionId = (r: Instance) => r.sessionId;
+const serviceColumns = col.columns([
+  col.accessor('service', {
+    header: 'Service',
+    cell: (c) => (
+      <>
+        {c.getValue()} <span className="muted small">{c.row.original.version}</span>
+      </>
+    ),
+  }),
+  col.accessor('vendor', { header: 'Vendor' }),
+  col.accessor('instanceId', { header: 'Instance', cell: (c) => <code>{c.getValue()}</code> }),
+  col.accessor('remoteAddress', { header: 'From', cell: (c) => c.getValue() ?? '—', meta: { className: 'hide-narrow' } }),
+  col.accessor('connectedAt', { header: 'Connected / last seen', cell: (c) => `${formatDate(c.getValue())} / ${formatDate(c.row.original.lastSeenAt)}`, meta: { className: 'small' } }),
+]);
+
 /** Remote vendor services connected to this instance, refreshed every few seconds (their state lives in memory). */
 function VendorServices({ query: q }: { query: UseQueryResult<Instance[]> }) {
   return (
     <div className="card">
       <h2>Vendor services</h2>
-      <QueryState query={q} what="Loading vendor services">
-        {(rows) =>
-          rows.length === 0 ? (
-            <Empty>No remote vendor service is connected.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>Service</th>
-                    <th>Vendor</th>
-                    <th>Instance</th>
-                    <th className="hide-narrow">From</th>
-                    <th>Connected / last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.sessionId}>
-                      <td>
-                        {r.service} <span className="muted small">{r.version}</span>
-                      </td>
-                      <td>{r.vendor}</td>
-                      <td>
-                        <code>{r.instanceId}</code>
-                      </td>
-                      <td className="hide-narrow">{r.remoteAddress ?? '—'}</td>
-                      <td className="small">
-                        {formatDate(r.connectedAt)} / {formatDate(r.lastSeenAt)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </QueryState>
+      <DataTable label="Vendor services" cards="phone" columns={serviceColumns} rows={q.data} rowId={sessionId} query={q} loading="Loading vendor services" empty="No remote vendor service is connected." />
     </div>
   );
 }

@@ -2,14 +2,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Site } from '../api/client';
-import { useSites } from '../api/queries';
+import { useCallAndRefresh, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { countryName, CountryField, countryProblem } from '../ui/country';
-import { FormDialog } from '../ui/dialog';
+import { EditDialog } from '../ui/dialog';
 import { TextField } from '../ui/forms';
-import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
+import { ErrorMessage, formatDate } from '../ui/states';
+import { actionsColumn, columnHelper, DataTable } from '../ui/table';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -28,87 +29,46 @@ export function SitesPage() {
           <SiteForm site={null} />
         </div>
       )}
-      <QueryState query={sites} what="Loading sites">
-        {(items) =>
-          items.length === 0 ? (
-            <Empty>No sites yet.{staff ? ' Create one above.' : ''}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="data cards-narrow">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Slug</th>
-                    <th>Country</th>
-                    <th className="hide-narrow">Created</th>
-                    <th>
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((s) => (
-                    <SiteRow key={s.id} site={s} staff={staff} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </QueryState>
+      <DataTable label="Sites" cards="phone" columns={staff ? staffColumns : siteColumns} rows={sites.data} query={sites} loading="Loading sites" empty={`No sites yet.${staff ? ' Create one above.' : ''}`} />
     </section>
   );
 }
 
-function SiteRow({ site: s, staff }: { site: Site; staff: boolean }) {
-  const queries = useQueryClient();
-  const [editing, setEditing] = useState(false);
+const col = columnHelper<Site>();
+const siteColumns = col.columns([
+  col.accessor('name', {
+    header: 'Name',
+    enableSorting: true,
+    cell: (c) => (
+      <Link to={`/contacts?siteId=${c.row.original.id}`} title={`Contacts of ${c.getValue()}`}>
+        {c.getValue()}
+      </Link>
+    ),
+  }),
+  col.accessor('slug', { header: 'Slug', enableSorting: true, cell: (c) => <code>{c.getValue()}</code> }),
+  col.accessor((s) => countryName(s.defaultCountry), { id: 'country', header: 'Country', enableSorting: true }),
+  col.accessor('createdAt', { header: 'Created', enableSorting: true, cell: (c) => formatDate(c.getValue()), meta: { className: 'hide-narrow' } }),
+]);
+/** Staff also edit and delete. */
+const staffColumns = [...siteColumns, actionsColumn(col, (s) => <SiteActions site={s} />)];
+
+function SiteActions({ site: s }: { site: Site }) {
+  const call = useCallAndRefresh();
   return (
-    <tr>
-      <td data-label="Name">
-        <Link to={`/contacts?siteId=${s.id}`} title={`Contacts of ${s.name}`}>
-          {s.name}
-        </Link>
-      </td>
-      <td data-label="Slug">
-        <code>{s.slug}</code>
-      </td>
-      <td data-label="Country">{countryName(s.defaultCountry)}</td>
-      <td data-label="Created" className="hide-narrow">
-        {formatDate(s.createdAt)}
-      </td>
-      <td className="row-actions">
-        {staff && (
-          <>
-            <FormDialog
-              open={editing}
-              onOpenChange={setEditing}
-              title={`Edit ${s.name}`}
-              description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers."
-              trigger={
-                <button type="button" aria-label={`Edit ${s.name}`}>
-                  Edit
-                </button>
-              }
-            >
-              <SiteForm site={s} onDone={() => setEditing(false)} />
-            </FormDialog>
-            <ConfirmButton
-              danger
-              title="Delete site"
-              message={<p>Delete the site {s.name}? Only an empty site (no contacts, no phonebooks) can be deleted.</p>}
-              confirmLabel="Delete"
-              onConfirm={async () => {
-                await ok(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }));
-                await queries.invalidateQueries({ queryKey: ['sites'] });
-              }}
-            >
-              Delete
-            </ConfirmButton>
-          </>
-        )}
-      </td>
-    </tr>
+    <>
+      <EditDialog what={s.name} description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers.">
+        {(done) => <SiteForm site={s} onDone={done} />}
+      </EditDialog>
+      <ConfirmButton
+        danger
+        title="Delete site"
+        message={<p>Delete the site {s.name}? Only an empty site (no contacts, no phonebooks) can be deleted.</p>}
+        confirmLabel="Delete"
+        onConfirm={() => call(api.DELETE('/sites/{id}', { params: { path: { id: s.id } } }), [['sites']])}
+      >
+        Delete
+      </ConfirmButton>
+    </>
   );
 }
 

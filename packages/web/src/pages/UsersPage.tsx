@@ -1,14 +1,16 @@
 /** Users by role: invite, assign sites, change role (administrators) or status, resend the sign-up link, delete. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type User } from '../api/client';
-import { useSites } from '../api/queries';
+import { useCallAndRefresh, useSiteName, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link } from '../router';
 import { ConfirmButton } from '../ui/confirm';
 import { CopyValue } from '../ui/copy';
+import { EditDialog, FormDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/forms';
-import { Empty, ErrorMessage, formatDate, QueryState } from '../ui/states';
+import { ErrorMessage, formatDate, Loading, QueryState } from '../ui/states';
+import { actionsColumn, columnHelper, DataTable } from '../ui/table';
 
 const ROLES: User['role'][] = ['admin', 'staff', 'user'];
 const ROLE_TITLES: Record<User['role'], string> = { admin: 'Administrators', staff: 'Staff', user: 'Users' };
@@ -18,6 +20,16 @@ export function UsersPage() {
   const users = useQuery({ queryKey: ['users'], queryFn: () => ok(api.GET('/users')) });
   const { isAtLeast } = useAuth();
   const mail = users.data?.mail;
+  const siteName = useSiteName();
+  // What a row's action says (a fresh link sent) or why it failed, above the lists.
+  const [note, setNote] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const mailConfigured = mail?.configured ?? true;
+  const columns = useMemo(() => {
+    const report = { note: (n: string) => (setFailure(null), setNote(n)), failed: (e: unknown) => (setNote(null), setFailure(e)) };
+    return userColumns({ siteName, mailConfigured, report });
+  }, [siteName, mailConfigured]);
+  const byRole = useMemo(() => Object.fromEntries(ROLES.map((r) => [r, users.data?.items.filter((u) => u.role === r) ?? []])) as Record<User['role'], User[]>, [users.data]);
   return (
     <section>
       <header className="page-head">
@@ -38,30 +50,23 @@ export function UsersPage() {
         </div>
       )}
       <NewUser mailConfigured={mail?.configured ?? true} />
+      {note && (
+        <p role="status" className="notice">
+          {note}
+        </p>
+      )}
+      <ErrorMessage error={failure} />
       <QueryState query={users} what="Loading users">
-        {({ items }) => (
-          <>
-            {ROLES.map((role) => {
-              const of = items.filter((u) => u.role === role);
-              return (
-                <div key={role} className="card">
-                  <h2>
-                    {ROLE_TITLES[role]} <span className="muted">({of.length})</span>
-                  </h2>
-                  {of.length === 0 ? (
-                    <Empty>None.</Empty>
-                  ) : (
-                    <ul className="plain users">
-                      {of.map((u) => (
-                        <UserRow key={u.id} user={u} mailConfigured={mail?.configured ?? true} />
-                      ))}
-                    </ul>
-                  )}
-                </div>
-              );
-            })}
-          </>
-        )}
+        {() =>
+          ROLES.map((role) => (
+            <div key={role} className="card">
+              <h2>
+                {ROLE_TITLES[role]} <span className="muted">({byRole[role].length})</span>
+              </h2>
+              <DataTable label={ROLE_TITLES[role]} cards="phone" columns={columns} rows={byRole[role]} empty="None." />
+            </div>
+          ))
+        }
       </QueryState>
     </section>
   );
@@ -133,120 +138,134 @@ function NewUser({ mailConfigured }: { mailConfigured: boolean }) {
   );
 }
 
-function UserRow({ user: u, mailConfigured }: { user: User; mailConfigured: boolean }) {
+interface Report {
+  note(text: string): void;
+  failed(error: unknown): void;
+}
+
+const col = columnHelper<User>();
+const userColumns = ({ siteName, mailConfigured, report }: { siteName: (id: string) => string; mailConfigured: boolean; report: Report }) =>
+  col.columns([
+    col.accessor((u) => [u.firstName, u.lastName].filter(Boolean).join(' ') || u.email, {
+      id: 'name',
+      header: 'Name',
+      enableSorting: true,
+      cell: (c) => (
+        <>
+          <strong>{c.getValue()}</strong> {c.getValue() !== c.row.original.email && <span className="muted">{c.row.original.email}</span>}
+        </>
+      ),
+      meta: { cardTitle: true },
+    }),
+    col.accessor('status', { header: 'Status', enableSorting: true, cell: (c) => <span className={`badge ${c.getValue() === 'active' ? 'ok' : 'warn'}`}>{c.getValue()}</span> }),
+    col.accessor((u) => (u.role === 'user' ? u.siteIds.map((id) => siteName(id) || id).join(', ') || 'none' : 'All sites'), { id: 'sites', header: 'Sites', enableSorting: true }),
+    col.accessor('lastSigninAt', { header: 'Last sign-in', enableSorting: true, cell: (c) => formatDate(c.getValue()), meta: { className: 'small' } }),
+    actionsColumn(col, (u) => <UserActions user={u} mailConfigured={mailConfigured} report={report} />),
+  ]);
+
+function UserActions({ user: u, mailConfigured, report }: { user: User; mailConfigured: boolean; report: Report }) {
   const { user: me, isAtLeast } = useAuth();
-  const sites = useSites();
+  const call = useCallAndRefresh();
+  const resend = () =>
+    void ok(api.POST('/users/{id}/invite', { params: { path: { id: u.id } } }))
+      .then(() => report.note(mailConfigured ? `A fresh sign-up link for ${u.email} is on its way; earlier links no longer work.` : `A fresh sign-up link for ${u.email} waits in the outbox until mail is set up; earlier links no longer work.`))
+      .catch(report.failed);
+  return (
+    <>
+      <EditDialog what={u.email}>{(done) => <EditUser user={u} onDone={done} />}</EditDialog>
+      {u.status === 'invited' && (
+        <button type="button" onClick={resend}>
+          Resend invitation
+        </button>
+      )}
+      {u.status === 'invited' && isAtLeast('admin') && <InvitationLink user={u} />}
+      {me?.id !== u.id && (
+        <ConfirmButton
+          danger
+          title="Delete user"
+          message={<p>Delete {u.email}? Their sessions and API tokens end.</p>}
+          confirmLabel="Delete"
+          onConfirm={() => call(api.DELETE('/users/{id}', { params: { path: { id: u.id } } }), [['users']])}
+        >
+          Delete
+        </ConfirmButton>
+      )}
+    </>
+  );
+}
+
+/** Role (administrators), status (not while invited) and assigned sites, in a dialog. */
+function EditUser({ user: u, onDone }: { user: User; onDone: () => void }) {
+  const { isAtLeast } = useAuth();
   const queries = useQueryClient();
-  const [editing, setEditing] = useState(false);
   const [siteIds, setSiteIds] = useState(u.siteIds);
   const [role, setRole] = useState(u.role);
   const [status, setStatus] = useState(u.status === 'disabled' ? 'disabled' : 'active');
   const [error, setError] = useState<unknown>(null);
-  const [note, setNote] = useState<string | null>(null);
-  const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
-  const refresh = () => queries.invalidateQueries({ queryKey: ['users'] });
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
       await ok(api.PATCH('/users/{id}', { params: { path: { id: u.id } }, body: { siteIds, ...(isAtLeast('admin') ? { role } : {}), ...(u.status !== 'invited' ? { status: status as 'active' | 'disabled' } : {}) } }));
-      setEditing(false);
-      await refresh();
+      await queries.invalidateQueries({ queryKey: ['users'] });
+      onDone();
     } catch (err) {
       setError(err);
     }
   };
-  const siteNames = u.siteIds.map((id) => sites.data?.find((s) => s.id === id)?.name ?? id).join(', ');
   return (
-    <li>
-      <div className="row between">
-        <div>
-          <strong>{[u.firstName, u.lastName].filter(Boolean).join(' ') || u.email}</strong> <span className="muted">{u.email}</span>{' '}
-          <span className={`badge ${u.status === 'active' ? 'ok' : 'warn'}`}>{u.status}</span>
-          <div className="muted small">
-            {u.role === 'user' ? `Sites: ${siteNames || 'none'}` : 'All sites'} · last sign-in {formatDate(u.lastSigninAt)}
-          </div>
-        </div>
-        <div className="actions">
-          <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
-            {editing ? 'Close' : 'Edit'}
-          </button>
-          {u.status === 'invited' && (
-            <button
-              type="button"
-              onClick={() =>
-                void ok(api.POST('/users/{id}/invite', { params: { path: { id: u.id } } }))
-                  .then(() => setNote(mailConfigured ? 'A fresh sign-up link is on its way; earlier links no longer work.' : 'A fresh sign-up link waits in the outbox until mail is set up; earlier links no longer work.'))
-                  .catch(setError)
-              }
-            >
-              Resend invitation
-            </button>
-          )}
-          {u.status === 'invited' && isAtLeast('admin') && (
-            <button
-              type="button"
-              onClick={() => {
-                setError(null);
-                setNote(null);
-                void ok(api.POST('/users/{id}/invitation-link', { params: { path: { id: u.id } } }))
-                  .then(setLink)
-                  .catch(setError);
-              }}
-            >
-              Copy invitation link
-            </button>
-          )}
-          {me?.id !== u.id && (
-            <ConfirmButton
-              danger
-              title="Delete user"
-              message={<p>Delete {u.email}? Their sessions and API tokens end.</p>}
-              confirmLabel="Delete"
-              onConfirm={async () => {
-                await ok(api.DELETE('/users/{id}', { params: { path: { id: u.id } } }));
-                await refresh();
-              }}
-            >
-              Delete
-            </ConfirmButton>
-          )}
-        </div>
+    <form className="inline-form" aria-label={`Edit user ${u.email}`} onSubmit={(e) => void save(e)}>
+      {isAtLeast('admin') && (
+        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
+          {ROLES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </SelectField>
+      )}
+      {u.status !== 'invited' && (
+        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="active">active</option>
+          <option value="disabled">disabled</option>
+        </SelectField>
+      )}
+      <SitePicker legend="Assigned sites" value={siteIds} onChange={setSiteIds} />
+      <ErrorMessage error={error} />
+      <div className="form-actions">
+        <button type="submit" className="primary">
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
       </div>
-      {note && <p role="status">{note}</p>}
-      {link && (
-        <div className="notice" aria-label={`Invitation link for ${u.email}`}>
+    </form>
+  );
+}
+
+/** Administrators: a fresh sign-up link for an invited user (earlier ones void, audited), shown in a dialog to copy. */
+function InvitationLink({ user: u }: { user: User }) {
+  const [open, setOpen] = useState(false);
+  const [link, setLink] = useState<{ link: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    setLink(null);
+    setError(null);
+    if (next) void ok(api.POST('/users/{id}/invitation-link', { params: { path: { id: u.id } } })).then(setLink, setError);
+  };
+  return (
+    <FormDialog open={open} onOpenChange={onOpenChange} title={`Invitation link for ${u.email}`} trigger={<button type="button">Copy invitation link</button>}>
+      <ErrorMessage error={error} />
+      {link ? (
+        <>
           <p className="small">
             A new sign-up link for {u.email}, valid until {formatDate(link.expiresAt)}; earlier links no longer work. Whoever opens it sets the password: hand it over privately.
           </p>
           <CopyValue text={link.link} what={`invitation link for ${u.email}`} />
-          <button type="button" className="link" onClick={() => setLink(null)}>
-            Hide
-          </button>
-        </div>
+        </>
+      ) : (
+        !error && <Loading what="Making a fresh link" />
       )}
-      {editing && (
-        <form className="inline-form" onSubmit={(e) => void save(e)}>
-          {isAtLeast('admin') && (
-            <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </SelectField>
-          )}
-          {u.status !== 'invited' && (
-            <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
-              <option value="active">active</option>
-              <option value="disabled">disabled</option>
-            </SelectField>
-          )}
-          <SitePicker legend="Assigned sites" value={siteIds} onChange={setSiteIds} />
-          <button type="submit" className="primary">
-            Save
-          </button>
-        </form>
-      )}
-      <ErrorMessage error={error} />
-    </li>
+    </FormDialog>
   );
 }

@@ -3,7 +3,7 @@
  * close it, focus returns to the button that opened it. For forms such as editing a site.
  */
 import * as Dialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 export function FormDialog({
   open,
@@ -39,5 +39,23 @@ export function FormDialog({
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
+  );
+}
+
+/**
+ * An Edit button (named "Edit <what>" for screen readers) opening a form dialog of that title; the form is
+ * given `done` to close it: `<EditDialog what={site.name}>{(done) => <SiteForm site={site} onDone={done} />}</EditDialog>`.
+ */
+export function EditDialog({ what, description, children }: { what: string; description?: ReactNode; children: (done: () => void) => ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const trigger = (
+    <button type="button" aria-label={`Edit ${what}`}>
+      Edit
+    </button>
+  );
+  return (
+    <FormDialog open={open} onOpenChange={setOpen} title={`Edit ${what}`} description={description} trigger={trigger}>
+      {children(() => setOpen(false))}
+    </FormDialog>
   );
 }

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { expect, test } from 'vitest';
-import { acceptedEncodings, webAppHandler } from '../../core/src/app/web-app.js';
+import { acceptedEncodings, webAppHandler } from '../src/app/web-app.js';
 
-// How core answers for the app where no route matched (the e2e test covers the real build behind a real port).
+// How core serves the admin app's built files (here: made-up dist folders), only where no route matched.
+// packages/web/test/shell.e2e.test.ts covers the real build behind a real port.
 const appWith = (dir: string | null) => {
   const app = new Hono();
   const web = webAppHandler(dir);

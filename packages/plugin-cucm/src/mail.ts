@@ -5,7 +5,6 @@
  * sent; the History row "PIN e-mailed" names the address, never the PIN.
  */
 import type { ActionResult, ContactActionInput, PluginMailTemplate } from '@dialbook/core';
-import { recordHistory } from './compat.js';
 import { PIN_KEY, problemResult } from './pin.js';
 import type { CucmRuntime } from './runtime.js';
 
@@ -49,7 +48,7 @@ export async function emailPin(rt: CucmRuntime, { contact, actor }: ContactActio
       template: PIN_MAIL.id,
       data: { first_name: contact.firstName ?? '', last_name: contact.lastName ?? '', name: contact.displayName, email: to, pin, site: site.name },
     });
-    await recordHistory(rt.ctx, contact.id, { field: PIN_MAIL_FIELD, note: `PIN e-mailed to ${to}` }, actor);
+    await rt.ctx.contacts.recordHistory(contact.id, { field: PIN_MAIL_FIELD, note: `PIN e-mailed to ${to}` }, actor);
     return { ok: true, message: `PIN e-mailed to ${to}`, data: { mailId: id } };
   } catch (err) {
     return problemResult(err);

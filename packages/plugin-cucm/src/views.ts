@@ -3,7 +3,7 @@
  * draws a form from `params`, GETs the route with them and shows the rows in a table by
  * `columns` — no CUCM code in the web app.
  */
-import { registerView, type PluginView } from './compat.js';
+import type { PluginView } from '@dialbook/core';
 import type { Ctx } from './runtime.js';
 
 const COLUMNS: PluginView['columns'] = [
@@ -67,9 +67,6 @@ export const VIEWS: PluginView[] = [
   },
 ];
 
-/** Register the views; false while core has no `ctx.views` yet. */
-export function registerViews(ctx: Ctx): boolean {
-  let all = true;
-  for (const v of VIEWS) all = registerView(ctx, v) && all;
-  return all;
+export function registerViews(ctx: Ctx): void {
+  for (const v of VIEWS) ctx.views.register(v);
 }

@@ -34,7 +34,18 @@ describe('plugin-cucm on a core', () => {
     expect(cat.schema.properties.port!.default).toBe(8443);
     expect(cat.schema.properties.userIdAttribute!.default).toBe('ldap.uid');
 
-    const plugins = await json<{ items: { id: string; actions: { id: string; scope: string; when?: unknown }[] }[] }>(c, '/api/v1/plugins');
+    const plugins = await json<{ items: { id: string; actions: { id: string; scope: string; when?: unknown }[]; views: { id: string; scope: string; url: string; params: { name: string; required: boolean }[]; columns: { key: string; kind: string }[]; when: unknown }[] }[] }>(c, '/api/v1/plugins');
+    const views = plugins.items.find((p) => p.id === 'cucm')!.views;
+    expect(views.map((v) => [v.id, v.scope, v.url])).toEqual([
+      ['cucm.phone-lookup', 'global', '/api/v1/plugins/cucm/phones/lookup'],
+      ['cucm.phone-search', 'global', '/api/v1/plugins/cucm/phones/search'],
+      ['cucm.user-phones', 'global', '/api/v1/plugins/cucm/phones/owned'],
+      ['cucm.contact-phones', 'contact', '/api/v1/plugins/cucm/phones/contact'],
+    ]);
+    expect(views[0]!.params).toEqual([expect.objectContaining({ name: 'mac', required: true })]);
+    expect(views[0]!.columns.find((col) => col.key === 'status')!.kind).toBe('badge');
+    expect(views[0]!.columns.find((col) => col.key === 'lines')!.kind).toBe('list');
+    expect(views[3]!.when).toEqual({ hasAttribute: ['cucm.userId'] });
     expect(plugins.items.find((p) => p.id === 'cucm')!.actions.map((a) => [a.id, a.scope])).toEqual([
       ['cucm.test', 'plugin'],
       ['cucm.fetch-pin', 'contact'],

@@ -83,9 +83,9 @@ export class ClusterClients {
     const key = clusterKey(settings);
     const known = this.clusters.get(key);
     if (known) {
-      // perMinute is not part of the key: a changed budget applies without new clients.
+      // Settings outside the key (enrich, facMatch, the budget…) apply without new clients.
       this.budgetFor(settings);
-      return known;
+      return { ...known, settings };
     }
     const connection = connectionOf(settings);
     const common = { clock: this.clock, plugin: this.deps.plugin };

@@ -13,7 +13,7 @@
  *
  * The protocol layer (AxlClient, RisClient, probe, normaliseMac, …) stays available as named exports.
  */
-import { definePlugin, isDialbookError, z } from '@dialbook/core';
+import { definePlugin, isDialbookError } from '@dialbook/core';
 import { registerActions } from './actions.js';
 import { entities, migrations } from './budget-store.js';
 import { cucmEnricher } from './enricher.js';
@@ -48,60 +48,67 @@ export { KNOWN_VERSIONS, bestVersion, parseSupportedVersions } from './wsdl/vers
 // ---- the plugin layer ----
 export { CucmSettingsSchema, type CucmSettings } from './settings.js';
 export { DbRateBudget, type DbRateBudgetOptions } from './budget-store.js';
-export type { ConnectionReport, CucmOptions } from './runtime.js';
+export type { ConnectionReport } from './runtime.js';
 export type { PhoneRow, Badge } from './rows.js';
 export type { StoredPhone } from './enrich-mapping.js';
 export { PIN_KEY } from './pin.js';
 
-const isClock = (v: unknown): v is Clock => !!v && typeof (v as Clock).now === 'function' && typeof (v as Clock).sleep === 'function';
-
-const OptionsSchema = z.object({
-  clock: z.custom<Clock>(isClock, 'a clock: { now(), sleep(ms) }').optional().meta({ description: "Tests only: replaces the plugin's timers (backoffs, RisPort's minute)." }),
-});
-
 /** `phones-pins` for the instance `cucm`; `<instance id>.phones-pins` for others (import ids are not prefixed by core). */
 const scoped = (id: string, name: string) => (id === 'cucm' ? name : `${id}.${name}`);
 
-export default definePlugin({
-  name: 'cucm',
-  version: '0.1.0',
-  description: 'Cisco CUCM: PINs (forced authorization codes), phones and their registration state',
-  options: OptionsSchema,
-  settings: CucmSettingsSchema,
-  settingsScope: 'site',
-  entities,
-  migrations,
+/** What a plugin value made by {@link createCucmPlugin} runs with, besides its settings. */
+export interface CucmPluginOptions {
+  /** Tests only: replaces the plugin's timers (backoffs, RisPort's one-minute window). */
+  clock?: Clock;
+}
 
-  setup(ctx) {
-    const rt = new CucmRuntime(ctx);
-    const phones = new Phones(rt);
+/**
+ * The plugin as a value. The default export is `createCucmPlugin()`; tests make one with a
+ * faster clock, so CUCM's minute passes in seconds.
+ */
+export function createCucmPlugin(options: CucmPluginOptions = {}) {
+  return definePlugin({
+    name: 'cucm',
+    version: '0.1.0',
+    description: 'Cisco CUCM: PINs (forced authorization codes), phones and their registration state',
+    settings: CucmSettingsSchema,
+    settingsScope: 'site',
+    entities,
+    migrations,
 
-    // The PIN is one secret attribute for every CUCM instance (one per cluster): the first registers it.
-    try {
-      ctx.contacts.registerSecretAttribute({ key: PIN_KEY, label: PIN_LABEL });
-    } catch (err) {
-      if (!isDialbookError(err) || err.code !== 'DIALBOOK_PLUGIN_REGISTRY_DUPLICATE') throw err;
-    }
+    setup(ctx) {
+      const rt = new CucmRuntime(ctx, options.clock);
+      const phones = new Phones(rt);
 
-    const enricherId = ctx.id;
-    ctx.contacts.registerEnricher(cucmEnricher(rt, enricherId));
-    ctx.contacts.registerAttributeImport(phonesPinsImport(scoped(ctx.id, 'phones-pins'), async (siteId) => (await rt.settingsFor(siteId)).userIdAttribute));
-    ctx.mail.registerTemplate(PIN_MAIL);
-    registerActions(rt, enricherId);
-    ctx.health.register(healthCheck(rt));
-    ctx.http.route('/', createRoutes(rt, phones), { access: 'staff' });
-    registerViews(rt.ctx);
+      // The PIN is one secret attribute for every CUCM instance (one per cluster): the first registers it.
+      try {
+        ctx.contacts.registerSecretAttribute({ key: PIN_KEY, label: PIN_LABEL });
+      } catch (err) {
+        if (!isDialbookError(err) || err.code !== 'DIALBOOK_PLUGIN_REGISTRY_DUPLICATE') throw err;
+      }
 
-    // Clients follow the settings: a changed cluster gets new ones, unused ones are closed.
-    const refresh = () => rt.refresh().catch((err: unknown) => ctx.logger.warn({ err }, 'could not refresh the CUCM clients'));
-    ctx.hooks.on('settings.changed', async ({ category }) => {
-      if (category === ctx.id) await refresh();
-    });
-    ctx.hooks.on('cluster.resync', refresh);
-    return rt;
-  },
+      const enricherId = ctx.id;
+      ctx.contacts.registerEnricher(cucmEnricher(rt, enricherId));
+      ctx.contacts.registerAttributeImport(phonesPinsImport(scoped(ctx.id, 'phones-pins'), async (siteId) => (await rt.settingsFor(siteId)).userIdAttribute));
+      ctx.mail.registerTemplate(PIN_MAIL);
+      registerActions(rt, enricherId);
+      ctx.health.register(healthCheck(rt));
+      ctx.http.route('/', createRoutes(rt, phones), { access: 'staff' });
+      registerViews(rt.ctx);
 
-  stop(_ctx, rt) {
-    rt.stop();
-  },
-});
+      // Clients follow the settings: a changed cluster gets new ones, unused ones are closed.
+      const refresh = () => rt.refresh().catch((err: unknown) => ctx.logger.warn({ err }, 'could not refresh the CUCM clients'));
+      ctx.hooks.on('settings.changed', async ({ category }) => {
+        if (category === ctx.id) await refresh();
+      });
+      ctx.hooks.on('cluster.resync', refresh);
+      return rt;
+    },
+
+    stop(_ctx, rt) {
+      rt.stop();
+    },
+  });
+}
+
+export default createCucmPlugin();

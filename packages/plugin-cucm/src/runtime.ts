@@ -11,12 +11,7 @@ import { probe, type ProbeReport, type ProbeStepName } from './probe.js';
 import type { Clock } from './retry.js';
 import type { CucmSettings } from './settings.js';
 
-/** Plugin options (config file): none for deployments; `clock` lets tests run CUCM's minute faster. */
-export interface CucmOptions {
-  clock?: Clock;
-}
-
-export type Ctx = PluginContext<CucmOptions, CucmSettings>;
+export type Ctx = PluginContext<unknown, CucmSettings>;
 
 /** The connection test's report: the probe's steps, or the settings step when they are incomplete. */
 export interface ConnectionReport extends Omit<ProbeReport, 'failed' | 'steps'> {
@@ -30,11 +25,14 @@ export class CucmRuntime {
   readonly clients: ClusterClients;
   private stopped = false;
 
-  constructor(readonly ctx: Ctx) {
+  constructor(
+    readonly ctx: Ctx,
+    clock?: Clock,
+  ) {
     this.clients = new ClusterClients({
       em: () => ctx.db.em(),
       plugin: ctx.id,
-      ...(ctx.options.clock ? { clock: ctx.options.clock } : {}),
+      ...(clock ? { clock } : {}),
       // Retries and fallbacks are worth a line; no event carries a request, an answer or a PIN.
       onAxlEvent: (e) => ctx.logger.debug({ axl: e }, `AXL ${e.type}`),
       onRisEvent: (e) => (e.type === 'rate-limited' ? ctx.logger.info({ waitMs: e.waitMs, attempt: e.attempt }, 'RisPort rate limit reached; waiting') : undefined),

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { ContactDto, DialbookPlugin, HistoryDto } from '@dialbook/core';
 import { createTestCore, type TestCore, type TestCoreOptions } from '@dialbook/core/testing';
-import cucm from '../src/index.js';
+import { createCucmPlugin } from '../src/index.js';
 import type { Clock } from '../src/retry.js';
 import type { CucmDouble } from './double/server.js';
 
@@ -19,7 +19,7 @@ export function fastClock(speed = 30): Clock {
 }
 
 export function startCore(options: { clock?: Clock; plugins?: Record<string, DialbookPlugin>; core?: TestCoreOptions } = {}): Promise<Core> {
-  return createTestCore({ ...options.core, plugins: { cucm: { plugin: cucm, options: options.clock ? { clock: options.clock } : {} }, ...options.plugins } });
+  return createTestCore({ ...options.core, plugins: { cucm: createCucmPlugin(options.clock ? { clock: options.clock } : {}), ...options.plugins } });
 }
 
 export async function json<T>(core: Core, path: string, init?: Parameters<Core['request']>[1], status = 200): Promise<T> {

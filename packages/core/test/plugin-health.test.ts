@@ -70,6 +70,16 @@ describe('plugin health on GET /api/v1/plugins', () => {
     expect(calls).toBe(before + 1);
   });
 
+  test('?health=false lists what plugins registered without running a check', async () => {
+    const before = calls;
+    const res = await core.request('/api/v1/plugins?health=false');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { id: string; health: unknown[] }[] };
+    expect(items.find((p) => p.id === 'mon')!.health).toEqual([]);
+    expect(calls).toBe(before);
+    expect((await core.request('/api/v1/plugins?health=maybe')).status).toBe(422);
+  });
+
   test('a shorter time limit through the core API', async () => {
     const described = await core.dialbook.describePluginsWithHealth(50);
     const slow = described.find((p) => p.id === 'mon')!.health.find((h) => h.id === 'mon.slow')!;

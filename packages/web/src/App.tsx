@@ -1,14 +1,17 @@
 /** The shell: public pages (sign-in, sign-up, reset), and the signed-in layout with its navigation. */
 import { useState, type ReactNode } from 'react';
 import { useAuth } from './auth';
+import { ToolsNav } from './components/ToolsNav';
 import { JobsPage, NotificationsPage, useUnreadCount } from './pages/ActivityPages';
 import { AuditPage } from './pages/AuditPage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
 import { ContactDetailPage } from './pages/ContactDetailPage';
 import { ContactEditPage, ContactNewPage } from './pages/ContactForm';
 import { ContactsPage } from './pages/ContactsPage';
+import { ImportPage } from './pages/ImportPage';
 import { PhonebookDetailPage, PhonebooksPage } from './pages/PhonebooksPage';
 import { PluginsPage } from './pages/PluginsPage';
+import { PluginViewPage } from './pages/PluginViewPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SitesPage } from './pages/SitesPage';
 import { UsersPage } from './pages/UsersPage';
@@ -38,6 +41,9 @@ const ROUTES: Route[] = [
   { pattern: '/jobs', role: 'staff', render: () => <JobsPage /> },
   { pattern: '/audit', role: 'staff', render: () => <AuditPage /> },
   { pattern: '/plugins', render: () => <PluginsPage /> },
+  { pattern: '/views/:plugin/:view', render: (p) => <PluginViewPage key={`${p.plugin}.${p.view}`} id={`${p.plugin}.${p.view}`} /> },
+  { pattern: '/views/:id', render: (p) => <PluginViewPage key={p.id} id={p.id!} /> },
+  { pattern: '/import', role: 'staff', render: () => <ImportPage /> },
 ];
 
 const NAV: { to: string; label: string; role?: User['role'] }[] = [
@@ -121,6 +127,7 @@ function Shell() {
             {n.label}
           </Link>
         ))}
+        <ToolsNav onNavigate={() => setMenuOpen(false)} />
         <a href="/docs">API reference</a>
       </nav>
       <main id="main" className="content" tabIndex={-1}>

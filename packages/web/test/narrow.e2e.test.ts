@@ -9,11 +9,12 @@ import { systemActor } from '@dialbook/core';
 import yealinkPlugin from '@dialbook/plugin-yealink';
 import type { Page } from 'playwright-core';
 import { browserSuite, PHONE } from './support/app.js';
+import { toolsPlugin } from './support/tools-plugin.js';
 
 /** Run in the page by Playwright (this test's TypeScript has no DOM library). */
 declare const getComputedStyle: (el: unknown, pseudo?: string) => { display: string; textAlign: string; content: string };
 
-browserSuite('the admin app on a 390 px phone', { plugins: { yealink: yealinkPlugin } }, (app) => {
+browserSuite('the admin app on a 390 px phone', { plugins: { yealink: yealinkPlugin, tools: toolsPlugin } }, (app) => {
   let contactId = '';
   let bookId = '';
   // Seeded once for the tests here, which only read it.
@@ -50,6 +51,8 @@ browserSuite('the admin app on a 390 px phone', { plugins: { yealink: yealinkPlu
       ['/audit', 'Audit'],
       ['/plugins', 'Plugins'],
       ['/notifications', 'Notifications'],
+      ['/views/tools/phone-lookup?mac=001A2B3C4D5E', 'Phone lookup'],
+      ['/import', 'Import'],
       ['/contacts?status=deleted', 'Contacts'],
     ];
     const wide: string[] = [];

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { runAction, visibleActions, type ActionRunnerDeps } from './actions.js';
-import { describePluginsWithHealth, type PluginRegistries } from './describe.js';
+import { describePlugins, describePluginsWithHealth, type PluginRegistries } from './describe.js';
 import type { LoadedPlugin } from './load.js';
 import { PluginViewInfo } from './views.js';
 
@@ -57,8 +57,9 @@ export const ActionResultSchema = z.object({ ok: z.boolean(), message: z.string(
 export function pluginRoutes(host: PluginRouteDeps) {
   const app = createRouter();
   const tags = ['Plugins'];
-  app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins, what they registered, and their health', responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins') } }), async (c) => {
-    const plugins = await describePluginsWithHealth(host.plugins, host.registries);
+  const HealthQuery = z.object({ health: z.enum(['true', 'false']).default('true').meta({ description: '`false`: leave the health checks out (`health: []`), for callers that only want what plugins registered (the navigation)' }) });
+  app.openapi(createRoute({ method: 'get', path: '/plugins', tags, summary: 'Loaded plugins, what they registered, and their health', request: { query: HealthQuery }, responses: { 200: json(z.object({ items: z.array(PluginInfo) }), 'Plugins'), 422: errors[422] } }), async (c) => {
+    const plugins = c.req.valid('query').health === 'false' ? describePlugins(host.plugins, host.registries).map((p) => ({ ...p, health: [] })) : await describePluginsWithHealth(host.plugins, host.registries);
     return c.json({ items: await Promise.all(plugins.map(async (p) => ({ ...p, actions: await visibleActions(host.registries.actions, p.actions) }))) }, 200);
   });
   app.openapi(

@@ -37,7 +37,7 @@ export interface PluginView {
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 const ViewSchema = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes (it is part of the page address)'),
   label: z.string().min(1).max(100),
   description: z.string().max(500).optional(),
   scope: z.enum(['global', 'contact']),

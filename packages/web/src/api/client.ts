@@ -85,3 +85,20 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   if (!result.response.ok) throw new ApiError(result.response.status, (result.error as Partial<Problem> | undefined) ?? null);
   return result.data as T;
 }
+
+/**
+ * GET a URL the API named at run time (a plugin view's route, `/api/v1/plugins/<id>/…`), which the typed
+ * client cannot know: the JSON answer, or an `ApiError` with the problem+json the route answered.
+ */
+export async function getJson<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  } catch (err) {
+    throw new ApiError(0, { detail: `the server could not be reached (${err instanceof Error ? err.message : String(err)})` });
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.status === 401) onUnauthorized?.();
+  if (!response.ok) throw new ApiError(response.status, body && typeof body === 'object' ? (body as Partial<Problem>) : null);
+  return body as T;
+}

@@ -4,7 +4,14 @@ import { useCallback } from 'react';
 import { api, ok } from './client';
 
 export const useSites = () => useQuery({ queryKey: ['sites'], queryFn: () => ok(api.GET('/sites')).then((r) => r.items) });
-export const usePlugins = () => useQuery({ queryKey: ['plugins'], queryFn: () => ok(api.GET('/plugins')).then((r) => r.items) });
+/** `GET /plugins` (which runs every health check): `staleTime` for readers that need only what is registered. */
+/** The loaded plugins with their health (the Plugins page); `registered: true` without running the health checks (what plugins registered: navigation, panels, menus). */
+export const usePlugins = (options: { staleTime?: number; registered?: boolean } = {}) =>
+  useQuery({
+    queryKey: ['plugins', options.registered ? 'registered' : 'health'],
+    queryFn: () => ok(api.GET('/plugins', { params: { query: { health: options.registered ? 'false' : 'true' } } })).then((r) => r.items),
+    ...(options.staleTime !== undefined ? { staleTime: options.staleTime } : {}),
+  });
 export const usePhonebooks = () => useQuery({ queryKey: ['phonebooks'], queryFn: () => ok(api.GET('/phonebooks')).then((r) => r.items) });
 
 /** A site's name by id ('' while the sites load or for an unknown id); a new function only when the sites change. */

@@ -25,7 +25,7 @@ export function BulkActions({ filter, matching }: { filter: ContactListFilter; m
 }
 
 function BulkMenu({ filter, matching }: { filter: ContactListFilter; matching: number | undefined }) {
-  const plugins = usePlugins();
+  const plugins = usePlugins({ registered: true });
   const [open, setOpen] = useState(false);
   const actions = plugins.data?.flatMap((p) => p.actions.filter((a) => a.scope === 'contacts')) ?? [];
   if (!actions.length) return null;

@@ -3,7 +3,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
 import { ContactActions } from '../components/ContactActions';
+import { ContactSecrets } from '../components/ContactSecrets';
+import { ContactViewPanels } from '../components/ContactViewPanels';
 import { Link, useRouter } from '../router';
+import { showAttribute } from '../ui/attributes';
 import { ConfirmButton } from '../ui/confirm';
 import { Empty, formatDate, QueryState } from '../ui/states';
 import { fieldLabel, HistoryChange } from './history-change';
@@ -70,6 +73,8 @@ function Detail({ contact: c }: { contact: Contact }) {
         </div>
       </header>
       {!c.deleted && <ContactActions contactId={c.id} />}
+      <ContactSecrets contact={c} />
+      {!c.deleted && <ContactViewPanels contact={c} />}
 
       <div className="two-col">
         <div className="card">
@@ -119,7 +124,7 @@ function Detail({ contact: c }: { contact: Contact }) {
                     <dt key={`${ns}.${k}-t`}>
                       {ns}.{k}
                     </dt>,
-                    <dd key={`${ns}.${k}-d`}>{show(v)}</dd>,
+                    <dd key={`${ns}.${k}-d`}>{showAttribute(v)}</dd>,
                   ]),
                 )}
               </dl>

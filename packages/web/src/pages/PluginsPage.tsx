@@ -2,6 +2,7 @@
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../api/client';
 import { useAuth } from '../auth';
+import { Enrichers, PluginViews } from '../components/PluginRegistrations';
 import { ActionButtons } from '../ui/actions';
 import { Empty, formatDate, QueryState } from '../ui/states';
 import { columnHelper, DataTable } from '../ui/table';
@@ -45,6 +46,7 @@ export function PluginsPage() {
                     <dd>{p.contactSources.join(', ') || '—'}</dd>
                     <dt>Directory renderers</dt>
                     <dd>{p.renderers.join(', ') || '—'}</dd>
+                    {p.views.length > 0 && <PluginViews views={p.views} />}
                     {services.data &&
                       p.renderers.map((vendor) => [
                         <dt key={`${vendor}-t`}>Remote {vendor} service</dt>,
@@ -61,6 +63,7 @@ export function PluginsPage() {
           )
         }
       </QueryState>
+      <Enrichers refetchInterval={HEALTH_POLL_MS} />
       {isAtLeast('staff') && <VendorServices query={services} />}
     </section>
   );

@@ -3,6 +3,7 @@
  * itself); e-mail addresses and tags added and removed; plain fields old → new; plugin attributes per key.
  */
 import type { ReactNode } from 'react';
+import { showAttribute } from '../ui/attributes';
 
 interface Phone {
   type?: string;
@@ -31,6 +32,7 @@ export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? fiel
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 const digits = (n: string | undefined) => (n ?? '').replace(/[^\d+]/g, '');
 const describe = (p: Phone) => `${p.number ?? ''}${p.type ? ` (${p.type}${p.label ? `, ${p.label}` : ''})` : ''}`;
+const isRecord = (v: unknown): v is Record<string, unknown> | null | undefined => v == null || (typeof v === 'object' && !Array.isArray(v));
 const asList = <T,>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
 export interface PhoneDiff {
@@ -108,8 +110,9 @@ export function HistoryChange({ field, old: before, new: after }: { field: strin
     );
   }
   if (field === 'emails' || field === 'tags') return <ListDiff before={asList<string>(before)} after={asList<string>(after)} noun={field === 'tags' ? 'tags' : 'addresses'} />;
-  if (field === 'attributes' && before && after && typeof before === 'object' && typeof after === 'object') {
-    const flat = (o: object) => Object.fromEntries(Object.entries(o).flatMap(([ns, v]) => (v && typeof v === 'object' ? Object.entries(v as object).map(([k, x]) => [`${ns}.${k}`, x]) : [[ns, v]])));
+  // Attributes per key (null: none yet); a secret's marker shows masked, never as JSON.
+  if (field === 'attributes' && isRecord(before) && isRecord(after)) {
+    const flat = (o: object | null | undefined) => Object.fromEntries(Object.entries(o ?? {}).flatMap(([ns, v]) => (v && typeof v === 'object' ? Object.entries(v as object).map(([k, x]) => [`${ns}.${k}`, x]) : [[ns, v]])));
     const a = flat(before);
     const b = flat(after);
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
@@ -117,7 +120,7 @@ export function HistoryChange({ field, old: before, new: after }: { field: strin
       <ul className="change-list">
         {keys.map((k) => (
           <li key={k}>
-            <code>{k}</code> <del>{show(a[k])}</del> → <ins>{show(b[k])}</ins>
+            <code>{k}</code> <del>{showAttribute(a[k])}</del> → <ins>{showAttribute(b[k])}</ins>
           </li>
         ))}
       </ul>

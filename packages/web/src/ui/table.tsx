@@ -150,10 +150,14 @@ export function DataTable<T extends RowData>({ label, columns, rows, rowId = def
     if (next.pageSize !== pagination.pageSize) pages.onChange({ page: 1, pageSize: next.pageSize });
     else pages.onChange({ page: next.pageIndex + 1, pageSize: next.pageSize });
   };
+  // A new array when the columns change: the row model caches each cell's value per row, and columns that read
+  // something loaded later (site names) must be read again, not shown as they were first computed.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `columns` is the reason for a new array, not an input of it
+  const data = useMemo(() => [...((rows ?? NO_ROWS) as T[])], [rows, columns]);
   const table = useTable({
     features,
     columns,
-    data: (rows ?? NO_ROWS) as T[],
+    data,
     getRowId: rowId,
     state: { sorting, pagination },
     onSortingChange,

@@ -38,6 +38,8 @@ export interface ProbeOptions extends AxlClientOptions {
   /** Test RisPort too (default true); uses one request of the RisPort budget. */
   risport?: boolean;
   risBudget?: RateBudget;
+  /** The node RisPort70 is asked on, when not `host` (the publisher). */
+  risportHost?: string;
   /** Name resolution (replaceable in tests). */
   resolve?: (host: string) => Promise<string>;
 }
@@ -132,8 +134,8 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
   }
 
   if (o.risport !== false) {
-    const { onEvent: _axlEvents, ...connection } = o;
-    const ris = new RisClient({ ...connection, timeoutMs, attempts: 1, ...(o.risBudget ? { budget: o.risBudget } : {}) });
+    const { onEvent: _axlEvents, risportHost, ...connection } = o;
+    const ris = new RisClient({ ...connection, host: risportHost ?? o.host, timeoutMs, attempts: 1, ...(o.risBudget ? { budget: o.risBudget } : {}) });
     try {
       await ris.ping();
       pass('risport', 'RisPort70 answers: registration state is available');

@@ -22,9 +22,9 @@ describe('enrichment outcome', () => {
     });
   });
 
-  test('unchanged phones keep their time (key order does not matter); no FAC clears the PIN', () => {
+  test('unchanged phones keep their time (key order does not matter); no FAC in CUCM leaves the stored PIN alone', () => {
     const stored = { cucm: { userId: 'jdoe', phonesUpdatedAt: '2024-12-01T00:00:00.000Z', phones: JSON.parse(JSON.stringify(phones).replace('"name":"SEP001A2B3C4D5E","mac"', '"mac"').replace('"mac":"00:1A:2B:3C:4D:5E"', '"mac":"00:1A:2B:3C:4D:5E","name":"SEP001A2B3C4D5E"')) } };
-    expect(outcomeFor({ id: 'c1', attributes: stored }, { userId: 'jdoe', phones, pin: null }, now)).toEqual({ contactId: 'c1', attributes: { cucm: { userId: 'jdoe' } }, secrets: { 'cucm.pin': null } });
+    expect(outcomeFor({ id: 'c1', attributes: stored }, { userId: 'jdoe', phones, pin: null }, now)).toEqual({ contactId: 'c1', attributes: { cucm: { userId: 'jdoe' } } });
   });
 
   test('no FAC name: the PIN is left alone; no user id any more: the phones go', () => {

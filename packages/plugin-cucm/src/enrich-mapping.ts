@@ -48,14 +48,16 @@ export interface Found {
   userId: string | null;
   /** Their phones; null when they were not looked up (no user id). */
   phones: StoredPhone[] | null;
-  /** The FAC code; null when CUCM has none for them; undefined when not looked up (no FAC name). */
+  /** The FAC code; null when CUCM has none for them (the stored PIN then stays); undefined when not looked up (no FAC name). */
   pin: string | null | undefined;
 }
 
 /** The outcome for a contact, or null when nothing is to change. */
 export function outcomeFor(contact: Pick<ContactDto, 'id' | 'attributes'>, found: Found, now: Date): EnrichOutcome | null {
   const before = contact.attributes.cucm ?? {};
-  const secrets = found.pin === undefined ? undefined : { [PIN_KEY]: found.pin };
+  // A PIN CUCM has is written; one CUCM has not (any more) is left as it is: it may have been entered by
+  // hand or imported from a CSV, and nothing a person entered is dropped silently.
+  const secrets = found.pin ? { [PIN_KEY]: found.pin } : undefined;
   let cucm: Record<string, unknown> | undefined;
   if (found.userId === null || found.phones === null) {
     // No user id any more: the phones read for the old one go.

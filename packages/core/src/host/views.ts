@@ -8,8 +8,9 @@ export type ViewColumnKind = 'text' | 'code' | 'badge' | 'list' | 'datetime';
  * A page or panel of the admin app drawn from a plugin's own GET route, with no plugin code in the
  * app: a `global` view is a page (a form from `params` → `GET <route>?<params>` → a table of
  * `columns`); a `contact` view is a panel on a contact's page (`GET <route>?contactId=<id>`).
- * The route answers `{ items: [{ <column key>: value, … }] }`; a `badge` cell is a string or
- * `{ label, tone: 'good' | 'warn' | 'bad' | 'neutral' }`, a `list` cell an array of strings.
+ * The route answers `{ items: [{ <column key>: value, … }], message? }`; a `badge` cell is a string or
+ * `{ label, tone: 'good' | 'warn' | 'bad' | 'neutral' }`, a `list` cell an array of strings; `message`
+ * (why the rows are none or incomplete, in words) is the empty state's text or a note above the rows.
  *
  * ```ts
  * ctx.views.register({

@@ -43,17 +43,21 @@ export function viewPath(view: Pick<PluginView, 'id'>): string {
   return dot < 0 ? `/views/${encodeURIComponent(view.id)}` : `/views/${encodeURIComponent(view.id.slice(0, dot))}/${encodeURIComponent(view.id.slice(dot + 1))}`;
 }
 
-/** What a view's route answers: rows keyed by the view's column keys. */
+/** What a view's route answers: rows keyed by the view's column keys, and optionally why they are few or none, in words. */
 export interface ViewAnswer {
   items: Record<string, unknown>[];
+  /** "CUCM has no phone SEP…", "Registration state unavailable: …": shown in the empty state or above the rows. */
+  message?: string;
 }
 
-/** `GET <view url>?<params>`: the rows, or the route's problem as an `ApiError`. */
+/** `GET <view url>?<params>`: the rows and the answer's `message` (a non-empty string, else none), or the route's problem as an `ApiError`. */
 export async function fetchView(view: PluginView, params: URLSearchParams): Promise<ViewAnswer> {
   const qs = params.toString();
-  const answer = await getJson<Partial<ViewAnswer> | null>(`${view.url}${qs ? `?${qs}` : ''}`);
+  const answer = await getJson<{ items?: unknown; message?: unknown } | null>(`${view.url}${qs ? `?${qs}` : ''}`);
   if (!answer || !Array.isArray(answer.items)) throw new Error(`The route of the view “${view.label}” answered no list of items.`);
-  return { items: answer.items.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object') };
+  const items = answer.items.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object');
+  const message = typeof answer.message === 'string' ? answer.message.trim() : '';
+  return message ? { items, message } : { items };
 }
 
 /** A contact's attribute at `ns` or `ns.key` (undefined when absent). */

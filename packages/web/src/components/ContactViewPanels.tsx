@@ -33,7 +33,7 @@ function ViewPanel({ view, contactId }: { view: PluginView; contactId: string })
         </button>
       </div>
       {view.description && <p className="muted small">{view.description}</p>}
-      <ViewTable view={view} items={answer.data?.items} query={answer} empty="Nothing to show for this contact." />
+      <ViewTable view={view} items={answer.data?.items} message={answer.data?.message} query={answer} empty="Nothing to show for this contact." />
     </section>
   );
 }

@@ -1,7 +1,9 @@
 /**
  * The rows a plugin view's route answered, in the one table, drawn from the view's `columns` alone:
  * `text`, `code` (monospace), `badge` (a string, or `{ label, tone: good | warn | bad | neutral }`), `list`
- * (an array of strings) and `datetime` (in local time). Columns sort in the browser.
+ * (an array of strings) and `datetime` (in local time). Columns sort in the browser. The answer's `message`
+ * (why the rows are none or incomplete: "CUCM has no phone …", "Registration state unavailable: …") is the
+ * empty state's text, or a note above the rows.
  */
 import { useMemo } from 'react';
 import type { PluginView, ViewColumn } from '../api/plugin-features';
@@ -66,7 +68,7 @@ export function ViewCell({ kind, value }: { kind: ViewColumn['kind']; value: unk
   }
 }
 
-export function ViewTable({ view, items, query, empty }: { view: PluginView; items: Record<string, unknown>[] | undefined; query: QueryStatus; empty: string }) {
+export function ViewTable({ view, items, message, query, empty }: { view: PluginView; items: Record<string, unknown>[] | undefined; message?: string | undefined; query: QueryStatus; empty: string }) {
   const columns = useMemo(() => {
     const col = columnHelper<Row>();
     return view.columns.map(
@@ -81,5 +83,14 @@ export function ViewTable({ view, items, query, empty }: { view: PluginView; ite
     );
   }, [view.columns]);
   const rows = useMemo(() => items?.map((item, i) => ({ id: String(i), item })), [items]);
-  return <DataTable label={view.label} columns={columns} rows={rows} query={query} loading={`Loading ${view.label}`} empty={empty} cards="phone" />;
+  return (
+    <>
+      {message && !!rows?.length && (
+        <p className="state note" role="note" aria-label={`${view.label}: note`}>
+          {message}
+        </p>
+      )}
+      <DataTable label={view.label} columns={columns} rows={rows} query={query} loading={`Loading ${view.label}`} empty={message || empty} cards="phone" />
+    </>
+  );
 }

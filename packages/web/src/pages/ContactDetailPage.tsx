@@ -9,7 +9,7 @@ import { Link, useRouter } from '../router';
 import { showAttribute } from '../ui/attributes';
 import { ConfirmButton } from '../ui/confirm';
 import { Empty, formatDate, QueryState } from '../ui/states';
-import { fieldLabel, HistoryChange } from './history-change';
+import { fieldLabel, HistoryChange, isNote } from './history-change';
 
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -142,10 +142,16 @@ function Detail({ contact: c }: { contact: Contact }) {
                   {rows.map((h) => (
                     <li key={h.id}>
                       <time dateTime={h.at}>{formatDate(h.at)}</time>
-                      <div>
-                        <strong>{h.field === 'created' ? 'Created' : h.field === 'deleted' ? 'Deleted' : h.field === 'restored' ? 'Restored' : fieldLabel(h.field)}</strong>
-                        {!['created', 'deleted', 'restored'].includes(h.field) && <HistoryChange field={h.field} old={h.old} new={h.new} />}
-                      </div>
+                      {isNote(h) ? (
+                        <div>
+                          <strong>{h.new}</strong> <code className="muted small">{h.field}</code>
+                        </div>
+                      ) : (
+                        <div>
+                          <strong>{h.field === 'created' ? 'Created' : h.field === 'deleted' ? 'Deleted' : h.field === 'restored' ? 'Restored' : fieldLabel(h.field)}</strong>
+                          {!['created', 'deleted', 'restored'].includes(h.field) && <HistoryChange field={h.field} old={h.old} new={h.new} />}
+                        </div>
+                      )}
                       <div className="muted small">by {h.actorName ?? h.actor}</div>
                     </li>
                   ))}

@@ -1,6 +1,7 @@
 /**
  * A plugin view of scope `global` (`/views/<plugin instance>/<view>`, see `viewPath`): a form from the view's `params` (required ones
- * enforced), and on submit `GET <url>?<params>` with the answer's `items` in the one table. The params live
+ * enforced), and on submit `GET <url>?<params>` with the answer's `items` in the one table (its `message` in the
+ * empty state or above the rows). The params live
  * in the page's URL, so a lookup is a link (`/views/cucm/phone-lookup?mac=001A2B3C4D5E`).
  */
 import { useQuery } from '@tanstack/react-query';
@@ -85,7 +86,7 @@ function ViewPage({ view }: { view: PluginView }) {
         </button>
       </form>
       {run ? (
-        <ViewTable view={view} items={answer.data?.items} query={answer} empty="Nothing found." />
+        <ViewTable view={view} items={answer.data?.items} message={answer.data?.message} query={answer} empty="Nothing found." />
       ) : (
         <Empty>{view.params.length ? 'Fill in the form and look up.' : 'Nothing looked up yet.'}</Empty>
       )}

@@ -1,6 +1,7 @@
 /**
  * One History row's change, for people: numbers added, removed and changed (type, label or the number
- * itself); e-mail addresses and tags added and removed; plain fields old → new; plugin attributes per key.
+ * itself); e-mail addresses and tags added and removed; plain fields old → new; plugin attributes per key;
+ * a plugin's note ("PIN e-mailed to …") as it is written.
  */
 import type { ReactNode } from 'react';
 import { showAttribute } from '../ui/attributes';
@@ -26,6 +27,9 @@ const FIELD_LABELS: Record<string, string> = {
   siteId: 'Site',
   externalId: 'External id',
 };
+
+/** A plugin's History note ("PIN e-mailed to …", `ctx.contacts.recordHistory`): a `<namespace>.<what>` field, no old value, the note as the new one. */
+export const isNote = (h: { field: string; old?: unknown; new?: unknown }): h is { field: string; old?: null; new: string } => /^[a-z][a-z0-9_-]*\./.test(h.field) && h.old == null && typeof h.new === 'string';
 
 export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 

@@ -63,10 +63,12 @@ export class CallResolution {
 
   /**
    * Every unresolved call of the site with a remote number, by distinct number: looked up, and the
-   * calls of each number that found a contact set to it. Runs as the job `calls.resolve:<site id>`;
-   * asked again while it runs, it runs once more afterwards.
+   * calls of each number that found a contact set to it. Runs as the job `calls.resolve:<site id>`
+   * (none when the site has no unresolved call); asked again while it runs, it runs once more afterwards.
    */
   async resolveSite(siteId: string): Promise<{ numbers: number; resolved: number }> {
+    // Most contact changes happen in sites without unresolved calls: no job for those.
+    if (!(await this.orm.em.fork().findOne(CallRecordEntity, { site: siteId, contactId: null, remoteDigits: { $ne: null } }, { fields: ['id'] }))) return { numbers: 0, resolved: 0 };
     try {
       return await this.jobs.track(`calls.resolve:${siteId}`, 'Match calls to contacts', 'core', async (progress) => {
         let after = '';

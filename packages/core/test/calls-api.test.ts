@@ -208,4 +208,12 @@ describe('site scoping', () => {
     expect((await userA.request(`/api/v1/calls/${own.id}`)).status).toBe(200);
     expect((await post({ startedAt: '2026-05-01T10:00:00Z' }, userA)).status).toBe(201);
   });
+
+  test('a site holding calls is not deleted', async () => {
+    const empty = await core.dialbook.sites.create({ name: 'Calls only', slug: 'calls-only', defaultCountry: 'DE' });
+    await ctx.calls.upsert(empty.id, 'pbx', { externalId: 'keep-me', direction: 'inbound', startedAt: new Date('2026-05-02T10:00:00Z') });
+    const res = await core.request(`/api/v1/sites/${empty.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(await json(res))).toContain('1 call(s)');
+  });
 });

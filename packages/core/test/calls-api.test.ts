@@ -110,6 +110,22 @@ describe('ctx.calls', () => {
     expect(await ctx.calls.get(last.call.id)).toEqual(last.call);
   });
 
+  test('concurrent deliveries of one call end in one record in the same state as one after the other', async () => {
+    const ext = 'race-1';
+    const deliveries = [
+      { externalId: ext, direction: 'inbound', startedAt: '2026-02-03T10:00:00Z', remote: { number: '040 1010101' } },
+      { externalId: ext, direction: 'inbound', status: 'in_progress', answeredAt: '2026-02-03T10:00:02Z' },
+      { externalId: ext, direction: 'inbound', status: 'answered', endedAt: '2026-02-03T10:00:32Z' },
+    ];
+    const settled = await Promise.all([...deliveries, ...deliveries].map((d) => ctx.calls.upsert(core.site.id, 'pbx', d)));
+    expect(new Set(settled.map((r) => r.call.id)).size).toBe(1);
+    expect(settled.filter((r) => r.created)).toHaveLength(1);
+    const page = await list('q=401010101');
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ status: 'answered', startedAt: '2026-02-03T10:00:00.000Z', durationSeconds: 30 });
+    expect(events.of('call.recorded').filter((e) => e.call.externalId === ext)).toHaveLength(1);
+  });
+
   test('upsertMany: per-item results in order, a refused item does not stop the others, items of one call are merged', async () => {
     const results = await ctx.calls.upsertMany(core.site.id, 'pbx', [
       { externalId: 'b-1', direction: 'outbound', startedAt: '2026-02-02T08:00:00Z' },

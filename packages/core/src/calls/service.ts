@@ -32,7 +32,8 @@ import {
 
 /** The source of calls entered by hand (`POST /calls`): the only ones that may be edited or deleted. */
 export const MANUAL_SOURCE = 'manual';
-const ATTEMPTS = 4;
+/** Reads and merges of a batch before giving up on writers that keep getting in between. */
+const ATTEMPTS = 10;
 
 /** Another writer changed a row between our read and our write: the batch is read and merged again. */
 class StaleRow extends Error {}
@@ -290,7 +291,8 @@ export class CallService {
         return out;
       } catch (err) {
         const retry = err instanceof StaleRow || err instanceof UniqueConstraintViolationException;
-        if (!retry || attempt >= ATTEMPTS) throw err;
+        if (!retry) throw err;
+        if (attempt >= ATTEMPTS) throw new DialbookError('DIALBOOK_CALL_CHANGED', `the calls of ${source} kept changing while they were written (${ATTEMPTS} attempts): send them again`, { status: 409, cause: err });
       }
     }
   }

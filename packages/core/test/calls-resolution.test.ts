@@ -71,6 +71,20 @@ describe('contact resolution', () => {
     expect(await read(call.id)).toMatchObject({ contactId: null, displayName: 'Sender' });
   });
 
+  test('a call entered by hand is resolved too, and again when its number is edited', async () => {
+    const eve = await core.dialbook.contacts.create({ siteId: core.site.id, firstName: 'Eve', phones: [{ number: '0211 445566' }] }, systemActor);
+    const res = await core.request('/api/v1/calls', { method: 'POST', json: { siteId: core.site.id, direction: 'outbound', startedAt: '2026-06-02T08:00:00+02:00', remote: { number: '+49 211 445566' } } });
+    expect(res.status).toBe(201);
+    const call = (await res.json()) as CallDto;
+    await calls.resolution.settled();
+    expect(await read(call.id)).toMatchObject({ contactId: eve.id, displayName: 'Eve' });
+    const patched = await core.request(`/api/v1/calls/${call.id}`, { method: 'PATCH', json: { remote: { number: '0211 999000', name: 'Someone else' } } });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ contactId: null, displayName: 'Someone else' });
+    await calls.resolution.settled();
+    expect((await read(call.id)).contactId).toBeNull();
+  });
+
   test('a resolution job asked for while one runs runs again afterwards', async () => {
     const { call } = await record('r-7', { number: '089 1112223' });
     await calls.resolution.settled();

@@ -1,14 +1,30 @@
 import { Registry } from '../base/registry.js';
-import { defineModule, provide, token } from '../module.js';
+import { ContactsToken } from '../contacts/module.js';
+import { JobsToken } from '../jobs/module.js';
+import { CoreTokens, defineModule, pick, provide, token } from '../module.js';
 import type { CallSource } from './contracts.js';
+import { CallRecordEntity } from './entities.js';
+import './events.js';
+import { migrations } from './migrations.js';
+import { CallResolution } from './resolution.js';
+import { callRoutes } from './routes.js';
+import { CallService } from './service.js';
 
-/** The registered call sources (Teams, Placetel, Asterisk CDR). The call log itself comes with the calls issue. */
+/** The registered call sources (Teams, Placetel, Asterisk CDR). */
 export const CallSourcesToken = token<Registry<CallSource>>('calls.sources');
+/** The call log. */
+export const CallsToken = token<CallService>('calls');
 
-/** The façade plugins get as `ctx.calls`. */
-export interface CallsApi {
+const PLUGIN_METHODS = ['upsert', 'upsertMany', 'list', 'get'] as const;
+
+/**
+ * The façade plugins get as `ctx.calls`: `registerSource` for a system that carries calls, and the
+ * call log — `upsert(siteId, source, record)` merges one event or snapshot of a call (idempotent by
+ * its `externalId`, in any order), `upsertMany` a batch in one transaction, `list` and `get`.
+ */
+export type CallsApi = Pick<CallService, (typeof PLUGIN_METHODS)[number]> & {
   registerSource(source: CallSource): void;
-}
+};
 
 declare module '../plugin/context.js' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged into PluginContext<O, S>, whose type parameters it must repeat
@@ -17,12 +33,47 @@ declare module '../plugin/context.js' {
   }
 }
 
-/** Calls: where call sources register today; the unified call log joins this folder. */
+/** Calls: the unified call log (every source's calls, and manual ones), matched to contacts; where call sources register. */
 export const callsModule = defineModule({
   name: 'calls',
-  register: (c) => provide(c, CallSourcesToken, () => new Registry<CallSource>('call source')),
+  entities: [CallRecordEntity],
+  migrations,
+  register: (c) => {
+    provide(c, CallSourcesToken, () => new Registry<CallSource>('call source'));
+    provide(c, CallsToken, (r) => {
+      const config = r.resolve(CoreTokens.Config);
+      const hooks = r.resolve(CoreTokens.Hooks);
+      const orm = r.resolve(CoreTokens.Orm);
+      const contacts = r.resolve(ContactsToken);
+      const resolution = new CallResolution(orm, contacts, r.resolve(JobsToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' }));
+      const calls = new CallService(orm, hooks, contacts, r.resolve(CallSourcesToken), resolution, config.defaultCountry ?? null);
+      // Contacts changed: the site's unresolved calls are tried again (debounced, in the background).
+      const changed = ({ contact }: { contact: { siteId: string } }) => resolution.siteChanged(contact.siteId);
+      hooks.on('contact.created', changed, { owner: 'core' });
+      hooks.on('contact.updated', changed, { owner: 'core' });
+      hooks.on('contact.restored', changed, { owner: 'core' });
+      hooks.on('phonebook.changed', ({ siteId }) => resolution.siteChanged(siteId), { owner: 'core' });
+      hooks.on('contact.deleted', ({ contact, permanent }) => (permanent ? calls.contactPurged(contact.siteId, contact.id) : undefined), { owner: 'core' });
+      // A site with calls is not deleted.
+      hooks.filter('site.beforeDelete', async (v) => {
+        const n = await calls.countInSite(v.site.id);
+        return n ? { ...v, holds: [...v.holds, `${n} call(s)`] } : v;
+      }, { owner: 'core' });
+      return calls;
+    });
+  },
+  policies: [
+    ['GET', '/calls', 'user'],
+    ['POST', '/calls', 'user'],
+    ['GET', '/calls/:id', 'user'],
+    ['PATCH', '/calls/:id', 'user'],
+    ['DELETE', '/calls/:id', 'user'],
+    ['GET', '/contacts/:id/calls', 'user'],
+  ],
+  routes: (c) => callRoutes(c.resolve(CallsToken)),
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
-    return { calls: { registerSource: (source) => void sources.register(source, plugin.id) } };
+    return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };
   },
+  stop: (c) => c.resolve(CallsToken).resolution.stop(),
 });

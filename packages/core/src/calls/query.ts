@@ -1,0 +1,76 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { assertSiteAccess, siteCondition } from '../base/access.js';
+import { DialbookError } from '../base/errors.js';
+import { dialDigits, normaliseNumber } from '../base/phone.js';
+import { fold, likeEscape } from '../base/text.js';
+import { parseInput } from '../base/validate.js';
+import { SiteEntity } from '../sites/entities.js';
+import { CallRecordEntity, type CallRecord } from './entities.js';
+import { toDtos } from './rows.js';
+import { CallListQuerySchema, type CallListQuery, type CallPage } from './types.js';
+
+const NUMBERISH = /^[+0-9 ()./-]+$/;
+
+/** A page's `next`: the last call's start and id, opaque to callers. */
+export const encodeCursor = (r: { startedAt: Date; id: string }): string => Buffer.from(`${r.startedAt.toISOString()}|${r.id}`).toString('base64url');
+
+export function decodeCursor(cursor: string): { startedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const startedAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(startedAt.getTime())) {
+    throw new DialbookError('DIALBOOK_VALIDATION', 'query.cursor: must be the `next` of a previous page', { status: 422, field: 'query.cursor', details: { errors: [{ field: 'query.cursor', message: 'must be the `next` of a previous page' }] } });
+  }
+  return { startedAt, id };
+}
+
+/**
+ * The calls the caller may see, filtered, newest first by `startedAt` then id: keyset pages (a
+ * page starts after the previous page's last call, so calls recorded meanwhile never shift it).
+ */
+export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCountry: string | null): Promise<CallPage> {
+  const q = parseInput(CallListQuerySchema, query);
+  const em = orm.em.fork() as SqlEntityManager;
+  const qb = em.createQueryBuilder(CallRecordEntity, 'r').select('*');
+  if (q.siteId) {
+    assertSiteAccess(q.siteId, 'site', q.siteId);
+    qb.andWhere({ site: q.siteId });
+  }
+  const scope = siteCondition('r.site_id');
+  qb.andWhere(scope.sql, scope.params);
+  if (q.userId) qb.andWhere({ userId: q.userId });
+  if (q.start) qb.andWhere({ startedAt: { $gte: new Date(q.start) } });
+  if (q.end) qb.andWhere({ startedAt: { $lt: new Date(q.end) } });
+  if (q.source) qb.andWhere({ source: q.source });
+  if (q.direction) qb.andWhere({ direction: q.direction });
+  if (q.status) qb.andWhere({ status: q.status });
+  if (q.contactId) qb.andWhere({ contactId: q.contactId });
+  if (q.number) {
+    // National forms are read with the site's country (else the configured default, else each site's).
+    let countries: (string | null)[];
+    if (q.siteId) countries = [(await em.findOne(SiteEntity, { id: q.siteId }, { fields: ['defaultCountry'] }))?.defaultCountry ?? defaultCountry];
+    else if (defaultCountry) countries = [defaultCountry];
+    else countries = [...new Set((await em.find(SiteEntity, { defaultCountry: { $ne: null } }, { fields: ['defaultCountry'], limit: 20 })).map((s) => s.defaultCountry ?? null))];
+    if (!countries.length) countries = [null];
+    const forms = countries.map((c) => normaliseNumber(q.number!, c));
+    const e164s = [...new Set(forms.map((f) => f.e164).filter((x): x is string => !!x))];
+    const digits = forms[0]!.digits;
+    if (!digits.replace('+', '')) throw new DialbookError('DIALBOOK_VALIDATION', 'query.number: must contain digits', { status: 422, field: 'query.number', details: { errors: [{ field: 'query.number', message: 'must contain digits' }] } });
+    qb.andWhere({ $or: [...(e164s.length ? [{ remoteE164: { $in: e164s } }] : []), { remoteDigits: digits }] });
+  }
+  if (q.q) {
+    const folded = fold(q.q);
+    const term = NUMBERISH.test(folded) && /\d/.test(folded) ? dialDigits(folded).replace('+', '') : folded;
+    const like = `%${likeEscape(term)}%`;
+    qb.andWhere("(r.search_text like ? escape '\\' or r.contact_id in (select c.id from contact c where c.search_text like ? escape '\\'))", [like, like]);
+  }
+  if (q.cursor) {
+    const after = decodeCursor(q.cursor);
+    qb.andWhere({ $or: [{ startedAt: { $lt: after.startedAt } }, { startedAt: after.startedAt, id: { $lt: after.id } }] });
+  }
+  qb.orderBy([{ startedAt: 'desc' }, { id: 'desc' }]).limit(q.limit + 1);
+  const rows = (await qb.getResult()) as CallRecord[];
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  return { items: await toDtos(em, page), next: more ? encodeCursor(page[page.length - 1]!) : null };
+}

@@ -1,0 +1,86 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { normaliseNumber } from '../base/phone.js';
+import { fold } from '../base/text.js';
+import { ContactEntity } from '../contacts/entities.js';
+import type { CallRecord } from './entities.js';
+import type { CallState } from './merge.js';
+import type { CallDto } from './types.js';
+
+/** A stored call's site id, whether the reference is loaded or a bare key. */
+export const siteOf = (r: CallRecord): string => (typeof r.site === 'string' ? r.site : (r.site as { id: string }).id);
+
+/** A stored call as the merge sees it. */
+export const stateOf = (r: CallRecord): CallState => ({
+  direction: r.direction,
+  status: r.status,
+  startedAt: r.startedAt,
+  answeredAt: r.answeredAt ?? null,
+  endedAt: r.endedAt ?? null,
+  durationSeconds: r.durationSeconds ?? null,
+  localNumber: r.localNumber ?? null,
+  localExtension: r.localExtension ?? null,
+  localUserId: r.localUserId ?? null,
+  remoteNumber: r.remoteNumber ?? null,
+  remoteName: r.remoteName ?? null,
+  userId: r.userId ?? null,
+  rawPayload: r.rawPayload ?? null,
+  merge: r.mergeState,
+});
+
+/** The columns a state is stored in, with the remote number read in the site's country. */
+export function columnsOf(s: CallState, country: string | null) {
+  const n = s.remoteNumber ? normaliseNumber(s.remoteNumber, country) : null;
+  const digits = n?.digits.replace('+', '') ? n.digits : null;
+  const searchText = [s.remoteName ? fold(s.remoteName) : '', digits?.replace('+', '') ?? '', n?.e164?.replace('+', '') ?? ''].filter(Boolean).join(' ');
+  return {
+    direction: s.direction,
+    status: s.status,
+    startedAt: s.startedAt,
+    answeredAt: s.answeredAt,
+    endedAt: s.endedAt,
+    durationSeconds: s.durationSeconds,
+    localNumber: s.localNumber,
+    localExtension: s.localExtension,
+    localUserId: s.localUserId,
+    remoteNumber: s.remoteNumber,
+    remoteE164: n?.e164 ?? null,
+    remoteDigits: digits,
+    remoteName: s.remoteName,
+    userId: s.userId,
+    rawPayload: s.rawPayload ?? null,
+    mergeState: s.merge,
+    searchText,
+  };
+}
+
+/** The DTO of stored rows, with the names of the contacts they resolved to. */
+export async function toDtos(em: EntityManager, rows: CallRecord[]): Promise<CallDto[]> {
+  const ids = [...new Set(rows.map((r) => r.contactId).filter((x): x is string => !!x))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const c of await em.find(ContactEntity, { id: { $in: ids.slice(i, i + 500) } }, { fields: ['id', 'displayName'] })) names.set(c.id, c.displayName);
+  }
+  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+  return rows.map((r) => ({
+    id: r.id,
+    siteId: siteOf(r),
+    source: r.source,
+    externalId: r.externalId,
+    direction: r.direction,
+    status: r.status,
+    startedAt: r.startedAt.toISOString(),
+    answeredAt: iso(r.answeredAt),
+    endedAt: iso(r.endedAt),
+    durationSeconds: r.durationSeconds ?? null,
+    local: { number: r.localNumber ?? null, extension: r.localExtension ?? null, userId: r.localUserId ?? null },
+    remote: { number: r.remoteNumber ?? null, e164: r.remoteE164 ?? null, name: r.remoteName ?? null },
+    displayName: (r.contactId ? names.get(r.contactId) : undefined) ?? r.remoteName ?? null,
+    userId: r.userId ?? null,
+    contactId: r.contactId ?? null,
+    rawPayload: r.rawPayload ?? null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    version: r.version,
+  }));
+}
+

@@ -57,22 +57,8 @@ export interface CallState {
   merge: MergeState;
 }
 
-/** One event of a call, normalised (see {@link toCallEvent}). `undefined`/`null`: not said. */
-export interface CallEvent {
-  direction: CallDirection;
-  status: CallStatus | null;
-  startedAt: Date | null;
-  answeredAt: Date | null;
-  endedAt: Date | null;
-  durationSeconds: number | null;
-  localNumber: string | null;
-  localExtension: string | null;
-  localUserId: string | null;
-  remoteNumber: string | null;
-  remoteName: string | null;
-  userId: string | null;
-  rawPayload: unknown;
-}
+/** One event of a call, normalised (see {@link toCallEvent}): the state's fields, each `null` when the event does not say it. */
+export type CallEvent = Omit<CallState, 'status' | 'startedAt' | 'merge'> & { status: CallStatus | null; startedAt: Date | null };
 
 const OUTCOME_RANK: Partial<Record<CallStatus, number>> = { missed: 1, canceled: 2, failed: 3, busy: 4, blocked: 5, voicemail: 6 };
 const isFinal = (s: CallStatus | null): boolean => !!s && FINAL_STATUSES.includes(s);

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { DialbookError } from '../base/errors.js';
 import { Registry } from '../base/registry.js';
 import { stableJson } from '../base/text.js';
+import { attributeAt } from './attributes.js';
 import type { ContactDto } from './types.js';
 
 /** How a CSV row finds its contact: by an e-mail address, the source's id, or an attribute (`ldap.uid`). */
@@ -69,15 +70,10 @@ export interface ImportContacts {
   getSecret(contactId: string, key: string): Promise<string | null>;
 }
 
-const valueAt = (c: ContactDto, path: string): unknown => {
-  const dot = path.indexOf('.');
-  return dot < 0 ? c.attributes[path] : c.attributes[path.slice(0, dot)]?.[path.slice(dot + 1)];
-};
-
 function keysOf(c: ContactDto, by: ImportMatch): string[] {
   if (by === 'email') return c.emails.map((e) => e.toLowerCase());
   if (by === 'externalId') return c.externalId ? [c.externalId.toLowerCase()] : [];
-  const v = valueAt(c, by.attribute);
+  const v = attributeAt(c.attributes, by.attribute);
   return typeof v === 'string' || typeof v === 'number' ? [String(v).toLowerCase()] : [];
 }
 
@@ -147,7 +143,7 @@ export class AttributeImports {
           row.cells.push({ column: col.name, status: 'invalid', message: err instanceof Error ? err.message : String(err) });
           continue;
         }
-        const old = contact ? (col.secret ? await contacts.getSecret(contact.id, col.target) : valueAt(contact, col.target)) : undefined;
+        const old = contact ? (col.secret ? await contacts.getSecret(contact.id, col.target) : attributeAt(contact.attributes, col.target)) : undefined;
         const changed = !contact || stableJson(old ?? null) !== stableJson(value);
         row.cells.push(col.secret ? { column: col.name, status: changed ? 'changed' : 'unchanged' } : { column: col.name, status: changed ? 'changed' : 'unchanged', old: old ?? null, new: value });
         if (changed) next[col.target] = value;

@@ -11,8 +11,8 @@ import { toDto } from './mapping.js';
 import { loadPhones, plainContacts } from './phones.js';
 import type { ContactPipeline, UpsertResult } from './pipeline.js';
 import { ContactRows } from './rows.js';
+import { patchAttributes } from './attributes.js';
 import type { ContactSecrets } from './secret-store.js';
-import type { ContactInput } from './types.js';
 
 const DEFAULT_BATCH = 100;
 const MAX_BATCH = 1000;
@@ -26,21 +26,6 @@ interface Deps {
   jobs: JobService;
   notifications: NotificationService;
   logger: Logger;
-}
-
-/** `patch` over `attributes`, key by key inside each namespace (`null` removes a key). */
-export function patchAttributes(attributes: ContactInput['attributes'], patch: Record<string, Record<string, unknown>>): ContactInput['attributes'] {
-  const out = { ...attributes };
-  for (const [ns, keys] of Object.entries(patch)) {
-    const inner = { ...(out[ns] ?? {}) };
-    for (const [k, v] of Object.entries(keys)) {
-      if (v === null || v === undefined) delete inner[k];
-      else inner[k] = v;
-    }
-    if (Object.keys(inner).length) out[ns] = inner;
-    else delete out[ns];
-  }
-  return out;
 }
 
 /**

@@ -57,9 +57,9 @@ export class ContactSecrets {
     let result: UpsertResult | null = null;
     const contact = await this.orm.em.fork().transactional(async (em) => {
       const c = await findContact(em, contactId);
-      const phones = await phonesOf(em, contactId);
       const stored = await this.read(em, contactId, key);
       if (stored === value) return null;
+      const phones = await phonesOf(em, contactId);
       const now = new Date();
       if (value === null) await em.nativeDelete(ContactSecretEntity, { contactId, key });
       else {

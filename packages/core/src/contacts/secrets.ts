@@ -1,6 +1,7 @@
 import { DialbookError } from '../base/errors.js';
 import { Registry } from '../base/registry.js';
 import { stableJson } from '../base/text.js';
+import { attributeAt, withAttribute } from './attributes.js';
 import type { ContactInput } from './types.js';
 
 /**
@@ -36,18 +37,6 @@ export function splitSecretKey(key: string): [string, string] {
 
 export const secretMarker = (at: Date): SecretMarker => ({ secret: 'set', updatedAt: at.toISOString() });
 
-const valueAt = (attributes: ContactInput['attributes'], ns: string, key: string): unknown => attributes[ns]?.[key];
-
-function withValue(attributes: ContactInput['attributes'], ns: string, key: string, value: unknown): ContactInput['attributes'] {
-  const inner = { ...(attributes[ns] ?? {}) };
-  if (value === undefined) delete inner[key];
-  else inner[key] = value;
-  const out = { ...attributes };
-  if (Object.keys(inner).length) out[ns] = inner;
-  else delete out[ns];
-  return out;
-}
-
 /** The registered secret attributes, and the rule that keeps their markers out of ordinary writes. */
 export class SecretAttributes {
   readonly registry = new Registry<SecretAttribute & { id: string }>('secret contact attribute');
@@ -76,10 +65,10 @@ export class SecretAttributes {
     for (const { key } of this.registry.list()) {
       if (allow.includes(key)) continue;
       const [ns, name] = splitSecretKey(key);
-      const was = before ? valueAt(before, ns, name) : undefined;
-      const now = valueAt(out, ns, name);
+      const was = before ? attributeAt(before, `${ns}.${name}`) : undefined;
+      const now = attributeAt(out, `${ns}.${name}`);
       if (now === undefined) {
-        if (was !== undefined) out = withValue(out, ns, name, was);
+        if (was !== undefined) out = withAttribute(out, ns, name, was);
         continue;
       }
       if (was !== undefined && stableJson(now) === stableJson(was)) continue;
@@ -93,6 +82,6 @@ export class SecretAttributes {
   /** The attributes with the marker of `key` set (`at`) or removed (`null`). */
   mark(attributes: ContactInput['attributes'], key: string, at: Date | null): ContactInput['attributes'] {
     const [ns, name] = splitSecretKey(key);
-    return withValue(attributes, ns, name, at ? secretMarker(at) : undefined);
+    return withAttribute(attributes, ns, name, at ? secretMarker(at) : undefined);
   }
 }

@@ -37,29 +37,6 @@ export function mapLine(raw: Raw): PhoneLine {
   return { index: int(r.index), dn: text(dirn.pattern), partition: text(dirn.routePartitionName), label: text(r.label), display: text(r.display), e164Mask: text(r.e164Mask) };
 }
 
-/** `getPhone` → `return.phone`. */
-export function mapPhone(raw: Raw): Phone {
-  const r = obj(raw);
-  const name = text(r.name) ?? '';
-  const lines = toArray(obj(r.lines).line as Raw | Raw[]).map(mapLine);
-  lines.sort((a, b) => (a.index ?? 99) - (b.index ?? 99));
-  return {
-    uuid: uuidOf(r),
-    name,
-    mac: macOfDeviceName(name),
-    description: text(r.description),
-    model: text(r.model),
-    product: text(r.product),
-    protocol: text(r.protocol),
-    devicePool: text(r.devicePoolName),
-    location: text(r.locationName),
-    callingSearchSpace: text(r.callingSearchSpaceName),
-    owner: text(r.ownerUserName),
-    loginUserId: text(r.loginUserId),
-    lines,
-  };
-}
-
 /** `listPhone` → each `return.phone[]`. */
 export function mapPhoneSummary(raw: Raw): PhoneSummary {
   const r = obj(raw);
@@ -75,6 +52,14 @@ export function mapPhoneSummary(raw: Raw): PhoneSummary {
     devicePool: text(r.devicePoolName),
     owner: text(r.ownerUserName),
   };
+}
+
+/** `getPhone` → `return.phone`: the summary's fields, and the ones only `getPhone` returns. */
+export function mapPhone(raw: Raw): Phone {
+  const r = obj(raw);
+  const lines = toArray(obj(r.lines).line as Raw | Raw[]).map(mapLine);
+  lines.sort((a, b) => (a.index ?? 99) - (b.index ?? 99));
+  return { ...mapPhoneSummary(raw), location: text(r.locationName), callingSearchSpace: text(r.callingSearchSpaceName), loginUserId: text(r.loginUserId), lines };
 }
 
 /** `getUser` → `return.user`. */

@@ -12,8 +12,8 @@ export interface PhoneLine {
   e164Mask: string | null;
 }
 
-/** A phone from `getPhone`: the device and its lines. */
-export interface Phone {
+/** A phone from `listPhone` (no lines: LPhone has none). */
+export interface PhoneSummary {
   uuid: string | null;
   /** Device name, e.g. `SEP001A2B3C4D5E`. */
   name: string;
@@ -24,26 +24,17 @@ export interface Phone {
   product: string | null;
   protocol: string | null;
   devicePool: string | null;
-  location: string | null;
-  callingSearchSpace: string | null;
   /** The phone's Owner User ID (`ownerUserName`). */
   owner: string | null;
+}
+
+/** A phone from `getPhone`: what `listPhone` tells, plus its location, search space, login and lines. */
+export interface Phone extends PhoneSummary {
+  location: string | null;
+  callingSearchSpace: string | null;
   /** Extension Mobility login, if someone is logged in. */
   loginUserId: string | null;
   lines: PhoneLine[];
-}
-
-/** A phone from `listPhone` (no lines: LPhone has none). */
-export interface PhoneSummary {
-  uuid: string | null;
-  name: string;
-  mac: string | null;
-  description: string | null;
-  model: string | null;
-  product: string | null;
-  protocol: string | null;
-  devicePool: string | null;
-  owner: string | null;
 }
 
 /** `listPhone` search criteria (SQL-LIKE, `%` wildcard); at least one must be given. */

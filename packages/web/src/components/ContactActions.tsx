@@ -3,11 +3,12 @@
  * action that does not apply to the contact is disabled and says why; each run shows what the
  * plugin reported, or the API's error. Staff and administrators only (the API refuses others).
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
 import { api, ok, sentence, type Schemas } from '../api/client';
 import { useAuth } from '../auth';
-import { errorText, ErrorMessage, Loading } from '../ui/states';
+import { useActionRun } from '../ui/actions';
+import { ErrorMessage, Loading } from '../ui/states';
 
 type ContactAction = Schemas['ContactAction'];
 
@@ -34,26 +35,12 @@ function ActionsCard({ contactId }: { contactId: string }) {
 }
 
 function ActionButton({ contactId, action }: { contactId: string; action: ContactAction }) {
-  const queries = useQueryClient();
   const reasonId = useId();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
-  const run = async () => {
-    setBusy(true);
-    setResult(null);
-    try {
-      const r = await ok(api.POST('/contacts/{id}/actions/{actionId}', { params: { path: { id: contactId, actionId: action.id } } }));
-      setResult({ ok: r.ok, message: r.message });
-      // The action may have changed the contact (attributes, History) or started a job.
-      void queries.invalidateQueries({ queryKey: ['contact', contactId] });
-      void queries.invalidateQueries({ queryKey: ['contacts'] });
-      void queries.invalidateQueries({ queryKey: ['jobs'] });
-    } catch (err) {
-      setResult({ ok: false, message: errorText(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  // The action may have changed the contact (attributes, History) or started a job.
+  const { busy, result, run } = useActionRun(
+    () => ok(api.POST('/contacts/{id}/actions/{actionId}', { params: { path: { id: contactId, actionId: action.id } } })).then((r) => ({ ok: r.ok, message: r.message })),
+    [['contact', contactId], ['contacts'], ['jobs']],
+  );
   return (
     <div className="action">
       <button type="button" onClick={() => void run()} disabled={busy || !action.enabled} aria-describedby={action.reason ? reasonId : undefined} title={action.description ?? undefined}>

@@ -37,24 +37,34 @@ export function ActionButtons({ actions: all }: { actions: Action[] }) {
   );
 }
 
-function ActionButton({ action, siteId }: { action: Action; siteId: string }) {
+/** What an action run reported (or its error, as a failed result). */
+export type ActionRunResult = { ok: boolean; message: string; data?: unknown };
+
+/**
+ * Run an action (`call`) with its busy flag and result, then refresh the lists it may have changed (`stale`):
+ * the one run-and-report state every action button shares.
+ */
+export function useActionRun(call: () => Promise<ActionRunResult>, stale: readonly (readonly unknown[])[]) {
   const queries = useQueryClient();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string; data?: unknown } | null>(null);
+  const [result, setResult] = useState<ActionRunResult | null>(null);
   const run = async () => {
     setBusy(true);
     setResult(null);
     try {
-      setResult(await ok(api.POST('/actions/{actionId}', { params: { path: { actionId: action.id } }, body: siteId ? { siteId } : {} })));
-      void queries.invalidateQueries({ queryKey: ['contacts'] });
-      void queries.invalidateQueries({ queryKey: ['jobs'] });
-      void queries.invalidateQueries({ queryKey: ['notifications'] });
+      setResult(await call());
+      for (const queryKey of stale) void queries.invalidateQueries({ queryKey });
     } catch (err) {
       setResult({ ok: false, message: errorText(err) });
     } finally {
       setBusy(false);
     }
   };
+  return { busy, result, run };
+}
+
+function ActionButton({ action, siteId }: { action: Action; siteId: string }) {
+  const { busy, result, run } = useActionRun(() => ok(api.POST('/actions/{actionId}', { params: { path: { actionId: action.id } }, body: siteId ? { siteId } : {} })), [['contacts'], ['jobs'], ['notifications']]);
   return (
     <div className="action">
       <button type="button" onClick={() => void run()} disabled={busy} title={action.description ?? undefined}>

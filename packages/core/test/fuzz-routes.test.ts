@@ -54,7 +54,7 @@ type Case = {
 };
 
 const MiB = 1024 * 1024;
-const TABLES = ['site', 'phonebook', 'phonebook_member', 'contact', 'contact_phone', 'history', 'notification', 'app_user', 'user_site', 'machine_credential', 'setting', 'vendor_service_pair'];
+const TABLES = ['site', 'phonebook', 'phonebook_member', 'contact', 'contact_phone', 'history', 'notification', 'app_user', 'user_site', 'machine_credential', 'setting', 'vendor_service_pair', 'contact_secret', 'contact_enrichment', 'call_record'];
 /** Tables whose rows change in the background (the mail worker's attempts): only their row count is compared. */
 const COUNTED = ['mail_outbox', 'api_token', 'auth_link'];
 

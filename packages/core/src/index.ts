@@ -31,7 +31,7 @@ export type { ContactEnricher, EnrichBatch, EnrichOutcome, EnrichReason, EnrichR
 export type { SecretAttribute, SecretMarker } from './contacts/secrets.js';
 export type { AttributeImport, AttributeImportColumn, ImportMatch, ImportPreview, ImportResult } from './contacts/attribute-import.js';
 export type { DirectoryContact, DirectoryInput, DirectoryLookupInput, DirectoryProvisioningInput, DirectoryRenderer, RenderedDirectory } from './directory/contracts.js';
-export type { CallSource } from './calls/contracts.js';
+export type { CallMedia, CallSource, CallSyncRequest } from './calls/contracts.js';
 export type { CallDto, CallCreate, CallUpdate, CallListQuery, CallPage, CallRecordInput, CallUpsertResult, CallItemResult, CallDirection, CallStatus } from './calls/types.js';
 export type { RouteExecutor } from './routing/contracts.js';
 export type { ActionCondition, ActionInput, ActionResult, ContactAction, ContactActionInput, HealthCheck, PluginAction, PluginButtonAction } from './host/contracts.js';

@@ -94,6 +94,11 @@ export const CallRecordInputSchema = z.object({
   remote: RemotePartyInputSchema.nullish(),
   /** The Dialbook user the call belongs to, where known. */
   userId: z.uuid().nullish(),
+  /**
+   * A recording or voicemail of the call: `ref` is opaque to core (a vendor's call id, a file
+   * name), handed back to the source's `fetchRecording` when a user plays it.
+   */
+  recording: z.object({ kind: z.enum(['recording', 'voicemail']), ref: z.string().trim().min(1).max(2048) }).nullish(),
   rawPayload: z.unknown().optional(),
 });
 export type CallRecordInput = z.input<typeof CallRecordInputSchema>;

@@ -187,7 +187,7 @@ describe('config file and environment', () => {
       'settings.email.smtp.hots: no such setting (known: host, port, security, username, password, rejectUnauthorized)',
       'settings.email.smtp.password: expected string, found a value (not shown: secret)',
       'settings.email.smtp.port: expected number, found "abc"',
-      'settings.nope: no settings category "nope" (known: email)',
+      'settings.nope: no settings category "nope" (known: email, calls)',
     ]);
     expect(err.message).not.toContain('Sup3r-Secret-Value');
   });

@@ -7,7 +7,7 @@ import { container as globalContainer, type DependencyContainer, type InjectionT
 import { AccountsToken } from '../accounts/module.js';
 import { AuditToken } from '../audit/module.js';
 import { createLogger } from '../base/logger.js';
-import { CallSourcesToken } from '../calls/module.js';
+import { CallRetentionToken, CallSourcesToken, CallsToken } from '../calls/module.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { ContactSourcesToken, ContactsToken } from '../contacts/module.js';
 import { CredentialsToken } from '../credentials/module.js';
@@ -86,6 +86,10 @@ export class Dialbook {
   get vendors() { return this.resolve(VendorsToken); }
   /** The websocket endpoint vendor services connect to; `listen()` attaches it to the HTTP server. */
   get vendorHub() { return this.resolve(VendorHubToken); }
+  /** The call log: every source's calls and manual ones, matched to contacts. */
+  get calls() { return this.resolve(CallsToken); }
+  /** The daily purge of calls past each site's retention (`calls.retentionDays`). */
+  get callRetention() { return this.resolve(CallRetentionToken); }
   /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
   get cluster() { return this.resolve(ClusterToken); }
   /** Core's private channels between instances (`src/hooks/channels.ts`); internal, never on a plugin's `ctx`. */

@@ -1,19 +1,25 @@
+import { AuditToken } from '../audit/module.js';
 import { Registry } from '../base/registry.js';
 import { ContactsToken } from '../contacts/module.js';
 import { JobsToken } from '../jobs/module.js';
 import { CoreTokens, defineModule, pick, provide, token } from '../module.js';
+import { SettingsToken } from '../settings/module.js';
 import type { CallSource } from './contracts.js';
 import { CallRecordEntity } from './entities.js';
 import './events.js';
 import { migrations } from './migrations.js';
 import { CallResolution } from './resolution.js';
+import { CallRetention } from './retention.js';
 import { callRoutes } from './routes.js';
 import { CallService } from './service.js';
+import { callsCategory } from './settings.js';
 
 /** The registered call sources (Teams, Placetel, Asterisk CDR). */
 export const CallSourcesToken = token<Registry<CallSource>>('calls.sources');
 /** The call log. */
 export const CallsToken = token<CallService>('calls');
+/** The daily purge of calls past each site's retention. */
+export const CallRetentionToken = token<CallRetention>('calls.retention');
 
 const PLUGIN_METHODS = ['upsert', 'upsertMany', 'list', 'get'] as const;
 
@@ -61,6 +67,11 @@ export const callsModule = defineModule({
       }, { owner: 'core' });
       return calls;
     });
+    provide(c, CallRetentionToken, (r) => {
+      const settings = r.resolve(SettingsToken);
+      settings.register(callsCategory());
+      return new CallRetention(r.resolve(CoreTokens.Orm), settings, r.resolve(AuditToken), r.resolve(JobsToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' }));
+    });
   },
   policies: [
     ['GET', '/calls', 'user'],
@@ -75,5 +86,9 @@ export const callsModule = defineModule({
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };
   },
-  stop: (c) => c.resolve(CallsToken).resolution.stop(),
+  start: (c) => c.resolve(CallRetentionToken).start(),
+  stop: (c) => {
+    c.resolve(CallRetentionToken).stop();
+    return c.resolve(CallsToken).resolution.stop();
+  },
 });

@@ -102,6 +102,13 @@ export function phaseOf(e: Pick<CallEvent, 'status' | 'answeredAt' | 'endedAt'>)
 const minDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a <= b ? a : b);
 const maxDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a >= b ? a : b);
 const key = (v: unknown) => JSON.stringify(v) ?? '';
+/** Whether two field values are the same: dates by time, primitives by value, the rest (payloads) by their JSON. */
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a === null || b === null || a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
+  return key(a) === key(b);
+};
 
 /** The status and duration the merge state and times give. */
 export function derive(s: Pick<CallState, 'direction' | 'answeredAt' | 'endedAt'> & { merge: MergeState }): { status: CallStatus; durationSeconds: number | null } {
@@ -161,10 +168,21 @@ export function mergeCall(current: CallState | null, event: CallEvent): CallStat
 export function changedFields(a: CallState, b: CallState): string[] {
   const out: string[] = [];
   for (const k of ['direction', 'status', 'startedAt', 'answeredAt', 'endedAt', 'durationSeconds', ...PHASED_FIELDS.filter((f) => f !== 'direction')] as const) {
-    if (key(a[k]) !== key(b[k])) out.push(k);
+    if (!same(a[k] ?? null, b[k] ?? null)) out.push(k);
   }
   return out;
 }
 
 /** Whether two states are the same record, merge state included (a write is needed otherwise). */
-export const sameState = (a: CallState, b: CallState): boolean => !changedFields(a, b).length && key(a.merge) === key(b.merge);
+export const sameState = (a: CallState, b: CallState): boolean => !changedFields(a, b).length && sameMerge(a.merge, b.merge);
+
+function sameMerge(a: MergeState, b: MergeState): boolean {
+  return sameFlat(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, 'phases') && sameFlat(a.phases ?? {}, b.phases ?? {});
+}
+
+/** Two flat records with the same values under every key either has (`skip` left out); a missing key is null. */
+function sameFlat(a: Record<string, unknown>, b: Record<string, unknown>, skip?: string): boolean {
+  for (const k of Object.keys(a)) if (k !== skip && !same(a[k] ?? null, b[k] ?? null)) return false;
+  for (const k of Object.keys(b)) if (k !== skip && !(k in a) && (b[k] ?? null) !== null) return false;
+  return true;
+}

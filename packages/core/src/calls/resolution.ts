@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { runWithAccess } from '../base/access.js';
+import { numberKey } from '../contacts/reads.js';
 import type { ContactService } from '../contacts/service.js';
 import type { JobService } from '../jobs/service.js';
 import { CallRecordEntity } from './entities.js';
@@ -76,7 +78,7 @@ export class CallResolution {
         let resolved = 0;
         for (;;) {
           const batch = await this.unresolvedNumbers(siteId, after);
-          for (const n of batch) resolved += await this.resolveNumber(siteId, n);
+          resolved += await this.resolveNumbers(siteId, batch);
           numbers += batch.length;
           progress(numbers, undefined, `${resolved} call(s) matched`);
           if (batch.length < NUMBER_BATCH) return { numbers, resolved };
@@ -118,10 +120,15 @@ export class CallResolution {
       const [siteId, ids] = this.queued.entries().next().value!;
       this.queued.delete(siteId);
       try {
-        const rows = await this.orm.em.fork().find(CallRecordEntity, { id: { $in: [...ids] }, contactId: null }, { fields: ['remoteE164', 'remoteDigits'] });
+        const all = [...ids];
+        const rows: { remoteE164?: string | null; remoteDigits?: string | null }[] = [];
+        for (let k = 0; k < all.length; k += 500) {
+          const qb = (this.orm.em.fork() as SqlEntityManager).createQueryBuilder(CallRecordEntity).select(['remoteE164', 'remoteDigits']).where({ id: { $in: all.slice(k, k + 500) }, contactId: null });
+          rows.push(...((await qb.execute('all', true)) as { remoteE164: string | null; remoteDigits: string | null }[]));
+        }
         const numbers = new Map<string, Unresolved>();
         for (const r of rows) if (r.remoteE164 || r.remoteDigits) numbers.set(keyOf({ e164: r.remoteE164 ?? null, digits: r.remoteDigits ?? null }), { e164: r.remoteE164 ?? null, digits: r.remoteDigits ?? null });
-        for (const n of numbers.values()) await this.resolveNumber(siteId, n);
+        await this.resolveNumbers(siteId, [...numbers.values()]);
       } catch (err) {
         this.logger.error({ err, siteId }, 'matching recorded calls to contacts failed');
       }
@@ -140,15 +147,19 @@ export class CallResolution {
     return rows.map((r) => ({ e164: r.e164, digits: r.digits }));
   }
 
-  /** Look one number up among the site's contacts; set the contact on the site's unresolved calls with it. How many calls got one. */
-  private async resolveNumber(siteId: string, n: Unresolved): Promise<number> {
-    const written = n.e164 ?? n.digits;
-    if (!written || !written.replace('+', '')) return 0;
-    const [contact] = await this.contacts.lookup(written, { siteId });
-    if (!contact) return 0;
-    const where = n.e164 ? { site: siteId, contactId: null, remoteE164: n.e164 } : { site: siteId, contactId: null, remoteE164: null, remoteDigits: n.digits };
-    return this.orm.em.fork().nativeUpdate(CallRecordEntity, where, { contactId: contact.id });
+  /** Look numbers up among the site's contacts (one query per 500); set the contact on the site's unresolved calls with each that matched. How many calls got one. */
+  private async resolveNumbers(siteId: string, numbers: readonly Unresolved[]): Promise<number> {
+    if (!numbers.length) return 0;
+    const found = await this.contacts.lookupMany(siteId, numbers);
+    let resolved = 0;
+    for (const n of numbers) {
+      const contactId = found.get(keyOf(n));
+      if (!contactId) continue;
+      const where = n.e164 ? { site: siteId, contactId: null, remoteE164: n.e164 } : { site: siteId, contactId: null, remoteE164: null, remoteDigits: n.digits };
+      resolved += await this.orm.em.fork().nativeUpdate(CallRecordEntity, where, { contactId });
+    }
+    return resolved;
   }
 }
 
-const keyOf = (n: Unresolved) => `${n.e164 ?? ''}|${n.digits ?? ''}`;
+const keyOf = numberKey;

@@ -1,13 +1,31 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { normaliseNumber } from '../base/phone.js';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { dialectOf } from '../db/orm.js';
+import { normaliseNumber, type NormalisedNumber } from '../base/phone.js';
 import { fold } from '../base/text.js';
 import { ContactEntity } from '../contacts/entities.js';
-import type { CallRecord } from './entities.js';
+import { CallRecordEntity, type CallRecord } from './entities.js';
 import type { CallState } from './merge.js';
 import type { CallDto } from './types.js';
 
 /** A stored call's site id, whether the reference is loaded or a bare key. */
 export const siteOf = (r: CallRecord): string => (typeof r.site === 'string' ? r.site : (r.site as { id: string }).id);
+
+/** The JSON columns, which SQLite's driver hands back as text. */
+const JSON_COLUMNS = ['rawPayload', 'mergeState'] as const;
+
+/**
+ * Rows as plain values, not managed entities: a batch write reads a thousand calls it only
+ * compares and writes back natively, so hydrating and tracking them (and computing change sets
+ * over them at the commit) would cost more than the SQL.
+ */
+export async function findPlain(em: EntityManager, where: { site: string; source: string; externalId: { $in: string[] } }): Promise<CallRecord[]> {
+  const rows = (await (em as SqlEntityManager).createQueryBuilder(CallRecordEntity).select('*').where(where).execute('all', true)) as unknown as Record<string, unknown>[];
+  if (dialectOf(em) === 'sqlite') {
+    for (const r of rows) for (const k of JSON_COLUMNS) if (typeof r[k] === 'string') r[k] = JSON.parse(r[k]);
+  }
+  return rows as unknown as CallRecord[];
+}
 
 /** A stored call as the merge sees it. */
 export const stateOf = (r: CallRecord): CallState => ({
@@ -27,9 +45,27 @@ export const stateOf = (r: CallRecord): CallState => ({
   merge: r.mergeState,
 });
 
+/**
+ * Numbers already read, by country and written form: callers repeat, and a back-fill page reads the
+ * same few hundred numbers over and over (libphonenumber is the dearest step of a write). Bounded:
+ * emptied when full.
+ */
+const READ_NUMBERS = new Map<string, NormalisedNumber>();
+const READ_NUMBERS_MAX = 20_000;
+
+function readNumber(raw: string, country: string | null): NormalisedNumber {
+  const k = `${country ?? ''}|${raw}`;
+  let n = READ_NUMBERS.get(k);
+  if (!n) {
+    if (READ_NUMBERS.size >= READ_NUMBERS_MAX) READ_NUMBERS.clear();
+    READ_NUMBERS.set(k, (n = normaliseNumber(raw, country)));
+  }
+  return n;
+}
+
 /** The columns a state is stored in, with the remote number read in the site's country. */
 export function columnsOf(s: CallState, country: string | null) {
-  const n = s.remoteNumber ? normaliseNumber(s.remoteNumber, country) : null;
+  const n = s.remoteNumber ? readNumber(s.remoteNumber, country) : null;
   const digits = n?.digits.replace('+', '') ? n.digits : null;
   const searchText = [s.remoteName ? fold(s.remoteName) : '', digits?.replace('+', '') ?? '', n?.e164?.replace('+', '') ?? ''].filter(Boolean).join(' ');
   return {

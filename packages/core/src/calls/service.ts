@@ -11,7 +11,7 @@ import type { HookBus } from '../hooks/bus.js';
 import { SiteEntity } from '../sites/entities.js';
 import type { CallSource } from './contracts.js';
 import { CallRecordEntity, type CallRecord } from './entities.js';
-import { columnsOf, siteOf, stateOf, toDtos } from './rows.js';
+import { columnsOf, findPlain, siteOf, stateOf, toDtos } from './rows.js';
 import { changedFields, derive, mergeCall, sameState, toCallEvent, type CallEvent, type CallState, type MergeState } from './merge.js';
 import { listCalls } from './query.js';
 import type { CallResolution } from './resolution.js';
@@ -43,6 +43,8 @@ interface Staged {
   id: string;
   created: boolean;
   changes: string[];
+  /** The row as the transaction left it: the DTO and events are built from it, with no read after the commit. */
+  row: CallRecord;
 }
 
 /** An item's error as its result when it is a refusal; anything else is thrown on. */
@@ -249,7 +251,7 @@ export class CallService {
           const ids = [...new Set(events.map((e) => e.externalId))];
           const rows = new Map<string, CallRecord>();
           for (let k = 0; k < ids.length; k += 500) {
-            for (const r of await em.find(CallRecordEntity, { site: siteId, source, externalId: { $in: ids.slice(k, k + 500) } })) rows.set(r.externalId, r);
+            for (const r of await findPlain(em, { site: siteId, source, externalId: { $in: ids.slice(k, k + 500) } })) rows.set(r.externalId, r);
           }
           const states = new Map<string, { before: CallState | null; state: CallState }>();
           const items: { i: number; externalId: string; created: boolean; changed: boolean }[] = [];
@@ -276,15 +278,19 @@ export class CallService {
             const row = rows.get(externalId);
             if (!row) {
               const id = randomUUID();
-              inserts.push({ id, site: siteId, source, externalId, ...columnsOf(state, country), contactId: null, createdAt: now, updatedAt: now, version: 1 });
-              staged.push({ externalId, id, created: true, changes: [] });
+              const insert = { id, site: siteId, source, externalId, ...columnsOf(state, country), contactId: null, createdAt: now, updatedAt: now, version: 1 };
+              inserts.push(insert);
+              staged.push({ externalId, id, created: true, changes: [], row: insert as unknown as CallRecord });
             } else if (!sameState(before!, state)) {
-              const n = await em.nativeUpdate(CallRecordEntity, { id: row.id, version: row.version }, { ...columnsOf(state, country), version: row.version + 1, updatedAt: now });
+              const update = { ...columnsOf(state, country), version: row.version + 1, updatedAt: now };
+              const n = await em.nativeUpdate(CallRecordEntity, { id: row.id, version: row.version }, update);
               if (!n) throw new StaleRow();
-              staged.push({ externalId, id: row.id, created: false, changes: changedFields(before!, state) });
-            } else staged.push({ externalId, id: row.id, created: false, changes: [] });
+              staged.push({ externalId, id: row.id, created: false, changes: changedFields(before!, state), row: { ...plainRow(row), ...update } as CallRecord });
+            } else staged.push({ externalId, id: row.id, created: false, changes: [], row });
           }
-          if (inserts.length) await (em as SqlEntityManager).insertMany(CallRecordEntity, inserts as never);
+          // Straight to the driver: the rows are plain column values built here, so the EntityManager's
+          // per-value processing and checks of insert data (a fifth of a batch's time) have nothing to do.
+          if (inserts.length) await (em as SqlEntityManager).getDriver().nativeInsertMany(CallRecordEntity, inserts as never, { ctx: em.getTransactionContext(), processCollections: false });
           return { staged, items };
         });
         for (const [i, r] of refused) results[i] = r;
@@ -300,9 +306,7 @@ export class CallService {
   /** After the commit: the calls' DTOs by externalId, `call.recorded` / `call.updated` for what changed, new unresolved calls queued for matching. */
   private async emitFor(siteId: string, written: { staged: Staged[] }): Promise<Map<string, CallDto>> {
     const em = this.orm.em.fork();
-    const ids = written.staged.map((s) => s.id);
-    const rows: CallRecord[] = [];
-    for (let k = 0; k < ids.length; k += 500) rows.push(...(await em.find(CallRecordEntity, { id: { $in: ids.slice(k, k + 500) } })));
+    const rows = written.staged.map((s) => s.row);
     const dtos = new Map((await toDtos(em, rows)).map((d) => [d.externalId, d]));
     for (const s of written.staged) {
       const call = dtos.get(s.externalId)!;
@@ -312,6 +316,14 @@ export class CallService {
     this.resolution.queue(siteId, rows.filter((r) => !r.contactId && r.remoteDigits).map((r) => r.id));
     return dtos;
   }
+}
+
+/** A managed row's own values (not its ORM wrapper), to spread into the row a write left. */
+function plainRow(row: CallRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(row)) out[k] = (row as unknown as Record<string, unknown>)[k];
+  out.site = siteOf(row);
+  return out;
 }
 
 /** A call's times in order: answered and ended not before it started, ended not before it was answered. */

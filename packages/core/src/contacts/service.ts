@@ -136,6 +136,11 @@ export class ContactService {
     return this.reads.lookup(number, options);
   }
 
+  /** Many numbers of one site to their contacts at once (see `ContactReads.lookupMany`); for matching calls. */
+  lookupMany(siteId: string, numbers: readonly { e164: string | null; digits: string | null }[]): Promise<Map<string, string>> {
+    return this.reads.lookupMany(siteId, numbers);
+  }
+
   history(id: string): Promise<HistoryDto[]> {
     return this.reads.history(id);
   }

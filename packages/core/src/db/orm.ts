@@ -95,4 +95,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> 
   }
 }
 
-export const dialectOf = (orm: MikroORM): Dialect => (orm.config.get('driver') === DialbookPostgreSqlDriver ? 'postgresql' : 'sqlite');
+export const dialectOf = (orm: Pick<MikroORM, 'config'>): Dialect => (orm.config.get('driver') === DialbookPostgreSqlDriver ? 'postgresql' : 'sqlite');

@@ -6,8 +6,16 @@
  * text in any encoding.
  */
 
+/** Controls (but TAB, LF, CR), the two non-characters and a surrogate half without its other half, as UTF-16 code units: the quick test. */
+// eslint-disable-next-line no-control-regex -- these are the characters looked for
+const BAD_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether `s` holds a character no field can hold (the quick test of {@link unholdableIn}). */
+export const hasUnholdableCharacter = (s: string): boolean => BAD_CHARACTER.test(s);
+
 /** The first character `s` cannot hold and what it is, or null when every character is fine. */
 export function unholdableIn(s: string): { codePoint: number; what: string } | null {
+  if (!hasUnholdableCharacter(s)) return null;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20) {
@@ -63,6 +71,8 @@ export const MAX_DEPTH = 64;
  * Walks iteratively, so hostile nesting cannot overflow the stack.
  */
 export function findUnholdable(value: unknown, limit = 20): UnholdableIssue[] {
+  // Nearly all input is fine: a walk that builds no paths says so; only then are the paths found.
+  if (allHoldable(value)) return [];
   const issues: UnholdableIssue[] = [];
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
   const seen = new Set<object>();
@@ -92,4 +102,38 @@ export function findUnholdable(value: unknown, limit = 20): UnholdableIssue[] {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return issues.slice(0, limit);
+}
+
+/** Whether every string and key in `value` is fine and it nests no deeper than {@link MAX_DEPTH}: {@link findUnholdable}'s walk without paths. */
+function allHoldable(value: unknown): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  const seen = new Set<object>();
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') {
+      if (hasUnholdableCharacter(v)) return false;
+      continue;
+    }
+    if (!v || typeof v !== 'object' || seen.has(v)) continue;
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) continue;
+    seen.add(v);
+    if (depth >= MAX_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (const child of v) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const key in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+        if (hasUnholdableCharacter(key)) return false;
+        values.push((v as Record<string, unknown>)[key]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
 }

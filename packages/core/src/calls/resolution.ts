@@ -12,7 +12,7 @@ const NUMBER_BATCH = 200;
 /** Everything here runs outside any request's site scope (a user's request may have queued it). */
 const UNRESTRICTED = { role: 'admin', userId: null, siteIds: null } as const;
 
-interface Unresolved {
+export interface Unresolved {
   e164: string | null;
   digits: string | null;
 }
@@ -27,7 +27,7 @@ interface Unresolved {
 export class CallResolution {
   /** How long contact changes of a site are gathered before its calls are tried again (ms). */
   debounceMs = 1000;
-  private readonly queued = new Map<string, Set<string>>();
+  private readonly queued = new Map<string, Map<string, Unresolved>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly again = new Set<string>();
   private readonly running = new Set<Promise<unknown>>();
@@ -41,12 +41,12 @@ export class CallResolution {
     private readonly logger: Logger,
   ) {}
 
-  /** Calls just written with a remote number and no contact: resolved in the background. */
-  queue(siteId: string, callIds: readonly string[]): void {
-    if (this.stopped || !callIds.length) return;
-    let ids = this.queued.get(siteId);
-    if (!ids) this.queued.set(siteId, (ids = new Set()));
-    for (const id of callIds) ids.add(id);
+  /** The remote numbers of calls just written without a contact: resolved in the background (a batch lookup per site, no read of the calls). */
+  queue(siteId: string, numbers: readonly Unresolved[]): void {
+    if (this.stopped || !numbers.length) return;
+    let pending = this.queued.get(siteId);
+    if (!pending) this.queued.set(siteId, (pending = new Map()));
+    for (const n of numbers) if (n.e164 || n.digits) pending.set(keyOf(n), { e164: n.e164 ?? null, digits: n.digits ?? null });
     this.draining ??= runWithAccess(UNRESTRICTED, () => this.drain()).finally(() => {
       this.draining = null;
       if (this.queued.size) this.queue(this.queued.keys().next().value!, []);
@@ -117,17 +117,9 @@ export class CallResolution {
 
   private async drain(): Promise<void> {
     while (this.queued.size && !this.stopped) {
-      const [siteId, ids] = this.queued.entries().next().value!;
+      const [siteId, numbers] = this.queued.entries().next().value!;
       this.queued.delete(siteId);
       try {
-        const all = [...ids];
-        const rows: { remoteE164?: string | null; remoteDigits?: string | null }[] = [];
-        for (let k = 0; k < all.length; k += 500) {
-          const qb = (this.orm.em.fork() as SqlEntityManager).createQueryBuilder(CallRecordEntity).select(['remoteE164', 'remoteDigits']).where({ id: { $in: all.slice(k, k + 500) }, contactId: null });
-          rows.push(...((await qb.execute('all', true)) as { remoteE164: string | null; remoteDigits: string | null }[]));
-        }
-        const numbers = new Map<string, Unresolved>();
-        for (const r of rows) if (r.remoteE164 || r.remoteDigits) numbers.set(keyOf({ e164: r.remoteE164 ?? null, digits: r.remoteDigits ?? null }), { e164: r.remoteE164 ?? null, digits: r.remoteDigits ?? null });
         await this.resolveNumbers(siteId, [...numbers.values()]);
       } catch (err) {
         this.logger.error({ err, siteId }, 'matching recorded calls to contacts failed');

@@ -191,7 +191,7 @@ export class CallService {
     if (!n) throw new DialbookError('DIALBOOK_CALL_CHANGED', `call ${id} was changed meanwhile: read it again`, { status: 409 });
     const [call] = await toDtos(em, [await this.find(em.fork(), id)]);
     await this.hooks.emit('call.updated', { call: call!, changes });
-    if (renumbered && cols.remoteDigits) this.resolution.queue(call!.siteId, [id]);
+    if (renumbered && cols.remoteDigits) this.resolution.queue(call!.siteId, [{ e164: cols.remoteE164, digits: cols.remoteDigits }]);
     return call!;
   }
 
@@ -313,7 +313,7 @@ export class CallService {
       if (s.created) await this.hooks.emit('call.recorded', { call });
       else if (s.changes.length) await this.hooks.emit('call.updated', { call, changes: s.changes });
     }
-    this.resolution.queue(siteId, rows.filter((r) => !r.contactId && r.remoteDigits).map((r) => r.id));
+    this.resolution.queue(siteId, rows.filter((r) => !r.contactId && r.remoteDigits).map((r) => ({ e164: r.remoteE164 ?? null, digits: r.remoteDigits ?? null })));
     return dtos;
   }
 }

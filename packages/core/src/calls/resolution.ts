@@ -1,5 +1,4 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { runWithAccess } from '../base/access.js';
 import { numberKey } from '../contacts/reads.js';

@@ -21,7 +21,7 @@ import { createDialbook, loadConfig, type CallRecordInput, type Dialbook } from 
 import { createTestDatabase } from '@dialbook/core/testing';
 import { createRandom, randomGermanNumber, writeGerman, type Random } from './lib/data.js';
 import { openPostgres, openSqlite, postgresReachable, type Dialect, type RawDb, type Row } from './lib/raw.js';
-import { fmtInt, fmtMs, fmtRatio, mib, rssSampler, summarise, table, type Latency } from './lib/stats.js';
+import { fmtInt, fmtMs, mib, rssSampler, summarise, table, type Latency } from './lib/stats.js';
 
 interface Options {
   count: number;
@@ -384,7 +384,7 @@ async function main() {
   console.log(
     table(
       ['database', 'dialbook rows/s', 'baseline', 'baseline rows/s', 'ratio (≥ 0.3× target)', 'batch p50 ms', 'batch p95 ms', 'redelivered batch ms', 'peak RSS MiB'],
-      results.map((r) => [r.dialect, fmtInt(r.upserts.rowsPerSec), r.baseline.method, fmtInt(r.baseline.rowsPerSec), fmtRatio(r.ratio), fmtMs(r.upserts.batchMs.p50), fmtMs(r.upserts.batchMs.p95), fmtMs(r.upserts.repeatMs), String(r.upserts.peakRssMiB)]),
+      results.map((r) => [r.dialect, fmtInt(r.upserts.rowsPerSec), r.baseline.method, fmtInt(r.baseline.rowsPerSec), `${r.ratio.toFixed(2)}×`, fmtMs(r.upserts.batchMs.p50), fmtMs(r.upserts.batchMs.p95), fmtMs(r.upserts.repeatMs), String(r.upserts.peakRssMiB)]),
     ),
   );
   for (const r of results) {

@@ -57,20 +57,17 @@ const route = createRoute({
 
 const tooLarge = () => new PlacetelError('DIALBOOK_PLACETEL_TOO_LARGE', `the body is larger than ${MAX_WEBHOOK_BYTES / 1024} KiB; Placetel's events are far smaller`);
 
-/** The body, at most MAX_WEBHOOK_BYTES (refused from Content-Length before reading, else while reading). */
+/**
+ * The body, at most MAX_WEBHOOK_BYTES: refused from Content-Length before reading, else after
+ * (core's body limit stops a chunked body at 1 MiB while it is read; Hono keeps the bytes read,
+ * so a JSON body other middleware looked at is still the raw bytes).
+ */
 async function rawBody(c: Context<AppEnv>): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
-  const body = c.req.raw.body;
-  if (!body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_WEBHOOK_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  if (body.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge();
+  return body;
 }
 
 function checkSignature(rt: PlacetelRuntime, settings: PlacetelSettings, body: Uint8Array, header: string | undefined, slug: string): void {

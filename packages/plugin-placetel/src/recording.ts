@@ -6,14 +6,14 @@
 import type { CallMedia } from '@dialbook/core';
 import { PlacetelError } from './errors.js';
 
-export async function fetchRecording(ref: string, options: { plugin: string; timeoutSeconds: number; signal?: AbortSignal }): Promise<CallMedia> {
+export async function fetchRecording(ref: string, options: { plugin: string; timeoutSeconds: number; allowHttp?: boolean; signal?: AbortSignal }): Promise<CallMedia> {
   let url: URL;
   try {
     url = new URL(ref);
   } catch (cause) {
     throw new PlacetelError('DIALBOOK_PLACETEL_RECORDING', 'the stored recording reference is not a URL', { cause, plugin: options.plugin });
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost'))) {
+  if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) {
     throw new PlacetelError('DIALBOOK_PLACETEL_RECORDING', 'the stored recording reference is not an https URL', { plugin: options.plugin });
   }
   const timeout = AbortSignal.timeout(options.timeoutSeconds * 1000);

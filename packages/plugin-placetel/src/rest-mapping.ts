@@ -15,7 +15,7 @@ export interface RestCall {
   call_id?: string | null;
   type?: string | null;
   from_number?: string | null;
-  to_number?: string | { number?: { number?: string | null; name?: string | null } | string | null } | null;
+  to_number?: string | { number?: { number?: string | null; name?: string | null; [k: string]: unknown } | string | null } | null;
   file_url?: string | null;
   duration?: number | null;
   received_at: string;

@@ -37,6 +37,6 @@ export function callSource(rt: PlacetelRuntime): CallSource {
       const r = await testConnection(rt, siteId);
       return { ok: r.ok, message: r.message };
     },
-    fetchRecording: (_siteId, ref, signal) => fetchRecording(ref, { plugin: rt.ctx.id, timeoutSeconds: rt.options.timeoutSeconds, ...(signal ? { signal } : {}) }),
+    fetchRecording: (_siteId, ref, signal) => fetchRecording(ref, { plugin: rt.ctx.id, timeoutSeconds: rt.options.timeoutSeconds, allowHttp: rt.options.allowHttpFiles, ...(signal ? { signal } : {}) }),
   };
 }

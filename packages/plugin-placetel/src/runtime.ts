@@ -9,7 +9,10 @@ import type { SiteParties } from './parties.js';
 import { ReplayGuard } from './replay.js';
 import { PlacetelRestClient } from './rest-client.js';
 import type { PlacetelSettings } from './settings.js';
+import { SiteCache, type SiteState } from './site-cache.js';
 import { SiteTokens } from './site-tokens.js';
+
+const partiesOf = (site: SiteDto, settings: PlacetelSettings): SiteParties => ({ numbers: settings.numbers, peers: settings.peers, country: site.defaultCountry ?? 'DE' });
 
 export type Ctx = PluginContext<PlacetelOptions, PlacetelSettings>;
 
@@ -24,6 +27,8 @@ export class PlacetelRuntime {
   readonly replay: ReplayGuard;
   readonly stopping = new AbortController();
   readonly now: () => number;
+  /** Site, settings and parties for the webhook (a few seconds; cleared when the settings change). */
+  readonly sites: SiteCache;
 
   constructor(
     readonly ctx: Ctx,
@@ -33,6 +38,10 @@ export class PlacetelRuntime {
     this.now = hooks.now ?? Date.now;
     this.tokens = new SiteTokens(em, ctx.id);
     this.replay = new ReplayGuard(em, ctx.id, () => ctx.options.replayHours, this.now);
+    this.sites = new SiteCache((siteId) => this.loadSite(siteId));
+    ctx.hooks.on('settings.changed', ({ category }) => {
+      if (category === ctx.id) this.sites.clear();
+    });
   }
 
   get options(): PlacetelOptions {
@@ -61,8 +70,12 @@ export class PlacetelRuntime {
   }
 
   async parties(siteId: string, settings: PlacetelSettings): Promise<SiteParties> {
-    const site = await this.site(siteId);
-    return { numbers: settings.numbers, peers: settings.peers, country: site.defaultCountry ?? 'DE' };
+    return partiesOf(await this.site(siteId), settings);
+  }
+
+  private async loadSite(siteId: string): Promise<SiteState> {
+    const [site, settings] = await Promise.all([this.site(siteId), this.settingsFor(siteId)]);
+    return { site, settings, parties: partiesOf(site, settings) };
   }
 
   /** The REST client of a site; 409 naming `apiKey` while none is set. */

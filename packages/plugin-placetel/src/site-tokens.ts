@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@dialbook/core';
 import { SiteTokenEntity } from './store.js';
 
+/** How long a token's site is remembered (another instance's rotation reaches this one within it). */
+const TOKEN_TTL_MS = 5_000;
+
 export class SiteTokens {
+  private readonly known = new Map<string, { siteId: string; at: number }>();
+
   constructor(
     private readonly em: () => EntityManager,
     private readonly instance: string,
@@ -28,13 +33,19 @@ export class SiteTokens {
   /** The site a token names, or null. */
   async siteOf(token: string): Promise<string | null> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+    const hit = this.known.get(token);
+    if (hit && Date.now() - hit.at < TOKEN_TTL_MS) return hit.siteId;
     const found = await this.em().findOne(SiteTokenEntity, { instance: this.instance, token });
-    return found?.siteId ?? null;
+    if (!found) return null;
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(token, { siteId: found.siteId, at: Date.now() });
+    return found.siteId;
   }
 
   /** A new token for the site: the old URL stops working at once. */
   async rotate(siteId: string): Promise<string> {
     await this.em().nativeDelete(SiteTokenEntity, { instance: this.instance, siteId });
+    for (const [token, v] of this.known) if (v.siteId === siteId) this.known.delete(token);
     return this.tokenFor(siteId);
   }
 }

@@ -90,10 +90,9 @@ export function createWebhook(rt: PlacetelRuntime): OpenAPIHono<AppEnv> {
     const body = await rawBody(c);
     const kind = bodyKind(c.req.header('content-type'));
     if (!kind) throw new PlacetelError('DIALBOOK_PLACETEL_MEDIA_TYPE', 'send application/x-www-form-urlencoded (Notify API) or application/json (subscriptions)', { field: 'content-type', plugin: rt.ctx.id });
-    const [site, settings] = await Promise.all([rt.site(siteId), rt.settingsFor(siteId)]);
+    const { site, settings, parties } = await rt.sites.get(siteId);
     checkSignature(rt, settings, body, c.req.header(SIGNATURE_HEADER), site.slug);
     const event = toEvent(readFields(kind, body));
-    const parties = await rt.parties(siteId, settings);
 
     const hash = createHash('sha256').update(siteId).update('\n').update(body).digest('hex');
     const fresh = await rt.replay.claim(hash);

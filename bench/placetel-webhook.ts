@@ -59,12 +59,12 @@ export async function webhookThroughput({ seconds, connections, baseline = false
     const next = (): { body: string; signature: string } => {
       const i = n++;
       const id = Math.floor(i / 3).toString(16).padStart(64, '0');
-      const fields = [
+      const events: Record<string, string>[] = [
         { event: 'IncomingCall', from: '01662223344', to: '022129191999', call_id: id, direction: 'in' },
         { event: 'CallAccepted', from: '01662223344', to: '022129191999', call_id: id, peer: '7777abcdefg@fpbx.de', direction: 'in' },
         { event: 'HungUp', type: 'accepted', duration: '42', from: '01662223344', to: '022129191999', call_id: id, direction: 'in' },
-      ][i % 3]!;
-      const body = new URLSearchParams(fields).toString();
+      ];
+      const body = new URLSearchParams(events[i % 3]!).toString();
       return { body, signature: sign(SECRET, body) };
     };
 

@@ -3,7 +3,7 @@
  * URLs (the admin app's Placetel page), the connection test, the back-fill on request, and a new
  * webhook URL for a site. Thin: the work is in `source.ts`, `jobs.ts` and `site-rows.ts`.
  */
-import { createRoute, createRouter, errors, json, problemResponse, z, type AppEnv, type OpenAPIHono } from '@dialbook/core';
+import { createRoute, createRouter, errors, isDialbookError, json, problemResponse, z, type AppEnv, type OpenAPIHono } from '@dialbook/core';
 import type { Context } from 'hono';
 import { PlacetelError } from './errors.js';
 import { runBackfill } from './jobs.js';
@@ -70,6 +70,9 @@ export function createRoutes(rt: PlacetelRuntime): OpenAPIHono<AppEnv> {
     const window = { ...(body.start ? { start: new Date(body.start) } : {}), ...(body.end ? { end: new Date(body.end) } : {}) };
     const run = runBackfill(rt, site.id, site.slug, window, c.get('actor'));
     if (body.wait) return c.json(await run, 200);
+    // A back-fill of the site already running is refused at once (409), not reported as started.
+    const early = await Promise.race([run.then(() => null, (err: unknown) => err), new Promise<null>((resolve) => setImmediate(resolve, null))]);
+    if (early && isDialbookError(early) && early.status < 500) throw early;
     run.catch((err: unknown) => rt.ctx.logger.warn({ err, site: site.slug }, `Placetel back-fill of site "${site.slug}" failed`));
     return c.json({ job: `${rt.ctx.id}.backfill:${site.id}`, message: `back-fill of site "${site.slug}" started; see its progress under Jobs` }, 202);
   });

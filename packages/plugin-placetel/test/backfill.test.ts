@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CallDto } from '@dialbook/core';
+import { eventually } from '@dialbook/core/testing';
 import { fetchRecording } from '../src/recording.js';
 import type { RestCall } from '../src/rest-mapping.js';
 import { startPlacetelDouble, type PlacetelDouble } from './double.js';
@@ -96,6 +97,19 @@ describe('back-fill', () => {
     const p = await json<{ code: string }>(core, '/api/v1/plugins/placetel/sync', { method: 'POST', json: { siteId: core.site.id, start: '2026-03-02T00:00:00+01:00', end: '2026-03-03T00:00:00+01:00', wait: true } }, 503);
     expect(p.code).toBe('DIALBOOK_PLACETEL_THROTTLED');
     double.throttle(0, '1');
+  });
+
+  test('without wait: 202 and the job; a second back-fill of the site meanwhile: 409', async () => {
+    double.delayMs = 300;
+    const body = { siteId: core.site.id, start: '2026-03-02T00:00:00+01:00', end: '2026-03-03T00:00:00+01:00' };
+    const started = await json<{ job: string }>(core, '/api/v1/plugins/placetel/sync', { method: 'POST', json: body }, 202);
+    expect(started.job).toBe(`placetel.backfill:${core.site.id}`);
+    expect(await json(core, '/api/v1/plugins/placetel/sync', { method: 'POST', json: body }, 409)).toMatchObject({ code: 'DIALBOOK_JOB_RUNNING' });
+    await eventually('the back-fill to finish', async () => {
+      const jobs = await json<{ running: { id: string }[] }>(core, '/api/v1/jobs');
+      return !jobs.running.some((j) => j.id === started.job);
+    });
+    double.delayMs = 0;
   });
 
   test('the back-fill is a tracked job with its report', async () => {

@@ -24,6 +24,8 @@ export interface PlacetelDouble {
   /** Answer the next `n` requests with 429 and this Retry-After. */
   throttle(n: number, retryAfter: string): void;
   files: Map<string, Buffer>;
+  /** Answer every API request this much later (a slow Placetel). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,15 @@ export async function startPlacetelDouble(key = 'test-api-key-0123456789'): Prom
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
+  let delayMs = 0;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (delayMs > 0 && !req.url?.startsWith('/files/')) {
+      setTimeout(() => serve(req, res), delayMs);
+      return;
+    }
+    serve(req, res);
+  };
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://double');
     state.requests.push(`${url.pathname}${url.search}`);
     if (url.pathname.startsWith('/files/')) {
@@ -75,6 +85,12 @@ export async function startPlacetelDouble(key = 'test-api-key-0123456789'): Prom
     },
     requests: state.requests,
     files: state.files,
+    get delayMs() {
+      return delayMs;
+    },
+    set delayMs(v) {
+      delayMs = v;
+    },
     throttle(n, after) {
       throttled = n;
       retryAfter = after;

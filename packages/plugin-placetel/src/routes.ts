@@ -4,7 +4,6 @@
  * webhook URL for a site. Thin: the work is in `source.ts`, `jobs.ts` and `site-rows.ts`.
  */
 import { createRoute, createRouter, errors, isDialbookError, json, problemResponse, z, type AppEnv, type OpenAPIHono } from '@dialbook/core';
-import type { Context } from 'hono';
 import { PlacetelError } from './errors.js';
 import { runBackfill } from './jobs.js';
 import type { PlacetelRuntime } from './runtime.js';
@@ -52,7 +51,7 @@ const routes = {
 };
 
 /** Where the admin app reached Dialbook: the base of the webhook URLs (the `publicUrl` option wins). */
-export const baseOf = (rt: PlacetelRuntime, c: Context<AppEnv>): string => rt.options.publicUrl ?? new URL(c.req.url).origin;
+export const baseOf = (rt: PlacetelRuntime, c: { req: { url: string } }): string => rt.options.publicUrl ?? new URL(c.req.url).origin;
 
 export function createRoutes(rt: PlacetelRuntime): OpenAPIHono<AppEnv> {
   const app = createRouter();

@@ -10,7 +10,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createRoute, createRouter, problemResponse, z, type AppEnv, type OpenAPIHono } from '@dialbook/core';
-import type { Context } from 'hono';
 import { decisionXml, ruleDecision, type RouteDecision } from './call-control.js';
 import { PlacetelError } from './errors.js';
 import { bodyKind, readFields, toEvent, type PlacetelEvent } from './event.js';
@@ -62,7 +61,7 @@ const tooLarge = () => new PlacetelError('DIALBOOK_PLACETEL_TOO_LARGE', `the bod
  * (core's body limit stops a chunked body at 1 MiB while it is read; Hono keeps the bytes read,
  * so a JSON body other middleware looked at is still the raw bytes).
  */
-async function rawBody(c: Context<AppEnv>): Promise<Uint8Array> {
+async function rawBody(c: { req: { header(name: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> } }): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
   const body = new Uint8Array(await c.req.arrayBuffer());

@@ -67,6 +67,17 @@ describe('signed webhook sequences', () => {
     });
   }
 
+  test('form and JSON mixed for one call: the same record', async () => {
+    const [a, b] = [callId(), callId()];
+    await send(answered(a), 'form');
+    const mixed = answered(b);
+    await send([mixed[2]!], 'json');
+    await send([mixed[0]!], 'form');
+    await send([mixed[1]!, mixed[2]!], 'json');
+    const [ra, rb] = [(await callOf(a))[0]!, (await callOf(b))[0]!];
+    expect({ ...essence(rb), externalId: '' }).toEqual({ ...essence(ra), externalId: '' });
+  });
+
   test('cancelled and canceled alike (outbound)', async () => {
     for (const type of ['canceled', 'cancelled']) {
       const id = callId();
@@ -103,6 +114,18 @@ describe('refusals store nothing', () => {
     const xml = await core.request(path, { method: 'POST', body: '<x/>', headers: { 'content-type': 'text/xml' }, anonymous: true });
     expect(xml.status).toBe(415);
     expect(await callOf(id)).toHaveLength(0);
+  });
+
+  test('a chunked body (no Content-Length) over 64 KiB: 413 too', async () => {
+    const big = new TextEncoder().encode(formBody({ ...missed(callId())[1]!, pad: 'x'.repeat(MAX_WEBHOOK_BYTES) }));
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < big.length; i += 8192) c.enqueue(big.slice(i, i + 8192));
+        c.close();
+      },
+    });
+    const res = await core.request(path, { method: 'POST', body: stream, headers: { 'content-type': 'application/x-www-form-urlencoded' }, anonymous: true, duplex: 'half' } as RequestInit);
+    await refused(res, 413, 'DIALBOOK_PLACETEL_TOO_LARGE');
   });
 
   test('an unknown site token: 404', async () => {

@@ -125,6 +125,7 @@ export class CallService {
       remoteName: b.remote?.name || null,
       userId: b.userId ?? null,
       rawPayload: undefined,
+      recording: null,
     };
     checkTimes(event);
     const externalId = b.externalId ?? randomUUID();
@@ -172,6 +173,7 @@ export class CallService {
       remoteName: b.remote ? pick(b.remote.name, old.remoteName) : old.remoteName,
       userId: b.userId === undefined ? old.userId : b.userId,
       rawPayload: old.rawPayload,
+      recording: old.recording,
     };
     checkTimes(fields);
     const merge: MergeState = {

@@ -17,6 +17,8 @@ export const CallRecordEntity = defineEntity({
     { name: 'call_record_site_contact_index', properties: ['site', 'contactId'] },
     { properties: ['remoteE164'] },
     { properties: ['remoteDigits'] },
+    { name: 'call_record_site_e164_started_index', properties: ['site', 'remoteE164', 'startedAt'] },
+    { name: 'call_record_conversation_index', properties: ['conversationId'] },
   ],
   properties: {
     id: p.uuid().primary(),
@@ -48,6 +50,14 @@ export const CallRecordEntity = defineEntity({
     rawPayload: p.json<unknown>().nullable(),
     /** What the merge of the call's events keeps beside the columns (see `merge.ts`). */
     mergeState: p.json<MergeState>(),
+    /** A recording or voicemail of the call (`recording`, `voicemail`), null when none. */
+    recordingKind: p.string().length(16).$type<'recording' | 'voicemail'>().nullable(),
+    /** The source's opaque reference of it (a signed vendor URL, say): handed to the source's `fetchRecording`, never shown. */
+    recordingRef: p.text().nullable(),
+    /** The conversation this record is linked into with records of other sources (`linking.ts`): the id of its earliest record; null when unlinked. */
+    conversationId: p.uuid().nullable(),
+    /** The record lists and stats show for its conversation (true for exactly one of each; true for an unlinked record). */
+    linkPrimary: p.boolean().default(true),
     /** Folded remote name and number digits: what `q` matches besides the contact's name. */
     searchText: p.text(),
     createdAt: p.datetime().onCreate(() => new Date()),
@@ -56,3 +66,17 @@ export const CallRecordEntity = defineEntity({
   },
 });
 export type CallRecord = InstanceType<typeof CallRecordEntity.class>;
+
+/** A pair of records an admin unlinked (`DELETE /calls/{id}/links`): never linked again automatically. `a` sorts before `b`. */
+export const CallLinkExclusionEntity = defineEntity({
+  name: 'CallLinkExclusion',
+  tableName: 'call_link_exclusion',
+  properties: {
+    a: p.uuid().primary(),
+    b: p.uuid().primary(),
+    siteId: p.uuid(),
+    createdAt: p.datetime(),
+    /** `type:id` of who unlinked them. */
+    createdBy: p.string().length(200),
+  },
+});

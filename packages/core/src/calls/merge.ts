@@ -54,7 +54,15 @@ export interface CallState {
   remoteName: string | null;
   userId: string | null;
   rawPayload: unknown;
+  /** A recording or voicemail: the latest one a source sent (a fresh signed URL replaces an expired one). */
+  recording: CallRecording | null;
   merge: MergeState;
+}
+
+/** A recording or voicemail reference as a source sent it (`ref` is opaque and never shown). */
+export interface CallRecording {
+  kind: 'recording' | 'voicemail';
+  ref: string;
 }
 
 /** One event of a call, normalised (see {@link toCallEvent}): the state's fields, each `null` when the event does not say it. */
@@ -88,8 +96,17 @@ export function toCallEvent(input: Omit<CallRecordParsed, 'externalId'>): CallEv
     remoteNumber: blank(input.remote?.number),
     remoteName: blank(input.remote?.name),
     userId: input.userId ?? null,
-    rawPayload: limitPayload(input.rawPayload),
+    rawPayload: input.recording ? limitPayload(withoutRef(input.rawPayload, input.recording.ref)) : limitPayload(input.rawPayload),
+    recording: input.recording ?? null,
   };
+}
+
+/** The payload with every string holding `ref` replaced: a vendor's signed URL must not reach `rawPayload`, which admins see. */
+export function withoutRef(payload: unknown, ref: string): unknown {
+  if (typeof payload === 'string') return payload.includes(ref) ? '[recording]' : payload;
+  if (Array.isArray(payload)) return payload.map((v) => withoutRef(v, ref));
+  if (payload && typeof payload === 'object' && !(payload instanceof Date)) return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, withoutRef(v, ref)]));
+  return payload;
 }
 
 /** How far along an event says the call is. */
@@ -160,14 +177,15 @@ export function mergeCall(current: CallState | null, event: CallEvent): CallStat
     answeredAt: minDate(current?.answeredAt ?? null, event.answeredAt),
     endedAt: maxDate(current?.endedAt ?? null, event.endedAt),
   };
-  const base = { ...(fields as Pick<CallState, PhasedField>), ...times, merge: m };
+  const recording = event.recording ?? current?.recording ?? null;
+  const base = { ...(fields as Pick<CallState, PhasedField>), ...times, recording, merge: m };
   return { ...base, ...derive(base) };
 }
 
 /** The fields two states differ in (what a `call.updated` names); empty when the event changed nothing. */
 export function changedFields(a: CallState, b: CallState): string[] {
   const out: string[] = [];
-  for (const k of ['direction', 'status', 'startedAt', 'answeredAt', 'endedAt', 'durationSeconds', ...PHASED_FIELDS.filter((f) => f !== 'direction')] as const) {
+  for (const k of ['direction', 'status', 'startedAt', 'answeredAt', 'endedAt', 'durationSeconds', ...PHASED_FIELDS.filter((f) => f !== 'direction'), 'recording'] as const) {
     if (!same(a[k] ?? null, b[k] ?? null)) out.push(k);
   }
   return out;

@@ -5,10 +5,12 @@ import { JobsToken } from '../jobs/module.js';
 import { CoreTokens, defineModule, pick, provide, token } from '../module.js';
 import { SettingsToken } from '../settings/module.js';
 import type { CallSource } from './contracts.js';
-import { CallRecordEntity } from './entities.js';
+import { CallLinkExclusionEntity, CallRecordEntity } from './entities.js';
 import './events.js';
 import { migrations } from './migrations.js';
 import { CallResolution } from './resolution.js';
+import { callMediaRoutes } from './media-routes.js';
+import { CallRecordings } from './recordings.js';
 import { CallRetention } from './retention.js';
 import { callRoutes } from './routes.js';
 import { CallService } from './service.js';
@@ -18,6 +20,8 @@ import { callsCategory } from './settings.js';
 export const CallSourcesToken = token<Registry<CallSource>>('calls.sources');
 /** The call log. */
 export const CallsToken = token<CallService>('calls');
+/** Recordings and voicemail of calls, streamed from their sources. */
+export const CallRecordingsToken = token<CallRecordings>('calls.recordings');
 /** The daily purge of calls past each site's retention. */
 export const CallRetentionToken = token<CallRetention>('calls.retention');
 
@@ -42,7 +46,7 @@ declare module '../plugin/context.js' {
 /** Calls: the unified call log (every source's calls, and manual ones), matched to contacts; where call sources register. */
 export const callsModule = defineModule({
   name: 'calls',
-  entities: [CallRecordEntity],
+  entities: [CallRecordEntity, CallLinkExclusionEntity],
   migrations,
   register: (c) => {
     provide(c, CallSourcesToken, () => new Registry<CallSource>('call source'));
@@ -67,6 +71,7 @@ export const callsModule = defineModule({
       }, { owner: 'core' });
       return calls;
     });
+    provide(c, CallRecordingsToken, (r) => new CallRecordings(r.resolve(CoreTokens.Orm), r.resolve(CallSourcesToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' })));
     provide(c, CallRetentionToken, (r) => {
       const settings = r.resolve(SettingsToken);
       settings.register(callsCategory());
@@ -80,8 +85,9 @@ export const callsModule = defineModule({
     ['PATCH', '/calls/:id', 'user'],
     ['DELETE', '/calls/:id', 'user'],
     ['GET', '/contacts/:id/calls', 'user'],
+    ['GET', '/calls/:id/recording', 'user'],
   ],
-  routes: (c) => callRoutes(c.resolve(CallsToken)),
+  routes: (c) => [callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken))],
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };

@@ -38,6 +38,7 @@ export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCoun
   }
   const scope = siteCondition('r.site_id');
   qb.andWhere(scope.sql, scope.params);
+  if (q.linked === 'primary') qb.andWhere({ linkPrimary: true });
   if (q.userId) qb.andWhere({ userId: q.userId });
   if (q.start) qb.andWhere({ startedAt: { $gte: new Date(q.start) } });
   if (q.end) qb.andWhere({ startedAt: { $lt: new Date(q.end) } });

@@ -77,6 +77,7 @@ export const stateOf = (r: CallRecord): CallState => ({
   remoteName: r.remoteName ?? null,
   userId: r.userId ?? null,
   rawPayload: r.rawPayload ?? null,
+  recording: r.recordingKind && r.recordingRef ? { kind: r.recordingKind, ref: r.recordingRef } : null,
   merge: r.mergeState,
 });
 
@@ -119,6 +120,8 @@ export function columnsOf(s: CallState, country: string | null) {
     remoteName: s.remoteName,
     userId: s.userId,
     rawPayload: s.rawPayload ?? null,
+    recordingKind: s.recording?.kind ?? null,
+    recordingRef: s.recording?.ref ?? null,
     mergeState: s.merge,
     searchText,
   };
@@ -131,6 +134,7 @@ export async function toDtos(em: EntityManager, rows: CallRecord[]): Promise<Cal
   for (let i = 0; i < ids.length; i += 500) {
     for (const c of await em.find(ContactEntity, { id: { $in: ids.slice(i, i + 500) } }, { fields: ['id', 'displayName'] })) names.set(c.id, c.displayName);
   }
+  const members = await conversationMembers(em, rows);
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return rows.map((r) => ({
     id: r.id,
@@ -149,9 +153,36 @@ export async function toDtos(em: EntityManager, rows: CallRecord[]): Promise<Cal
     userId: r.userId ?? null,
     contactId: r.contactId ?? null,
     rawPayload: r.rawPayload ?? null,
+    recording: r.recordingKind && r.recordingRef ? { kind: r.recordingKind, url: `/api/v1/calls/${r.id}/recording` } : null,
+    conversationId: r.conversationId ?? null,
+    linkPrimary: r.linkPrimary ?? true,
+    ...linksOf(r, members),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     version: r.version,
   }));
 }
 
+
+type Member = { id: string; source: string; externalId: string; conversationId: string };
+
+/** The records of the rows' conversations, by conversation (one query; none when no row is linked). */
+async function conversationMembers(em: EntityManager, rows: CallRecord[]): Promise<Map<string, Member[]>> {
+  const ids = [...new Set(rows.map((r) => r.conversationId).filter((x): x is string => !!x))];
+  const out = new Map<string, Member[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const found = (await (em as SqlEntityManager).createQueryBuilder(CallRecordEntity).select(['id', 'source', 'externalId', 'conversationId', 'startedAt']).where({ conversationId: { $in: ids.slice(i, i + 500) } }).orderBy([{ startedAt: 'asc' }, { id: 'asc' }]).execute('all', true)) as unknown as Member[];
+    for (const m of found) {
+      let list = out.get(m.conversationId);
+      if (!list) out.set(m.conversationId, (list = []));
+      list.push({ id: m.id, source: m.source, externalId: m.externalId, conversationId: m.conversationId });
+    }
+  }
+  return out;
+}
+
+/** A row's `sources` (its own first) and `links` (the other records of its conversation). */
+function linksOf(r: CallRecord, members: Map<string, Member[]>): { sources: string[]; links: { id: string; source: string; externalId: string }[] } {
+  const others = (r.conversationId ? (members.get(r.conversationId) ?? []) : []).filter((m) => m.id !== r.id).map(({ id, source, externalId }) => ({ id, source, externalId }));
+  return { sources: [...new Set([r.source, ...others.map((o) => o.source)])], links: others };
+}

@@ -124,6 +124,7 @@ export class CallService {
       remoteName: b.remote?.name || null,
       userId: b.userId ?? null,
       rawPayload: undefined,
+      recording: null,
     };
     checkTimes(event);
     const externalId = b.externalId ?? randomUUID();
@@ -171,6 +172,7 @@ export class CallService {
       remoteName: b.remote ? pick(b.remote.name, old.remoteName) : old.remoteName,
       userId: b.userId === undefined ? old.userId : b.userId,
       rawPayload: old.rawPayload,
+      recording: old.recording,
     };
     checkTimes(fields);
     const merge: MergeState = {

@@ -161,6 +161,14 @@ export const CallSchema = z
     userId: z.uuid().nullable(),
     contactId: z.uuid().nullable(),
     rawPayload: z.unknown(),
+    recording: z
+      .object({ kind: z.enum(['recording', 'voicemail']), url: z.string().meta({ description: 'Where Dialbook streams it with your rights: `/api/v1/calls/{id}/recording`' }) })
+      .nullable()
+      .meta({ description: "The call's recording or voicemail, played through Dialbook; the vendor's own (signed) URL is never shown" }),
+    conversationId: z.uuid().nullable().meta({ description: 'Set when this record is linked with records of other sources as one conversation (the id of its earliest record); see `GET /calls/{id}/links`' }),
+    linkPrimary: z.boolean().meta({ description: 'Whether this is the record lists and stats show for its conversation (true for an unlinked record)' }),
+    sources: z.array(z.string()).meta({ description: "The sources of the conversation's records, this one's first" }),
+    links: z.array(z.object({ id: z.uuid(), source: z.string(), externalId: z.string() })).meta({ description: 'The other records of its conversation' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     version: z.number().int(),
@@ -181,6 +189,7 @@ export const CallListQuerySchema = z.object({
   number: z.string().trim().min(1).max(64).optional().meta({ description: 'The remote number in any written form (`030 1234567`, `+49 30 1234567`)' }),
   contactId: z.uuid().optional(),
   q: z.string().trim().min(1).max(200).optional().meta({ description: "Part of the remote name, the contact's name or the number" }),
+  linked: z.enum(['primary', 'all']).default('primary').meta({ description: "`primary` (default): a conversation logged by several sources is listed once, by its primary record, the others in its `links`; `all`: every record" }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional().meta({ description: 'The `next` of the previous page' }),
 });

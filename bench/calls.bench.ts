@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,19 +47,17 @@ function fail(message: string): never {
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const m = /^--(count|total|batch|queries|db)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unknown argument "${arg}"\n\n${USAGE}`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) fail(`--${m[1]} needs a value`);
-    flags.set(m[1]!, value);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { count: { type: 'string' }, total: { type: 'string' }, batch: { type: 'string' }, queries: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
   }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const flags = new Map(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const int = (name: string, fallback: number): number => {
     const raw = flags.get(name) ?? env[`BENCH_${name.toUpperCase()}`];
     if (raw === undefined || raw === '') return fallback;

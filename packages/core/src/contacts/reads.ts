@@ -155,12 +155,20 @@ export class ContactReads {
         `select p.contact_id, p.e164, p.digits, c.sort_name from contact_phone p join contact c on c.id = p.contact_id where c.site_id = ? and c.deleted_at is null and (${where})`,
         params,
       );
-      const better = (a: { sort_name: string; contact_id: string }, b: { sort_name: string; contact_id: string } | undefined) => !b || a.sort_name < b.sort_name || (a.sort_name === b.sort_name && a.contact_id < b.contact_id);
+      type Row = (typeof rows)[number];
+      const better = (a: Row, b: Row | undefined) => !b || a.sort_name < b.sort_name || (a.sort_name === b.sort_name && a.contact_id < b.contact_id);
+      // The first contact in name order per E.164 and per digits: each number then looks up two maps.
+      const byE164 = new Map<string, Row>();
+      const byDigits = new Map<string, Row>();
+      for (const r of rows) {
+        if (r.e164 && better(r, byE164.get(r.e164))) byE164.set(r.e164, r);
+        if (better(r, byDigits.get(r.digits))) byDigits.set(r.digits, r);
+      }
       for (const n of chunk) {
-        const key = numberKey(n);
-        let best: (typeof rows)[number] | undefined;
-        for (const r of rows) if (((n.e164 && r.e164 === n.e164) || r.digits === (n.e164 ?? n.digits)) && better(r, best)) best = r;
-        if (best) out.set(key, best.contact_id);
+        const a = n.e164 ? byE164.get(n.e164) : undefined;
+        const b = byDigits.get(n.e164 ?? n.digits!);
+        const best = a && b ? (better(a, b) ? a : b) : (a ?? b);
+        if (best) out.set(numberKey(n), best.contact_id);
       }
     }
     return out;

@@ -24,7 +24,7 @@ import './host/context.js';
 import './hooks/cluster.js';
 
 export { definePlugin, isPlugin, PLUGIN_BRAND, type DialbookPlugin, type PluginDefinition } from './plugin/define.js';
-export { PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from './plugin/context.js';
+export { PLUGIN_APPLICABLE, PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from './plugin/context.js';
 export type { SyncRequest, SyncResult } from './plugin/sources.js';
 export type { ContactSource, SourceEntry } from './contacts/contracts.js';
 export type { ContactEnricher, EnrichBatch, EnrichOutcome, EnrichReason, EnrichReport } from './contacts/enrichers.js';
@@ -40,6 +40,7 @@ export type { PluginView, ViewColumnKind } from './host/views.js';
 // The façades each area offers on `ctx` (declared by the areas, merged into PluginContext).
 export type { ContactsApi } from './contacts/module.js';
 export type { SitesApi } from './sites/module.js';
+export type { PluginUser, UsersApi } from './accounts/module.js';
 export type { PhonebooksApi } from './phonebooks/module.js';
 export type { NotificationsApi } from './notifications/module.js';
 export type { JobsApi } from './jobs/module.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createDialbook, definePlugin, DialbookError, loadConfig, z, type PluginContext } from '@dialbook/core';
+import { createDialbook, definePlugin, DialbookError, loadConfig, Tokens, z, type PluginContext } from '@dialbook/core';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
 
 // A plugin extends the typed hook map through declaration merging.
@@ -238,6 +238,19 @@ describe('plugin lifecycle and what a plugin may do (issue 11)', () => {
     await ctx.hooks.emit('sync.finished', { source: 'em', siteId: core.site.id, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
     await expect(ctx.hooks.emit('phonebook.changed', { phonebookId: null, siteId: core.site.id, reason: 'spoofed' })).rejects.toMatchObject({ code: 'DIALBOOK_PLUGIN_EVENT_FORBIDDEN' });
     expect(heard).toEqual(['acme.pinged', 'sync.finished']);
+  });
+
+  test('ctx.users: a user by e-mail (any case) or id, null when none; never a hash or token', async () => {
+    let ctx!: PluginContext;
+    core = await createTestCore({ plugins: { who: definePlugin({ name: 'who', setup: (c) => void (ctx = c) }) } });
+    const { user } = await core.createUser({ role: 'user', siteIds: [core.site.id], email: 'Desk@Example.com' });
+    const found = await ctx.users.findByEmail(' DESK@example.com ');
+    expect(found).toEqual({ id: user.id, email: 'desk@example.com', firstName: null, lastName: null, status: 'active', siteIds: [core.site.id] });
+    expect(await ctx.users.get(user.id.toUpperCase())).toEqual(found);
+    expect(await ctx.users.findByEmail('nobody@example.com')).toBeNull();
+    expect(await ctx.users.get('00000000-0000-4000-8000-000000000000')).toBeNull();
+    expect(await ctx.users.get('not-an-id')).toBeNull();
+    expect(ctx.resolve(Tokens.Users)).toBe(ctx.users);
   });
 
   test("the cluster's private channels (vendor.state, vendor.command, vendor.result) are no hook events: no plugin emits or hears them", async () => {

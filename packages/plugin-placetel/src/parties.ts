@@ -28,7 +28,7 @@ export function isSiteNumber(n: string | null, parties: SiteParties): boolean {
   return !!e164 && parties.numbers.includes(e164);
 }
 
-/** The Dialbook user id a SIP peer maps to (a mapping to an e-mail address is kept but not resolvable here). */
+/** The Dialbook user id a SIP peer maps to (the runtime has already turned e-mail mappings into ids). */
 export function userOfPeer(peer: string | null, parties: SiteParties): string | null {
   if (!peer) return null;
   const mapped = parties.peers[peer] ?? parties.peers[peer.toLowerCase()] ?? parties.peers[peer.split('@')[0]!];

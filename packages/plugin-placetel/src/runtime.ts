@@ -12,8 +12,6 @@ import type { PlacetelSettings } from './settings.js';
 import { SiteCache, type SiteState } from './site-cache.js';
 import { SiteTokens } from './site-tokens.js';
 
-const partiesOf = (site: SiteDto, settings: PlacetelSettings): SiteParties => ({ numbers: settings.numbers, peers: settings.peers, country: site.defaultCountry ?? 'DE' });
-
 export type Ctx = PluginContext<PlacetelOptions, PlacetelSettings>;
 
 /** Test seams: a faster wait for Retry-After, another clock. */
@@ -70,12 +68,33 @@ export class PlacetelRuntime {
   }
 
   async parties(siteId: string, settings: PlacetelSettings): Promise<SiteParties> {
-    return partiesOf(await this.site(siteId), settings);
+    return this.partiesOf(await this.site(siteId), settings);
   }
 
   private async loadSite(siteId: string): Promise<SiteState> {
     const [site, settings] = await Promise.all([this.site(siteId), this.settingsFor(siteId)]);
-    return { site, settings, parties: partiesOf(site, settings) };
+    return { site, settings, parties: await this.partiesOf(site, settings) };
+  }
+
+  /**
+   * The site's numbers and peers, with each peer's user as an id: a mapping to an e-mail address is
+   * looked up (`ctx.users`); an address no user has is dropped from the map and logged, so the call
+   * is still recorded, without a user.
+   */
+  private async partiesOf(site: SiteDto, settings: PlacetelSettings): Promise<SiteParties> {
+    const peers: Record<string, string> = {};
+    await Promise.all(
+      Object.entries(settings.peers).map(async ([peer, user]) => {
+        if (!user.includes('@')) {
+          peers[peer] = user;
+          return;
+        }
+        const found = await this.ctx.users.findByEmail(user);
+        if (found) peers[peer] = found.id;
+        else this.ctx.logger.warn({ siteId: site.id, peer }, 'placetel: the SIP peer maps to an e-mail address no Dialbook user has; its calls are recorded without a user');
+      }),
+    );
+    return { numbers: settings.numbers, peers, country: site.defaultCountry ?? 'DE' };
   }
 
   /** The REST client of a site; 409 naming `apiKey` while none is set. */

@@ -3,15 +3,14 @@
  * the documented routes (the webhook public, the rest for staff), and the call.route seam.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { definePlugin } from '@dialbook/core';
+import { definePlugin, type PluginContext } from '@dialbook/core';
 import { createTestCore } from '@dialbook/core/testing';
 import { createPlacetelPlugin } from '../src/index.js';
-import { routeDecision } from '../src/route-decision.js';
-import { configure, json, SECRET, type Core } from './helpers.js';
+import { configure, formBody, json, post, SECRET, type Core } from './helpers.js';
 
 let core: Core;
 const seen: unknown[] = [];
-// A routing plugin's filter on the seam (runs once core lets plugins apply filters).
+// A routing plugin's filter on the seam.
 const router = definePlugin({
   name: 'test-router',
   setup(ctx) {
@@ -21,9 +20,17 @@ const router = definePlugin({
     });
   },
 });
+// A plugin that keeps its context, to call the hooks façade directly.
+let probe: PluginContext;
+const prober = definePlugin({
+  name: 'test-probe',
+  setup(ctx) {
+    probe = ctx as unknown as PluginContext;
+  },
+});
 
 beforeAll(async () => {
-  core = await createTestCore({ plugins: { placetel: { plugin: createPlacetelPlugin(), options: { syncCron: null, publicUrl: 'https://dialbook.example.com' } }, router } });
+  core = await createTestCore({ plugins: { placetel: { plugin: createPlacetelPlugin(), options: { syncCron: null, publicUrl: 'https://dialbook.example.com' } }, router, prober } });
 });
 afterAll(() => core?.close());
 
@@ -61,12 +68,21 @@ describe('registrations', () => {
 });
 
 describe('the call.route seam', () => {
-  test('with a hooks façade that applies filters, the filters decide; without, the rule stands', async () => {
-    const input = { siteId: core.site.id, source: 'placetel', call: { externalId: 'x', direction: 'inbound' as const, from: '0170', to: '0221' }, decision: { action: 'forward' as const, targets: [{ numbers: ['23'], ringtime: 20 }] } };
-    const plain = { on: () => () => {}, filter: () => () => {}, emit: async () => 0 };
-    expect(await routeDecision(plain, { actor: { type: 'system', id: 'system' } }, input)).toEqual(input.decision);
-    const applying = { ...plain, apply: core.dialbook.hooks.apply.bind(core.dialbook.hooks) };
-    expect(await routeDecision(applying as never, { actor: { type: 'system', id: 'system' } }, input)).toEqual({ action: 'reject', reason: 'busy' });
+  test('a routing plugin\'s call.route filter decides what the webhook answers, starting from the admin\'s rule', async () => {
+    await configure(core, { secret: SECRET, callControl: { enabled: true, action: 'forward', targets: [{ numbers: ['23'], ringtime: 20 }] } });
+    const path = new URL((await json<{ items: { webhookUrl: string }[] }>(core, '/api/v1/plugins/placetel/sites')).items[0]!.webhookUrl).pathname;
+    const res = await post(core, path, formBody({ event: 'IncomingCall', from: '01662223344', to: '022129191999', call_id: 'seam-1', direction: 'in' }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/xml');
+    expect(await res.text()).toContain('<Response><Reject reason="busy"/></Response>');
     expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ siteId: core.site.id, source: 'placetel', decision: { action: 'forward', targets: [{ numbers: ['23'], ringtime: 20 }] } });
+    await configure(core, { callControl: { enabled: false } });
+  });
+
+  test('a plugin runs call.route, and no other filter of core\'s', async () => {
+    await expect(probe.hooks.apply('site.beforeDelete', { site: core.site, holds: [] } as never, { actor: probe.actor })).rejects.toMatchObject({ code: 'DIALBOOK_PLUGIN_FILTER_FORBIDDEN' });
+    const input = { siteId: core.site.id, source: 'probe', call: { externalId: 'x', direction: 'inbound' as const, from: '0170', to: '0221' }, decision: { action: 'forward' as const, targets: [{ numbers: ['23'], ringtime: 20 }] } };
+    expect((await probe.hooks.apply('call.route', input, { actor: probe.actor })).decision).toEqual({ action: 'reject', reason: 'busy' });
   });
 });

@@ -85,6 +85,17 @@ describe('signed webhook sequences', () => {
       expect((await callOf(id))[0]).toMatchObject({ status: 'canceled', direction: 'outbound', userId: USER_ID });
     }
   });
+
+  test('a peer mapped to an e-mail address is that user\'s; an address nobody has leaves the call without a user', async () => {
+    const { user } = await core.createUser({ role: 'user', siteIds: [core.site.id], email: 'Reception@Example.com' });
+    await configure(core, { peers: { [PEER]: USER_ID, 'reception@fpbx.de': 'reception@example.com', 'ghost@fpbx.de': 'nobody@example.com' } });
+    const [a, b] = [callId(), callId()];
+    await send([{ event: 'OutgoingCall', from: '022129191999', to: '030123456', peer: 'reception@fpbx.de', call_id: a, direction: 'out' }], 'form');
+    await send([{ event: 'OutgoingCall', from: '022129191999', to: '030123456', peer: 'ghost@fpbx.de', call_id: b, direction: 'out' }], 'form');
+    expect((await callOf(a))[0]!.userId).toBe(user.id);
+    expect((await callOf(b))[0]!.userId).toBeNull();
+    await configure(core, { peers: { [PEER]: USER_ID } });
+  });
 });
 
 describe('refusals store nothing', () => {

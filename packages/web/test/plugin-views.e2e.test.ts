@@ -102,6 +102,8 @@ browserSuite('plugin secrets, views, imports and enrichers', { plugins: { tools:
     expect(await badge.getAttribute('class')).toBe('badge ok');
     await row.getByRole('listitem').filter({ hasText: '2002 · Sales' }).waitFor();
     expect(await row.locator('code').textContent()).toBe('SEP001A2B3C4D5E');
+    await row.getByRole('button', { name: /^Copy / }).click();
+    await row.getByRole('status').getByText(/^(Copied\.|Could not copy: select the text and press Ctrl\+C\.)$/).waitFor();
     expect(await row.locator('time').getAttribute('datetime')).toBe('2025-03-04T09:30:00.000Z');
     expect(new URL(page.url()).search).toBe('?mac=00%3A1a%3A2b%3A3c%3A4d%3A5e');
     await app.shot(page, 'plugin-view');

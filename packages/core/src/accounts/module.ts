@@ -12,6 +12,31 @@ import { AccountService } from './service.js';
 
 export const AccountsToken = token<AccountService>('accounts');
 
+/** Who a user is, as a plugin may know it: enough to say whose call or phone a record is. */
+export interface PluginUser {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  status: 'invited' | 'active' | 'disabled';
+  siteIds: string[];
+}
+
+/** `ctx.users`: look a Dialbook user up by id or e-mail address (null when none); never sessions, tokens or hashes. */
+export interface UsersApi {
+  findByEmail(email: string): Promise<PluginUser | null>;
+  get(id: string): Promise<PluginUser | null>;
+}
+
+declare module '../plugin/context.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged into PluginContext<O, S>, whose type parameters it must repeat
+  interface PluginContext<O, S> {
+    readonly users: UsersApi;
+  }
+}
+
+const pluginUser = (u: { id: string; email: string; firstName: string | null; lastName: string | null; status: PluginUser['status']; siteIds: string[] }): PluginUser => ({ id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, status: u.status, siteIds: [...u.siteIds] });
+
 /** Accounts: users and their sites, e-mail sign-up and reset links, sessions, API tokens, sign-in throttling. */
 export const accountsModule = defineModule({
   name: 'accounts',
@@ -48,6 +73,26 @@ export const accountsModule = defineModule({
     ['POST', '/users/:id/invite', 'staff'],
     ['POST', '/users/:id/invitation-link', 'admin'],
   ],
+  facade: (c): { users: UsersApi } => {
+    const accounts = () => c.resolve(AccountsToken);
+    return {
+      users: {
+        findByEmail: async (email) => {
+          const u = await accounts().findByEmail(email.trim());
+          return u ? pluginUser(u) : null;
+        },
+        get: async (id) => {
+          if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+          try {
+            return pluginUser(await accounts().getUser(id.toLowerCase()));
+          } catch (err) {
+            if ((err as { status?: number }).status === 404) return null;
+            throw err;
+          }
+        },
+      },
+    };
+  },
   routes: (c) => [authRoutes(c.resolve(AccountsToken), { trustProxy: c.resolve(CoreTokens.Config).server.trustProxy }), userRoutes(c.resolve(AccountsToken), c.resolve(SettingsToken))],
 });
 

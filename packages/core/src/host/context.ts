@@ -8,7 +8,7 @@ import type { Registry } from '../base/registry.js';
 import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { CoreModule } from '../module.js';
-import { PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from '../plugin/context.js';
+import { PLUGIN_APPLICABLE, PLUGIN_EMITTABLE, type PluginContext, type PluginHooks } from '../plugin/context.js';
 import { Tokens } from '../plugin/tokens.js';
 import type { HealthCheck, PluginAction } from './contracts.js';
 import type { LoadedPlugin } from './load.js';
@@ -53,7 +53,7 @@ export interface HostDeps {
 }
 
 /** The façade tokens of a plugin's container, by context member. */
-const FACADES = { hooks: Tokens.Hooks, settings: Tokens.Settings, sites: Tokens.Sites, phonebooks: Tokens.Phonebooks, contacts: Tokens.Contacts, notifications: Tokens.Notifications, jobs: Tokens.Jobs, mail: Tokens.Mail, directory: Tokens.Directory, calls: Tokens.Calls, routing: Tokens.Routing } as const;
+const FACADES = { hooks: Tokens.Hooks, settings: Tokens.Settings, sites: Tokens.Sites, phonebooks: Tokens.Phonebooks, contacts: Tokens.Contacts, notifications: Tokens.Notifications, jobs: Tokens.Jobs, mail: Tokens.Mail, directory: Tokens.Directory, calls: Tokens.Calls, routing: Tokens.Routing, users: Tokens.Users } as const;
 
 /**
  * Build the context a plugin instance receives: its own members, every area's façade, and a
@@ -75,6 +75,12 @@ export function createPluginContext(p: LoadedPlugin, d: HostDeps): PluginContext
         );
       }
       return d.hooks.emit(name, payload);
+    },
+    apply: (name, value, context) => {
+      if (!PLUGIN_APPLICABLE.includes(name)) {
+        return Promise.reject(new DialbookError('DIALBOOK_PLUGIN_FILTER_FORBIDDEN', `plugin "${owner}" may not run the filter "${name}": a plugin runs ${PLUGIN_APPLICABLE.join(', ')}`, { plugin: owner }));
+      }
+      return d.hooks.apply(name, value, context);
     },
   };
   const facades = Object.assign({}, ...d.modules.map((m) => m.facade?.(d.container, { id: owner, logger }) ?? {})) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Actor } from '../base/actor.js';
 import type { EventListener, FilterHandler, HookOptions } from '../hooks/bus.js';
-import type { EventName, FilterName, HookEvents } from '../hooks/types.js';
+import type { EventName, FilterContext, FilterName, HookEvents, HookFilters } from '../hooks/types.js';
 
 /** The hook bus as a plugin sees it: everything it registers is tagged with its instance id. */
 export interface PluginHooks {
@@ -14,7 +14,16 @@ export interface PluginHooks {
    * event is core's own and refused (`DIALBOOK_PLUGIN_EVENT_FORBIDDEN`).
    */
   emit<K extends EventName>(name: K, payload: HookEvents[K]): Promise<number>;
+  /**
+   * Run a filter chain whose result the plugin acts on ({@link PLUGIN_APPLICABLE}: `call.route`,
+   * asked by a telephony source before it answers a call). Any other filter is core's own to run
+   * and refused (`DIALBOOK_PLUGIN_FILTER_FORBIDDEN`).
+   */
+  apply<K extends FilterName>(name: K, value: HookFilters[K], context: FilterContext): Promise<HookFilters[K]>;
 }
+
+/** Filters a plugin may run itself: the routing question a telephony source asks for a call. */
+export const PLUGIN_APPLICABLE: readonly FilterName[] = ['call.route'] as FilterName[];
 
 /** Core events a plugin may emit itself: what a contact source reports about its work. */
 export const PLUGIN_EMITTABLE: readonly EventName[] = ['contact.synced', 'sync.finished'] as EventName[];

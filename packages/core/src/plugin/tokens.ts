@@ -24,4 +24,5 @@ export const Tokens = {
   Directory: Symbol.for('dialbook.plugin.directory') as Facade<'directory'>,
   Calls: Symbol.for('dialbook.plugin.calls') as Facade<'calls'>,
   Routing: Symbol.for('dialbook.plugin.routing') as Facade<'routing'>,
+  Users: Symbol.for('dialbook.plugin.users') as Facade<'users'>,
 } as const;

@@ -1,12 +1,13 @@
 /**
  * The rows a plugin view's route answered, in the one table, drawn from the view's `columns` alone:
- * `text`, `code` (monospace), `badge` (a string, or `{ label, tone: good | warn | bad | neutral }`), `list`
+ * `text`, `code` (monospace, with a copy button), `badge` (a string, or `{ label, tone: good | warn | bad | neutral }`), `list`
  * (an array of strings) and `datetime` (in local time). Columns sort in the browser. The answer's `message`
  * (why the rows are none or incomplete: "CUCM has no phone …", "Registration state unavailable: …") is the
  * empty state's text, or a note above the rows.
  */
 import { useMemo } from 'react';
 import type { PluginView, ViewColumn } from '../api/plugin-features';
+import { CopyValue } from '../ui/copy';
 import { formatDate } from '../ui/states';
 import { columnHelper, DataTable, type Column, type QueryStatus } from '../ui/table';
 
@@ -36,11 +37,12 @@ function sortValue(kind: ViewColumn['kind'], v: unknown): string | number {
   return text(v);
 }
 
-export function ViewCell({ kind, value }: { kind: ViewColumn['kind']; value: unknown }) {
+/** One cell; a `code` value (a URL to paste elsewhere, a MAC, a token) comes with its copy button. */
+export function ViewCell({ kind, value, label }: { kind: ViewColumn['kind']; value: unknown; label: string }) {
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
   switch (kind) {
     case 'code':
-      return <code className="break">{text(value)}</code>;
+      return <CopyValue text={text(value)} what={label} />;
     case 'badge': {
       const b = badgeOf(value)!;
       return <span className={`badge${b.tone ? ` ${b.tone}` : ''}`}>{b.label}</span>;
@@ -77,7 +79,7 @@ export function ViewTable({ view, items, message, query, empty }: { view: Plugin
           id: c.key,
           header: c.label,
           enableSorting: true,
-          cell: (cell) => <ViewCell kind={c.kind} value={cell.row.original.item[c.key]} />,
+          cell: (cell) => <ViewCell kind={c.kind} value={cell.row.original.item[c.key]} label={c.label} />,
           meta: { cardTitle: i === 0, hideEmpty: true, wide: c.kind === 'list' },
         }),
     );

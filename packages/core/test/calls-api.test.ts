@@ -139,6 +139,18 @@ describe('ctx.calls', () => {
     expect(results[3]).toMatchObject({ call: { direction: 'internal', remote: { number: '24', e164: null } } });
     await expect(ctx.calls.upsertMany(core.site.id, 'nope', [])).rejects.toMatchObject({ code: 'DIALBOOK_CALL_SOURCE_UNKNOWN' });
   });
+
+  test('upsertMany: a batch of 3,000 new calls is written whole (more rows than SQLite binds in one statement)', async () => {
+    const site = await core.dialbook.sites.create({ name: 'Bulk calls', slug: 'bulk-calls' }, systemActor);
+    const base = Date.parse('2026-01-05T08:00:00Z');
+    const batch = Array.from({ length: 3000 }, (_, i) => ({ externalId: `bulk-${i}`, direction: 'inbound', startedAt: new Date(base + i * 1000).toISOString(), remote: { number: `+4930${String(1_000_000 + i)}` } }));
+    const results = await ctx.calls.upsertMany(site.id, 'pbx', batch);
+    expect(results.filter((r) => 'call' in r && r.created)).toHaveLength(3000);
+    expect(await core.dialbook.calls.countInSite(site.id)).toBe(3000);
+    const again = await ctx.calls.upsertMany(site.id, 'pbx', batch);
+    expect(again.filter((r) => 'call' in r && r.created)).toHaveLength(0);
+    expect(await core.dialbook.calls.countInSite(site.id)).toBe(3000);
+  });
 });
 
 describe('filters', () => {

@@ -27,6 +27,9 @@ export async function findPlain(em: EntityManager, where: { site: string; source
   return rows as unknown as CallRecord[];
 }
 
+/** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766), with room to spare. */
+const SQLITE_MAX_PARAMS = 32_000;
+
 /**
  * Insert new rows built here (plain column values by property name). On PostgreSQL the whole batch is
  * one JSON parameter spread by `json_populate_recordset` over the table's row type: a statement of a
@@ -38,7 +41,11 @@ export async function insertPlain(em: EntityManager, rows: Record<string, unknow
   if (!rows.length) return;
   const ctx = em.getTransactionContext();
   if (dialectOf(em) !== 'postgresql') {
-    await (em as SqlEntityManager).getDriver().nativeInsertMany(CallRecordEntity, rows as never, { ctx, processCollections: false });
+    // SQLite binds at most 32,766 parameters a statement: a multi-row insert takes as many rows as fit.
+    const per = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Object.keys(rows[0]!).length));
+    for (let i = 0; i < rows.length; i += per) {
+      await (em as SqlEntityManager).getDriver().nativeInsertMany(CallRecordEntity, rows.slice(i, i + per) as never, { ctx, processCollections: false });
+    }
     return;
   }
   const meta = em.getMetadata().get(CallRecordEntity);

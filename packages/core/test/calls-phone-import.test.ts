@@ -26,7 +26,7 @@ const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
 type Result = { created: number; duplicates: number; failed: { entry: number; line: number; message: string }[]; total: number };
 
-const upload = (body: BodyInit, type: string | null, query: string, who: { request: TestCore['request'] } = core) =>
+const upload = (body: NonNullable<RequestInit['body']>, type: string | null, query: string, who: { request: TestCore['request'] } = core) =>
   who.request(`/api/v1/calls/imports?${query}`, { method: 'POST', body, ...(type ? { headers: { 'content-type': type } } : {}) });
 const imported = async (siteId = core.site.id) => {
   const page = await json<CallPage>(await core.request(`/api/v1/calls?siteId=${siteId}&source=phone_import&limit=500&linked=all`));

@@ -160,6 +160,20 @@ describe('CSV of calls', () => {
   });
 });
 
+test('a long history (2,500 entries, more than one batch) in one file, and again', async () => {
+  const siteC = (await core.dialbook.sites.create({ name: 'Third site', slug: 'third', defaultCountry: 'DE' })).id;
+  let text = '';
+  for (let i = 0; i < 2500; i++) {
+    const kind = ['RECEIVED', 'DIALED', 'MISSED'][i % 3];
+    text += `BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Caller ${i}\r\nTEL;CELL:+49151${String(i).padStart(7, '0')}\r\nX-IRMC-CALL-DATETIME;${kind}:202610${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}${String(i % 60).padStart(2, '0')}00\r\nEND:VCARD\r\n`;
+  }
+  const res = await upload(text, 'text/vcard', `siteId=${siteC}`);
+  expect(res.status, (await res.clone().text()).slice(0, 300)).toBe(201);
+  expect(await json<Result>(res)).toEqual({ created: 2500, duplicates: 0, failed: [], total: 2500 });
+  expect(await json<Result>(await upload(text, 'text/vcard', `siteId=${siteC}`))).toEqual({ created: 0, duplicates: 2500, failed: [], total: 2500 });
+  expect(await calls.countInSite(siteC)).toBe(2500);
+}, 120_000);
+
 describe('refusals: nothing changes', () => {
   let before: number;
   beforeAll(async () => {
@@ -239,8 +253,8 @@ describe('refusals: nothing changes', () => {
 
 test('one audit row per import, with counts and no contents', async () => {
   const rows = (await core.dialbook.orm.em.fork().getConnection().execute("select actor, site_id, detail from audit_event where action = 'calls.imported' order by id")) as { actor: string; site_id: string; detail: unknown }[];
-  // Seven imports succeeded above: 2.1 twice, 3.0, the one without a zone, the `;` CSV twice in site B, the `,` CSV.
-  expect(rows).toHaveLength(7);
+  // Nine imports succeeded above: 2.1 twice, 3.0, the one without a zone, the `;` CSV twice in site B, the `,` CSV, the long one twice.
+  expect(rows).toHaveLength(9);
   const first = rows[0]!;
   const detail = (typeof first.detail === 'string' ? JSON.parse(first.detail) : first.detail) as Record<string, unknown>;
   expect(detail).toEqual({ format: 'vcard', timeZone: 'Europe/Berlin', total: 8, created: 6, duplicates: 0, failed: 2 });

@@ -10,13 +10,19 @@ import type { PhoneCallEntry, PhoneCallKind, PhoneEntryFailure } from './phone-i
 import { parseCallHistoryCsv } from './phone-import-csv.js';
 import { parseCallHistoryVcards } from './phone-import-vcard.js';
 import type { CallService } from './service.js';
-import type { CallRecordInput } from './types.js';
+import type { CallItemResult, CallRecordInput } from './types.js';
 
 /** The call source of imported phone call histories (PBAP vCards, CSV); built in, like `manual`. */
 export const PHONE_IMPORT_SOURCE: CallSource = { id: 'phone_import', label: 'Phone call history' };
 
 /** The largest call-history file taken: 10 MiB (a phone's whole history is a fraction of it). */
 export const PHONE_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Entries per `upsertMany` call (one transaction each). A whole phone history in one call is more
+ * than SQLite binds in one multi-row insert (about 1,250 new calls: "too many SQL variables").
+ */
+const BATCH = 1000;
 
 /** The time zone of a file's date-times without `Z` or an offset when the request names none. Seam: the site's time zone once sites have one. */
 export const defaultImportTimeZone = (_siteId: string): string => 'UTC';
@@ -54,8 +60,8 @@ export function phoneCallId(kind: PhoneCallKind, startedAt: Date, number: string
 /**
  * Importing a phone's call history into a site's call log: each entry becomes a call of source
  * `phone_import` belonging to the importing user (the phone is theirs), through
- * `CallService.upsertMany` (one transaction, contacts matched in the background as for every
- * call). One audit row per import, with the counts and no contents.
+ * `CallService.upsertMany` (a transaction per {@link BATCH} entries, per-item results; contacts
+ * matched in the background as for every call). Stopped half-way, the same file again completes it. One audit row per import, with the counts and no contents.
  */
 export class PhoneImport {
   constructor(
@@ -81,7 +87,8 @@ export class PhoneImport {
     const timeZone = input.timeZone ?? defaultImportTimeZone(input.siteId);
     const parsed = input.format === 'vcard' ? parseCallHistoryVcards(input.text, timeZone) : parseCallHistoryCsv(input.text, timeZone);
     const records = parsed.entries.map((e) => toRecord(e, parsed.format, timeZone, input.userId));
-    const results = records.length ? await this.calls.upsertMany(input.siteId, PHONE_IMPORT_SOURCE.id, records) : [];
+    const results: CallItemResult[] = [];
+    for (let k = 0; k < records.length; k += BATCH) results.push(...(await this.calls.upsertMany(input.siteId, PHONE_IMPORT_SOURCE.id, records.slice(k, k + BATCH))));
     const failed = [...parsed.failed];
     let created = 0;
     let duplicates = 0;

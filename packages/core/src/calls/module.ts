@@ -13,6 +13,8 @@ import { callMediaRoutes } from './media-routes.js';
 import { CallRecordings } from './recordings.js';
 import { CallRetention } from './retention.js';
 import { callRoutes } from './routes.js';
+import { callImportRoutes } from './import-routes.js';
+import { PHONE_IMPORT_SOURCE, PhoneImport } from './phone-import.js';
 import { CallService } from './service.js';
 import { callsCategory } from './settings.js';
 
@@ -24,6 +26,8 @@ export const CallsToken = token<CallService>('calls');
 export const CallRecordingsToken = token<CallRecordings>('calls.recordings');
 /** The daily purge of calls past each site's retention. */
 export const CallRetentionToken = token<CallRetention>('calls.retention');
+/** Imports of a phone's call history (PBAP vCards, CSV) as calls of source `phone_import`. */
+export const PhoneImportToken = token<PhoneImport>('calls.phoneImport');
 
 const PLUGIN_METHODS = ['upsert', 'upsertMany', 'list', 'get'] as const;
 
@@ -49,7 +53,11 @@ export const callsModule = defineModule({
   entities: [CallRecordEntity, CallLinkExclusionEntity],
   migrations,
   register: (c) => {
-    provide(c, CallSourcesToken, () => new Registry<CallSource>('call source'));
+    provide(c, CallSourcesToken, () => {
+      const sources = new Registry<CallSource>('call source');
+      sources.register(PHONE_IMPORT_SOURCE, 'core'); // built in, like `manual`
+      return sources;
+    });
     provide(c, CallsToken, (r) => {
       const config = r.resolve(CoreTokens.Config);
       const hooks = r.resolve(CoreTokens.Hooks);
@@ -72,6 +80,7 @@ export const callsModule = defineModule({
       return calls;
     });
     provide(c, CallRecordingsToken, (r) => new CallRecordings(r.resolve(CoreTokens.Orm), r.resolve(CallSourcesToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' })));
+    provide(c, PhoneImportToken, (r) => new PhoneImport(r.resolve(CoreTokens.Orm), r.resolve(CallsToken), r.resolve(AuditToken)));
     provide(c, CallRetentionToken, (r) => {
       const settings = r.resolve(SettingsToken);
       settings.register(callsCategory());
@@ -81,13 +90,14 @@ export const callsModule = defineModule({
   policies: [
     ['GET', '/calls', 'user'],
     ['POST', '/calls', 'user'],
+    ['POST', '/calls/imports', 'user'],
     ['GET', '/calls/:id', 'user'],
     ['PATCH', '/calls/:id', 'user'],
     ['DELETE', '/calls/:id', 'user'],
     ['GET', '/contacts/:id/calls', 'user'],
     ['GET', '/calls/:id/recording', 'user'],
   ],
-  routes: (c) => [callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken))],
+  routes: (c) => [callImportRoutes(c.resolve(PhoneImportToken)), callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken))],
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };

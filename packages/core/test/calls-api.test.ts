@@ -141,7 +141,7 @@ describe('ctx.calls', () => {
   });
 
   test('upsertMany: a batch of 3,000 new calls is written whole (more rows than SQLite binds in one statement)', async () => {
-    const site = await core.dialbook.sites.create({ name: 'Bulk calls', slug: 'bulk-calls' }, systemActor);
+    const site = await core.dialbook.sites.create({ name: 'Bulk calls', slug: 'bulk-calls' });
     const base = Date.parse('2026-01-05T08:00:00Z');
     const batch = Array.from({ length: 3000 }, (_, i) => ({ externalId: `bulk-${i}`, direction: 'inbound', startedAt: new Date(base + i * 1000).toISOString(), remote: { number: `+4930${String(1_000_000 + i)}` } }));
     const results = await ctx.calls.upsertMany(site.id, 'pbx', batch);

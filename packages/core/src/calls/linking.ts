@@ -19,6 +19,8 @@ const CHUNK = 500;
 const RANGES_PER_QUERY = 100;
 /** The most records one step gathers around its changed calls (a number called every few seconds for hours chains them all). */
 const MAX_REGION = 2000;
+/** The columns a pass reads. */
+const PASS_FIELDS = ['id', 'source', 'remoteE164', 'startedAt', 'endedAt', 'answeredAt', 'durationSeconds', 'conversationId', 'linkPrimary'] as const;
 /** Everything here runs outside any request's site scope (a user's request may have queued it). */
 const UNRESTRICTED = { role: 'admin', userId: null, siteIds: null } as const;
 
@@ -43,8 +45,8 @@ export interface LinkPassResult {
  * Linking one call's records of several sources into one conversation (the rule: `link-rule.ts`).
  * Never in the write path: a recorded or updated call is queued (`queue`, from the `call.recorded`
  * and `call.updated` listeners), and `debounceMs` later a pass for its site runs as the job
- * `calls.link:<site id>`. The pass gathers the records near the changed ones (same remote E.164,
- * starts within the window, and so on transitively, plus the other records of their conversations),
+ * `calls.link:<site id>`. The pass gathers the records near the changed ones (other sources, same
+ * remote E.164, starts within the window, and so on transitively, plus the other records of their conversations),
  * groups them by the rule and writes only what differs: `conversation_id` (the earliest record's
  * id) and `link_primary`. Records are never merged or deleted. Run again, a pass changes nothing;
  * the same records give the same conversations whatever order they came in. With the site's
@@ -244,17 +246,21 @@ export class CallLinking {
   }
 
   /**
-   * The site's records `ids` and, transitively, every record with the same remote E.164 that
-   * started within the window of one gathered, and the other records of their conversations:
+   * The site's records `ids` and, transitively, every record of another source with the same
+   * remote E.164 that started within the window of one gathered, and the other records of their
+   * conversations:
    * a closed neighbourhood, so grouping it gives what grouping all of the site's calls would.
    */
   private async gather(em: EntityManager, siteId: string, ids: readonly string[], windowMs: number): Promise<CallRecord[]> {
     const region = new Map<string, CallRecord>();
     const add = (rows: CallRecord[]) => rows.forEach((r) => region.has(r.id) || region.set(r.id, r));
-    add(await em.find(CallRecordEntity, { site: siteId, id: { $in: [...ids] } }));
-    const queried = new Map<string, { lo: number; hi: number }[]>();
+    // Only what the rule reads (no payloads): a back-fill of thousands of calls passes through here.
+    const find = async (where: object) => (await em.find(CallRecordEntity, { site: siteId, ...where }, { fields: PASS_FIELDS })) as CallRecord[];
+    add(await find({ id: { $in: [...ids] } }));
+    const queried = new Map<string, Range[]>();
     const conversations = new Set<string>();
-    const covered = (r: CallRecord) => (queried.get(r.remoteE164!) ?? []).some((q) => q.lo <= r.startedAt.getTime() - windowMs && r.startedAt.getTime() + windowMs <= q.hi);
+    // A record's neighbours are known once a range fetched every other source's records around its start.
+    const covered = (r: CallRecord) => (queried.get(r.remoteE164!) ?? []).some((q) => (q.except === null || q.except === r.source) && q.lo <= r.startedAt.getTime() - windowMs && r.startedAt.getTime() + windowMs <= q.hi);
     for (;;) {
       const expand = [...region.values()].filter((r) => r.remoteE164 && !covered(r));
       const convs = [...new Set([...region.values()].map((r) => r.conversationId).filter((c): c is string => !!c && !conversations.has(c)))];
@@ -270,25 +276,40 @@ export class CallLinking {
         list.push(r);
       }
       for (let i = 0; i < ranges.length; i += RANGES_PER_QUERY) {
-        const $or = ranges.slice(i, i + RANGES_PER_QUERY).map((r) => ({ remoteE164: r.e164, startedAt: { $gte: new Date(r.lo), $lte: new Date(r.hi) } }));
-        add(await em.find(CallRecordEntity, { site: siteId, $or }));
+        const $or = ranges.slice(i, i + RANGES_PER_QUERY).map((r) => ({ remoteE164: r.e164, startedAt: { $gte: new Date(r.lo), $lte: new Date(r.hi) }, ...(r.except === null ? {} : { source: { $ne: r.except } }) }));
+        add(await find({ $or }));
       }
       for (const c of convs) conversations.add(c);
-      for (let i = 0; i < convs.length; i += CHUNK) add(await em.find(CallRecordEntity, { site: siteId, conversationId: { $in: convs.slice(i, i + CHUNK) } }));
+      for (let i = 0; i < convs.length; i += CHUNK) add(await find({ conversationId: { $in: convs.slice(i, i + CHUNK) } }));
     }
     return [...region.values()];
   }
 }
 
-/** The windows `[start - window, start + window]` of the records, merged where they overlap, per number. */
-function rangesOf(rows: readonly CallRecord[], windowMs: number): { e164: string; lo: number; hi: number }[] {
+/** Where to look for records of a number: starts in `[lo, hi]`, of any source but `except` (null: of any). */
+interface Range {
+  e164: string;
+  lo: number;
+  hi: number;
+  except: string | null;
+}
+
+/**
+ * The windows `[start - window, start + window]` of the records, merged where they overlap, per
+ * number. Only records of other sources can link with a record (and records of one source only
+ * ever meet through one of another), so a range of one source's records leaves that source out:
+ * a back-fill of one source reads nothing of its own back.
+ */
+function rangesOf(rows: readonly CallRecord[], windowMs: number): Range[] {
   const sorted = [...rows].sort((x, y) => (x.remoteE164! < y.remoteE164! ? -1 : x.remoteE164! > y.remoteE164! ? 1 : x.startedAt.getTime() - y.startedAt.getTime()));
-  const out: { e164: string; lo: number; hi: number }[] = [];
+  const out: Range[] = [];
   for (const r of sorted) {
     const t = r.startedAt.getTime();
     const last = out[out.length - 1];
-    if (last && last.e164 === r.remoteE164 && t - windowMs <= last.hi) last.hi = Math.max(last.hi, t + windowMs);
-    else out.push({ e164: r.remoteE164!, lo: t - windowMs, hi: t + windowMs });
+    if (last && last.e164 === r.remoteE164 && t - windowMs <= last.hi) {
+      last.hi = Math.max(last.hi, t + windowMs);
+      if (last.except !== r.source) last.except = null;
+    } else out.push({ e164: r.remoteE164!, lo: t - windowMs, hi: t + windowMs, except: r.source });
   }
   return out;
 }

@@ -1,9 +1,11 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import { assertSiteAccess, runWithAccess } from '../base/access.js';
 import { actorKey, type Actor } from '../base/actor.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import type { AuditService } from '../audit/service.js';
+import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
 import type { JobService } from '../jobs/service.js';
 import type { SettingsService } from '../settings/service.js';
@@ -146,6 +148,7 @@ export class CallLinking {
     const siteId = siteOf(await this.find(this.orm.em.fork(), id));
     const done = await this.exclusive(siteId, () =>
       this.orm.em.fork().transactional(async (em) => {
+        await lockSite(em, siteId);
         const row = await this.find(em, id);
         const conversationId = row.conversationId;
         if (!conversationId) throw new DialbookError('DIALBOOK_CALL_NOT_LINKED', `call ${id} is not linked with records of other sources`, { status: 409, details: { id } });
@@ -208,9 +211,16 @@ export class CallLinking {
 
   /** One step of a pass: the records around `ids`, grouped by the rule, and what differs written. */
   private async linkAround(siteId: string, ids: readonly string[], windowMs: number): Promise<LinkPassResult> {
-    const em = this.orm.em.fork();
+    const { examined, changed, linked } = await this.orm.em.fork().transactional((em) => this.regroup(em, siteId, ids, windowMs));
+    for (const l of linked) await this.hooks.emit('call.linked', { siteId, ...l });
+    return { examined, changed };
+  }
+
+  /** In the transaction of {@link linkAround}, holding the site's lock: read, group, write. */
+  private async regroup(em: EntityManager, siteId: string, ids: readonly string[], windowMs: number): Promise<LinkPassResult & { linked: { conversationId: string; ids: string[] }[] }> {
+    await lockSite(em, siteId);
     const region = await this.gather(em, siteId, ids, windowMs);
-    if (!region.length) return { examined: 0, changed: 0 };
+    if (!region.length) return { examined: 0, changed: 0, linked: [] };
     const excluded = new Set<string>();
     const regionIds = region.map((r) => r.id);
     for (let i = 0; i < regionIds.length; i += CHUNK) {
@@ -234,15 +244,11 @@ export class CallLinking {
       }
       if (conversationId && joined) linked.push({ conversationId, ids: group.map((r) => r.id) });
     }
-    if (!writes.size) return { examined: region.length, changed: 0 };
     let changed = 0;
-    await em.transactional(async (tx) => {
-      for (const w of writes.values()) {
-        for (let i = 0; i < w.ids.length; i += CHUNK) changed += await tx.nativeUpdate(CallRecordEntity, { id: { $in: w.ids.slice(i, i + CHUNK) } }, { conversationId: w.conversationId, linkPrimary: w.linkPrimary });
-      }
-    });
-    for (const l of linked) await this.hooks.emit('call.linked', { siteId, ...l });
-    return { examined: region.length, changed };
+    for (const w of writes.values()) {
+      for (let i = 0; i < w.ids.length; i += CHUNK) changed += await em.nativeUpdate(CallRecordEntity, { id: { $in: w.ids.slice(i, i + CHUNK) } }, { conversationId: w.conversationId, linkPrimary: w.linkPrimary });
+    }
+    return { examined: region.length, changed, linked };
   }
 
   /**
@@ -284,6 +290,14 @@ export class CallLinking {
     }
     return [...region.values()];
   }
+}
+
+/**
+ * Passes and unlinks of one site one at a time across instances too (PostgreSQL: a transaction-scoped
+ * advisory lock; one instance runs on SQLite, where {@link CallLinking.exclusive} is enough).
+ */
+async function lockSite(em: EntityManager, siteId: string): Promise<void> {
+  if (dialectOf(em) === 'postgresql') await (em as SqlEntityManager).execute('select pg_advisory_xact_lock(hashtext(?))', [`calls.link:${siteId}`]);
 }
 
 /** Where to look for records of a number: starts in `[lo, hi]`, of any source but `except` (null: of any). */

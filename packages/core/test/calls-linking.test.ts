@@ -240,6 +240,21 @@ describe('linking a call across sources', () => {
     expect((await core.request('/api/v1/calls/00000000-0000-4000-8000-000000000000/links')).status).toBe(404);
   });
 
+  test('a record whose number changes leaves its conversation (a manual entry links like any source)', async () => {
+    const base = '2026-04-09T08:00:00Z';
+    const pbx = await record('pbx', 'move-p', '+49 30 5550080', base, 0, 60);
+    const res = await core.request('/api/v1/calls', { method: 'POST', json: { siteId: core.site.id, direction: 'inbound', startedAt: at(base, 1).toISOString(), answeredAt: at(base, 3).toISOString(), endedAt: at(base, 50).toISOString(), remote: { number: '030 5550080' } } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const manual = await json<CallDto>(res);
+    await linking.settled();
+    expect(await read(manual.id)).toMatchObject({ conversationId: pbx.id, linkPrimary: false, sources: ['manual', 'pbx'] });
+
+    const patched = await core.request(`/api/v1/calls/${manual.id}`, { method: 'PATCH', json: { remote: { number: '030 5550081' } } });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    await linking.settled();
+    await unlinked(pbx, await read(manual.id));
+  });
+
   test('a record of another site never links with this one', async () => {
     const base = '2026-04-08T08:00:00Z';
     const mine = await record('pbx', 'cross-p', '+49 30 5550070', base, 0, 60);

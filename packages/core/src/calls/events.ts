@@ -28,6 +28,11 @@ declare module '../hooks/types.js' {
     'call.recorded': { call: CallDto };
     /** A known call's state moved on (answered, ended, …) or a manual call was edited; `changes` names the fields. */
     'call.updated': { call: CallDto; changes: string[] };
+    /**
+     * A linking pass (`linking.ts`) put records of several sources into one conversation, or added
+     * one to it: `ids` are all of its records, earliest first; `conversationId` is the first's id.
+     */
+    'call.linked': { siteId: string; conversationId: string; ids: string[] };
   }
   interface HookFilters {
     /**

@@ -9,6 +9,8 @@ import { CallLinkExclusionEntity, CallRecordEntity } from './entities.js';
 import './events.js';
 import { migrations } from './migrations.js';
 import { CallResolution } from './resolution.js';
+import { callLinkRoutes } from './link-routes.js';
+import { CallLinking } from './linking.js';
 import { callMediaRoutes } from './media-routes.js';
 import { CallRecordings } from './recordings.js';
 import { CallRetention } from './retention.js';
@@ -28,6 +30,8 @@ export const CallRecordingsToken = token<CallRecordings>('calls.recordings');
 export const CallRetentionToken = token<CallRetention>('calls.retention');
 /** Imports of a phone's call history (PBAP vCards, CSV) as calls of source `phone_import`. */
 export const PhoneImportToken = token<PhoneImport>('calls.phoneImport');
+/** Linking one call's records of several sources into one conversation, in the background. */
+export const CallLinkingToken = token<CallLinking>('calls.linking');
 
 const PLUGIN_METHODS = ['upsert', 'upsertMany', 'list', 'get'] as const;
 
@@ -81,6 +85,16 @@ export const callsModule = defineModule({
     });
     provide(c, CallRecordingsToken, (r) => new CallRecordings(r.resolve(CoreTokens.Orm), r.resolve(CallSourcesToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' })));
     provide(c, PhoneImportToken, (r) => new PhoneImport(r.resolve(CoreTokens.Orm), r.resolve(CallsToken), r.resolve(AuditToken)));
+    provide(c, CallLinkingToken, (r) => {
+      r.resolve(CallRetentionToken); // registers the settings category calls
+      const hooks = r.resolve(CoreTokens.Hooks);
+      const linking = new CallLinking(r.resolve(CoreTokens.Orm), hooks, r.resolve(SettingsToken), r.resolve(AuditToken), r.resolve(JobsToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' }));
+      // A recorded call, or one whose times or number moved: linked with other sources' records in the background.
+      const LINKED_BY = new Set(['startedAt', 'answeredAt', 'endedAt', 'durationSeconds', 'status', 'remoteNumber']);
+      hooks.on('call.recorded', ({ call }) => linking.queue(call.siteId, [call.id]), { owner: 'core' });
+      hooks.on('call.updated', ({ call, changes }) => (changes.some((f) => LINKED_BY.has(f)) ? linking.queue(call.siteId, [call.id]) : undefined), { owner: 'core' });
+      return linking;
+    });
     provide(c, CallRetentionToken, (r) => {
       const settings = r.resolve(SettingsToken);
       settings.register(callsCategory());
@@ -96,8 +110,10 @@ export const callsModule = defineModule({
     ['DELETE', '/calls/:id', 'user'],
     ['GET', '/contacts/:id/calls', 'user'],
     ['GET', '/calls/:id/recording', 'user'],
+    ['GET', '/calls/:id/links', 'user'],
+    ['DELETE', '/calls/:id/links', 'user'],
   ],
-  routes: (c) => [callImportRoutes(c.resolve(PhoneImportToken)), callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken))],
+  routes: (c) => [callImportRoutes(c.resolve(PhoneImportToken)), callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken)), callLinkRoutes(c.resolve(CallLinkingToken))],
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };
@@ -105,6 +121,6 @@ export const callsModule = defineModule({
   start: (c) => c.resolve(CallRetentionToken).start(),
   stop: (c) => {
     c.resolve(CallRetentionToken).stop();
-    return c.resolve(CallsToken).resolution.stop();
+    return Promise.all([c.resolve(CallsToken).resolution.stop(), c.resolve(CallLinkingToken).stop()]).then(() => undefined);
   },
 });

@@ -255,6 +255,23 @@ describe('linking a call across sources', () => {
     await unlinked(pbx, await read(manual.id));
   });
 
+  test('deleting the primary record (a manual call): the conversation\'s other record is listed again, unlinked', async () => {
+    const base = '2026-04-10T08:00:00Z';
+    // The manual record is the longer one: the primary.
+    const res = await core.request('/api/v1/calls', { method: 'POST', json: { siteId: core.site.id, direction: 'inbound', startedAt: at(base, 0).toISOString(), answeredAt: at(base, 2).toISOString(), endedAt: at(base, 90).toISOString(), remote: { number: '030 5550090' } } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const manual = await json<CallDto>(res);
+    const pbx = await record('pbx', 'del-p', '+49 30 5550090', base, 1, 60);
+    await linking.settled();
+    expect(await read(manual.id)).toMatchObject({ conversationId: manual.id, linkPrimary: true, sources: ['manual', 'pbx'] });
+    expect((await list('number=030 5550090')).map((c) => c.id)).toEqual([manual.id]);
+
+    expect((await core.request(`/api/v1/calls/${manual.id}`, { method: 'DELETE' })).status).toBe(204);
+    await linking.settled();
+    await unlinked(pbx);
+    expect((await list('number=030 5550090')).map((c) => c.id)).toEqual([pbx.id]);
+  });
+
   test('a record of another site never links with this one', async () => {
     const base = '2026-04-08T08:00:00Z';
     const mine = await record('pbx', 'cross-p', '+49 30 5550070', base, 0, 60);

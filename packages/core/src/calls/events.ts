@@ -33,6 +33,11 @@ declare module '../hooks/types.js' {
      * one to it: `ids` are all of its records, earliest first; `conversationId` is the first's id.
      */
     'call.linked': { siteId: string; conversationId: string; ids: string[] };
+    /**
+     * Calls deleted (a manual call removed, calls past retention purged): `conversationIds` are the
+     * conversations they belonged to, whose other records are linked again (a new primary).
+     */
+    'call.deleted': { siteId: string; ids: string[]; conversationIds: string[] };
   }
   interface HookFilters {
     /**

@@ -75,6 +75,15 @@ export class CallLinking {
   ) {}
 
   /** Calls of a site recorded or changed: linked in a pass {@link debounceMs} from the first of them. */
+  /** The remaining records of conversations that lost one (deleted): queued for a pass. */
+  async conversationsChanged(siteId: string, conversationIds: readonly string[]): Promise<void> {
+    const em = this.orm.em.fork();
+    for (let i = 0; i < conversationIds.length; i += CHUNK) {
+      const rows = await em.find(CallRecordEntity, { site: siteId, conversationId: { $in: conversationIds.slice(i, i + CHUNK) } }, { fields: ['id'] });
+      if (rows.length) this.queue(siteId, rows.map((r) => r.id));
+    }
+  }
+
   queue(siteId: string, ids: readonly string[]): void {
     if (this.stopped || !ids.length) return;
     let set = this.pending.get(siteId);

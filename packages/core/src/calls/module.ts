@@ -93,12 +93,14 @@ export const callsModule = defineModule({
       const LINKED_BY = new Set(['startedAt', 'answeredAt', 'endedAt', 'durationSeconds', 'status', 'remoteNumber']);
       hooks.on('call.recorded', ({ call }) => linking.queue(call.siteId, [call.id]), { owner: 'core' });
       hooks.on('call.updated', ({ call, changes }) => (changes.some((f) => LINKED_BY.has(f)) ? linking.queue(call.siteId, [call.id]) : undefined), { owner: 'core' });
+      // A deleted record's conversation: its other records are linked again (a new primary, or none left to link).
+      hooks.on('call.deleted', ({ siteId, conversationIds }) => (conversationIds.length ? linking.conversationsChanged(siteId, conversationIds) : undefined), { owner: 'core' });
       return linking;
     });
     provide(c, CallRetentionToken, (r) => {
       const settings = r.resolve(SettingsToken);
       settings.register(callsCategory());
-      return new CallRetention(r.resolve(CoreTokens.Orm), settings, r.resolve(AuditToken), r.resolve(JobsToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' }));
+      return new CallRetention(r.resolve(CoreTokens.Orm), settings, r.resolve(AuditToken), r.resolve(JobsToken), r.resolve(CoreTokens.Logger).child({ area: 'calls' }), r.resolve(CoreTokens.Hooks));
     });
   },
   policies: [

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { systemActor } from '../base/actor.js';
 import type { AuditService } from '../audit/service.js';
+import type { HookBus } from '../hooks/bus.js';
 import type { JobService, ScheduledJob } from '../jobs/service.js';
 import type { Logger } from '../base/logger.js';
 import type { SettingsService } from '../settings/service.js';
@@ -32,6 +33,7 @@ export class CallRetention {
     private readonly audit: AuditService,
     private readonly jobs: JobService,
     private readonly logger: Logger,
+    private readonly hooks: HookBus,
   ) {}
 
   start(): void {
@@ -59,10 +61,13 @@ export class CallRetention {
       let deleted = 0;
       for (;;) {
         const em = this.orm.em.fork();
-        const ids = (await em.find(CallRecordEntity, { site: siteId, startedAt: { $lt: before } }, { fields: ['id'], limit: BATCH })).map((r) => r.id);
-        if (!ids.length) break;
+        const rows = await em.find(CallRecordEntity, { site: siteId, startedAt: { $lt: before } }, { fields: ['id', 'conversationId'], limit: BATCH });
+        if (!rows.length) break;
+        const ids = rows.map((r) => r.id);
         deleted += await em.nativeDelete(CallRecordEntity, { id: { $in: ids } });
-        if (ids.length < BATCH) break;
+        const conversationIds = [...new Set(rows.map((r) => r.conversationId).filter((c): c is string => !!c))];
+        await this.hooks.emit('call.deleted', { siteId, ids, conversationIds });
+        if (rows.length < BATCH) break;
       }
       if (!deleted) continue;
       await this.audit.record('calls.purged', systemActor, { siteId, detail: { deleted, before: before.toISOString(), retentionDays: days } });

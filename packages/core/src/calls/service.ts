@@ -199,8 +199,9 @@ export class CallService {
   /** `DELETE /calls/{id}`: remove a manual call (409 for a call a source recorded). */
   async remove(id: string, _actor: Actor): Promise<void> {
     const em = this.orm.em.fork();
-    await this.manual(em, id);
+    const row = await this.manual(em, id);
     await em.nativeDelete(CallRecordEntity, { id });
+    await this.hooks.emit('call.deleted', { siteId: siteOf(row), ids: [id], conversationIds: row.conversationId ? [row.conversationId] : [] });
   }
 
   /** How many calls a site holds. */

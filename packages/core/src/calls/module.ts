@@ -13,6 +13,7 @@ import { callMediaRoutes } from './media-routes.js';
 import { CallRecordings } from './recordings.js';
 import { CallRetention } from './retention.js';
 import { callRoutes } from './routes.js';
+import { callReportRoutes } from './stats-routes.js';
 import { CallService } from './service.js';
 import { callsCategory } from './settings.js';
 
@@ -80,6 +81,9 @@ export const callsModule = defineModule({
   },
   policies: [
     ['GET', '/calls', 'user'],
+    ['GET', '/calls/stats', 'user'],
+    ['GET', '/calls/export', 'user'],
+    ['GET', '/calls/sources', 'user'],
     ['POST', '/calls', 'user'],
     ['GET', '/calls/:id', 'user'],
     ['PATCH', '/calls/:id', 'user'],
@@ -87,7 +91,12 @@ export const callsModule = defineModule({
     ['GET', '/contacts/:id/calls', 'user'],
     ['GET', '/calls/:id/recording', 'user'],
   ],
-  routes: (c) => [callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken))],
+  routes: (c) => [
+    // Before the call routes: `/calls/{id}` would take `/calls/stats`.
+    callReportRoutes({ orm: c.resolve(CoreTokens.Orm), sources: c.resolve(CallSourcesToken), audit: c.resolve(AuditToken), defaultCountry: c.resolve(CoreTokens.Config).defaultCountry ?? null }),
+    callRoutes(c.resolve(CallsToken)),
+    callMediaRoutes(c.resolve(CallRecordingsToken)),
+  ],
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };

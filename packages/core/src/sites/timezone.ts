@@ -19,8 +19,15 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** The canonical spelling of a known zone (`europe/berlin` → `Europe/Berlin`). */
-export const canonicalTimeZone = (name: string): string => new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+let known: Map<string, string> | null = null;
+/**
+ * A known zone in its listed spelling (`europe/berlin` → `Europe/Berlin`), else as written (`UTC`,
+ * `Etc/GMT-2`). Not `resolvedOptions()`, which would turn `Asia/Kolkata` into the older `Asia/Calcutta`.
+ */
+export function canonicalTimeZone(name: string): string {
+  known ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  return known.get(name.toLowerCase()) ?? (name.toUpperCase() === 'UTC' ? 'UTC' : name);
+}
 
 /** An IANA time zone name, checked with `Intl` and kept in its canonical spelling. */
 export const TimeZoneSchema = z

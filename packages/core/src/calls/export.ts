@@ -147,7 +147,17 @@ export async function exportCalls(deps: CallExportDeps, query: CallExportQuery, 
       for (const r of batch) sheet.addRow(r).commit();
       rows += batch.length;
       // Wait for the client to take what is written before reading the next batch.
-      if (pass.writableNeedDrain) await new Promise((resolve) => pass.once('drain', resolve));
+      if (pass.writableNeedDrain) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            pass.off('drain', done);
+            pass.off('close', done);
+            resolve();
+          };
+          pass.on('drain', done);
+          pass.on('close', done); // the client went away
+        });
+      }
       if (pass.destroyed) return;
     }
     await audit();

@@ -180,8 +180,10 @@ export async function callStats(deps: CallStatsDeps, query: CallStatsQuery): Pro
   };
 
   if (q.groupBy === 'day' || q.groupBy === 'week' || q.groupBy === 'hour') {
-    // Dates are epoch milliseconds on SQLite, timestamptz on PostgreSQL.
-    const bucket = pg ? 'floor(extract(epoch from r.started_at) / 900)' : 'cast(r.started_at / 900000 as integer)';
+    // Dates are epoch milliseconds on SQLite (the bucket's number), timestamptz on PostgreSQL (the bucket's start:
+    // `date_bin` groups a million rows in less than half the time of arithmetic on `extract(epoch …)`, a numeric).
+    const bucket = pg ? "date_bin('15 minutes', r.started_at, timestamptz '1970-01-01 00:00:00+00')" : 'cast(r.started_at / 900000 as integer)';
+    const startOf = (k: unknown): number => (k instanceof Date ? k.getTime() : typeof k === 'string' && !/^\d+$/.test(k) ? Date.parse(k) : Number(k) * BUCKET_MS);
     const rows = await grouped(bucket);
     const clock = new LocalClock(timeZone);
     const totals = zero();
@@ -191,7 +193,7 @@ export async function callStats(deps: CallStatsDeps, query: CallStatsQuery): Pro
     for (const r of rows) {
       const f = figuresOf(r);
       add(totals, f);
-      const t = Number(r.k) * BUCKET_MS;
+      const t = startOf(r.k);
       const local = clock.local(t).getTime();
       const k = q.groupBy === 'hour' ? Math.floor(local / 3600_000) % 24 : q.groupBy === 'day' ? Math.floor(local / DAY_MS) : mondayOf(Math.floor(local / DAY_MS));
       let g = by.get(k);

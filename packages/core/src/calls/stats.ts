@@ -180,7 +180,7 @@ export async function callStats(deps: CallStatsDeps, query: CallStatsQuery): Pro
   };
 
   if (q.groupBy === 'day' || q.groupBy === 'week' || q.groupBy === 'hour') {
-    // Dates are epoch milliseconds on SQLite (the bucket's number), timestamptz on PostgreSQL (the bucket's start:
+    // Dates are epoch milliseconds on SQLite (the bucket's number), timestamptz on PostgreSQL (the bucket's start, PostgreSQL 14+:
     // `date_bin` groups a million rows in less than half the time of arithmetic on `extract(epoch …)`, a numeric).
     const bucket = pg ? "date_bin('15 minutes', r.started_at, timestamptz '1970-01-01 00:00:00+00')" : 'cast(r.started_at / 900000 as integer)';
     const startOf = (k: unknown): number => (k instanceof Date ? k.getTime() : typeof k === 'string' && !/^\d+$/.test(k) ? Date.parse(k) : Number(k) * BUCKET_MS);

@@ -17,6 +17,7 @@ import { CallRetention } from './retention.js';
 import { callRoutes } from './routes.js';
 import { callImportRoutes } from './import-routes.js';
 import { PHONE_IMPORT_SOURCE, PhoneImport } from './phone-import.js';
+import { callReportRoutes } from './stats-routes.js';
 import { CallService } from './service.js';
 import { callsCategory } from './settings.js';
 
@@ -105,6 +106,9 @@ export const callsModule = defineModule({
   },
   policies: [
     ['GET', '/calls', 'user'],
+    ['GET', '/calls/stats', 'user'],
+    ['GET', '/calls/export', 'user'],
+    ['GET', '/calls/sources', 'user'],
     ['POST', '/calls', 'user'],
     ['POST', '/calls/imports', 'user'],
     ['GET', '/calls/:id', 'user'],
@@ -115,7 +119,14 @@ export const callsModule = defineModule({
     ['GET', '/calls/:id/links', 'user'],
     ['DELETE', '/calls/:id/links', 'user'],
   ],
-  routes: (c) => [callImportRoutes(c.resolve(PhoneImportToken)), callRoutes(c.resolve(CallsToken)), callMediaRoutes(c.resolve(CallRecordingsToken)), callLinkRoutes(c.resolve(CallLinkingToken))],
+  routes: (c) => [
+    // Before the call routes: `/calls/{id}` would take `/calls/stats`, `/calls/imports`.
+    callReportRoutes({ orm: c.resolve(CoreTokens.Orm), sources: c.resolve(CallSourcesToken), audit: c.resolve(AuditToken), defaultCountry: c.resolve(CoreTokens.Config).defaultCountry ?? null }),
+    callImportRoutes(c.resolve(PhoneImportToken)),
+    callRoutes(c.resolve(CallsToken)),
+    callMediaRoutes(c.resolve(CallRecordingsToken)),
+    callLinkRoutes(c.resolve(CallLinkingToken)),
+  ],
   facade: (c, plugin): { calls: CallsApi } => {
     const sources = c.resolve(CallSourcesToken);
     return { calls: { ...pick(c.resolve(CallsToken), PLUGIN_METHODS), registerSource: (source) => void sources.register(source, plugin.id) } };

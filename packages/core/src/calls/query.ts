@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { z } from 'zod';
 import { assertSiteAccess, siteCondition } from '../base/access.js';
 import { DialbookError } from '../base/errors.js';
 import { dialDigits, normaliseNumber } from '../base/phone.js';
@@ -24,28 +25,27 @@ export function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   return { startedAt, id };
 }
 
+/** The list filters of `GET /calls`, shared by the list, the stats and the export. */
+export type CallFilterQuery = Omit<CallListQuery, 'limit' | 'cursor'>;
+type ParsedFilter = Omit<z.output<typeof CallListQuerySchema>, 'limit' | 'cursor'>;
+
+/** Adds the filter's conditions to a query builder of `call_record` aliased `r`. */
+export type CallFilter = (qb: FilterableQuery) => void;
+/** Any query builder of `call_record` (the list's, the stats aggregates', an export batch's), whatever it selects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- conditions as `QueryBuilder.andWhere` takes them, for builders of any selection
+type FilterableQuery = { andWhere(cond: any, params?: readonly unknown[]): unknown };
+
 /**
- * The calls the caller may see, filtered, newest first by `startedAt` then id: keyset pages (a
- * page starts after the previous page's last call, so calls recorded meanwhile never shift it).
+ * The WHERE of a call query, prepared once: the caller's site scope, the filters of `GET /calls`
+ * (`siteId`, `userId`, `start` inclusive, `end` exclusive, `source`, `direction`, `status`, `number`
+ * in any written form, `contactId`, `q`) and `linked` (only each conversation's primary record unless
+ * `all`). What needs the database (the site's country for `number`) and the scope are read here, so the
+ * filter can be applied later to any number of queries (an export's batches), inside or outside the request.
  */
-export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCountry: string | null): Promise<CallPage> {
-  const q = parseInput(CallListQuerySchema, query);
-  const em = orm.em.fork() as SqlEntityManager;
-  const qb = em.createQueryBuilder(CallRecordEntity, 'r').select('*');
-  if (q.siteId) {
-    assertSiteAccess(q.siteId, 'site', q.siteId);
-    qb.andWhere({ site: q.siteId });
-  }
+export async function callFilter(em: SqlEntityManager, q: ParsedFilter, defaultCountry: string | null): Promise<CallFilter> {
+  if (q.siteId) assertSiteAccess(q.siteId, 'site', q.siteId);
   const scope = siteCondition('r.site_id');
-  qb.andWhere(scope.sql, scope.params);
-  if (q.linked === 'primary') qb.andWhere({ linkPrimary: true });
-  if (q.userId) qb.andWhere({ userId: q.userId });
-  if (q.start) qb.andWhere({ startedAt: { $gte: new Date(q.start) } });
-  if (q.end) qb.andWhere({ startedAt: { $lt: new Date(q.end) } });
-  if (q.source) qb.andWhere({ source: q.source });
-  if (q.direction) qb.andWhere({ direction: q.direction });
-  if (q.status) qb.andWhere({ status: q.status });
-  if (q.contactId) qb.andWhere({ contactId: q.contactId });
+  let number: { e164s: string[]; digits: string } | null = null;
   if (q.number) {
     // National forms are read with the site's country (else the configured default, else each site's).
     let countries: (string | null)[];
@@ -54,17 +54,42 @@ export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCoun
     else countries = [...new Set((await em.find(SiteEntity, { defaultCountry: { $ne: null } }, { fields: ['defaultCountry'], limit: 20 })).map((s) => s.defaultCountry ?? null))];
     if (!countries.length) countries = [null];
     const forms = countries.map((c) => normaliseNumber(q.number!, c));
-    const e164s = [...new Set(forms.map((f) => f.e164).filter((x): x is string => !!x))];
     const digits = forms[0]!.digits;
     if (!digits.replace('+', '')) throw new DialbookError('DIALBOOK_VALIDATION', 'query.number: must contain digits', { status: 422, field: 'query.number', details: { errors: [{ field: 'query.number', message: 'must contain digits' }] } });
-    qb.andWhere({ $or: [...(e164s.length ? [{ remoteE164: { $in: e164s } }] : []), { remoteDigits: digits }] });
+    number = { e164s: [...new Set(forms.map((f) => f.e164).filter((x): x is string => !!x))], digits };
   }
+  let like: string | null = null;
   if (q.q) {
     const folded = fold(q.q);
     const term = NUMBERISH.test(folded) && /\d/.test(folded) ? dialDigits(folded).replace('+', '') : folded;
-    const like = `%${likeEscape(term)}%`;
-    qb.andWhere("(r.search_text like ? escape '\\' or r.contact_id in (select c.id from contact c where c.search_text like ? escape '\\'))", [like, like]);
+    like = `%${likeEscape(term)}%`;
   }
+  return (qb) => {
+    if (q.siteId) qb.andWhere({ site: q.siteId });
+    qb.andWhere(scope.sql, scope.params);
+    if (q.linked === 'primary') qb.andWhere({ linkPrimary: true });
+    if (q.userId) qb.andWhere({ userId: q.userId });
+    if (q.start) qb.andWhere({ startedAt: { $gte: new Date(q.start) } });
+    if (q.end) qb.andWhere({ startedAt: { $lt: new Date(q.end) } });
+    if (q.source) qb.andWhere({ source: q.source });
+    if (q.direction) qb.andWhere({ direction: q.direction });
+    if (q.status) qb.andWhere({ status: q.status });
+    if (q.contactId) qb.andWhere({ contactId: q.contactId });
+    if (number) qb.andWhere({ $or: [...(number.e164s.length ? [{ remoteE164: { $in: number.e164s } }] : []), { remoteDigits: number.digits }] });
+    if (like) qb.andWhere("(r.search_text like ? escape '\\' or r.contact_id in (select c.id from contact c where c.search_text like ? escape '\\'))", [like, like]);
+  };
+}
+
+/**
+ * The calls the caller may see, filtered, newest first by `startedAt` then id: keyset pages (a
+ * page starts after the previous page's last call, so calls recorded meanwhile never shift it).
+ */
+export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCountry: string | null): Promise<CallPage> {
+  const q = parseInput(CallListQuerySchema, query);
+  const em = orm.em.fork() as SqlEntityManager;
+  const filter = await callFilter(em, q, defaultCountry);
+  const qb = em.createQueryBuilder(CallRecordEntity, 'r').select('*');
+  filter(qb);
   if (q.cursor) {
     const after = decodeCursor(q.cursor);
     qb.andWhere({ $or: [{ startedAt: { $lt: after.startedAt } }, { startedAt: after.startedAt, id: { $lt: after.id } }] });

@@ -10,6 +10,8 @@ export const SiteEntity = defineEntity({
     name: p.string().length(200),
     /** ISO 3166 alpha-2 country used to read national numbers (`030 1234567`). */
     defaultCountry: p.string().length(2).nullable(),
+    /** IANA time zone its calls are counted in (stats per local day, week and hour). */
+    timeZone: p.string().length(64).default('UTC'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,6 +1,7 @@
 import { CoreTokens, defineModule, pick, provide, token } from '../module.js';
 import { SiteEntity } from './entities.js';
 import './events.js';
+import { migrations } from './migrations.js';
 import { siteRoutes } from './routes.js';
 import { SiteService } from './service.js';
 
@@ -20,6 +21,7 @@ declare module '../plugin/context.js' {
 export const sitesModule = defineModule({
   name: 'sites',
   entities: [SiteEntity],
+  migrations,
   register: (c) => provide(c, SitesToken, (r) => new SiteService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Hooks))),
   policies: [
     ['GET', '/sites', 'user'],

@@ -13,6 +13,7 @@ const toDto = (s: Site): SiteDto => ({
   slug: s.slug,
   name: s.name,
   defaultCountry: s.defaultCountry ?? null,
+  timeZone: s.timeZone || 'UTC',
   createdAt: s.createdAt.toISOString(),
   updatedAt: s.updatedAt.toISOString(),
 });
@@ -32,7 +33,7 @@ export class SiteService {
   async create(body: SiteCreate): Promise<SiteDto> {
     const input = parseInput(SiteCreateSchema, body);
     const em = this.orm.em.fork();
-    const site = em.create(SiteEntity, { id: randomUUID(), name: input.name, slug: input.slug ?? slugify(input.name), defaultCountry: input.defaultCountry ?? null });
+    const site = em.create(SiteEntity, { id: randomUUID(), name: input.name, slug: input.slug ?? slugify(input.name), defaultCountry: input.defaultCountry ?? null, timeZone: input.timeZone ?? 'UTC' });
     await em.flush().catch(slugTaken);
     const dto = toDto(site);
     await this.hooks?.emit('site.created', { site: dto });

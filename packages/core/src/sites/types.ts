@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { TimeZoneSchema } from './timezone.js';
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a slug is lower-case letters, digits and dashes (max 64)');
 /**
@@ -14,14 +15,14 @@ const country = z
   .meta({ description: 'ISO 3166-1 alpha-2 code of a country with a telephone numbering plan, such as `DE`; national numbers of the site are read with it' });
 
 export const SiteCreateSchema = z
-  .object({ name: z.string().trim().min(1).max(200), slug: slug.optional(), defaultCountry: country.nullish() })
+  .object({ name: z.string().trim().min(1).max(200), slug: slug.optional(), defaultCountry: country.nullish(), timeZone: TimeZoneSchema.optional().meta({ description: 'IANA time zone name; default `UTC`' }) })
   .meta({ id: 'SiteCreate' });
 export const SiteUpdateSchema = z
-  .object({ name: z.string().trim().min(1).max(200), slug, defaultCountry: country.nullable() })
+  .object({ name: z.string().trim().min(1).max(200), slug, defaultCountry: country.nullable(), timeZone: TimeZoneSchema })
   .partial()
   .meta({ id: 'SiteUpdate' });
 export const SiteSchema = z
-  .object({ id: z.uuid(), slug: z.string(), name: z.string(), defaultCountry: z.string().nullable(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
+  .object({ id: z.uuid(), slug: z.string(), name: z.string(), defaultCountry: z.string().nullable(), timeZone: z.string().meta({ description: 'IANA time zone its calls are counted in' }), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
   .meta({ id: 'Site' });
 
 export type SiteCreate = z.input<typeof SiteCreateSchema>;

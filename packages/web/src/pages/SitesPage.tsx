@@ -1,10 +1,11 @@
-/** Sites (tenants): list, create, edit (name, slug, country) and delete. */
+/** Sites (tenants): list, create, edit (name, slug, country, time zone) and delete. */
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Site } from '../api/client';
 import { useCallAndRefresh, useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { Link } from '../router';
+import { Combobox, type ComboOption } from '../ui/combobox';
 import { ConfirmButton } from '../ui/confirm';
 import { countryName, CountryField, countryProblem } from '../ui/country';
 import { EditDialog } from '../ui/dialog';
@@ -13,6 +14,31 @@ import { ErrorMessage, formatDate } from '../ui/states';
 import { actionsColumn, columnHelper, DataTable } from '../ui/table';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Every IANA time zone the browser knows (`UTC` first), searchable by name, city or region. */
+function timeZoneOptions(): ComboOption[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const all = ['UTC', ...zones.filter((z) => z !== 'UTC')];
+  return all.map((z) => ({ value: z, label: z, keywords: z.replace(/[/_]/g, ' ') }));
+}
+
+/** The time-zone picker: the site's calls are counted per local day, week and hour in it. */
+function TimeZoneField({ value, onChange, onTextChange, error }: { value: string | null; onChange: (z: string | null) => void; onTextChange: (text: string) => void; error?: string | undefined }) {
+  const options = useMemo(timeZoneOptions, []);
+  return (
+    <Combobox
+      label="Time zone"
+      options={options}
+      value={value}
+      onChange={onChange}
+      onTextChange={onTextChange}
+      placeholder="Type a city or region, such as Berlin"
+      error={error}
+      hint="Call statistics and exports count days and hours in it."
+      noMatch="No time zone of that name."
+    />
+  );
+}
 
 export function SitesPage() {
   const sites = useSites();
@@ -47,6 +73,7 @@ const siteColumns = col.columns([
   }),
   col.accessor('slug', { header: 'Slug', enableSorting: true, cell: (c) => <code>{c.getValue()}</code> }),
   col.accessor((s) => countryName(s.defaultCountry), { id: 'country', header: 'Country', enableSorting: true }),
+  col.accessor('timeZone', { header: 'Time zone', enableSorting: true, meta: { className: 'hide-narrow' } }),
   col.accessor('createdAt', { header: 'Created', enableSorting: true, cell: (c) => formatDate(c.getValue()), meta: { className: 'hide-narrow' } }),
 ]);
 /** Staff also edit and delete. */
@@ -56,7 +83,7 @@ function SiteActions({ site: s }: { site: Site }) {
   const call = useCallAndRefresh();
   return (
     <>
-      <EditDialog what={s.name} description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers.">
+      <EditDialog what={s.name} description="The slug appears in URLs and plugin configuration; the country reads the site's national phone numbers; the time zone is the one its call statistics count in.">
         {(done) => <SiteForm site={s} onDone={done} />}
       </EditDialog>
       <ConfirmButton
@@ -79,6 +106,8 @@ function SiteForm({ site, onDone }: { site: Site | null; onDone?: () => void }) 
   const [slug, setSlug] = useState(site?.slug ?? '');
   const [country, setCountry] = useState<string | null>(site?.defaultCountry ?? null);
   const [countryText, setCountryText] = useState('');
+  const [timeZone, setTimeZone] = useState<string | null>(site?.timeZone ?? 'UTC');
+  const [timeZoneText, setTimeZoneText] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -89,6 +118,7 @@ function SiteForm({ site, onDone }: { site: Site | null; onDone?: () => void }) 
     if (slug && !SLUG.test(slug)) e.slug = 'A slug is lower-case letters, digits and dashes (up to 64), starting with a letter or digit.';
     const c = countryProblem(country, country ? '' : countryText);
     if (c) e.defaultCountry = c;
+    if (!timeZone) e.timeZone = timeZoneText.trim() ? 'Choose a time zone from the list, such as Europe/Berlin.' : 'Choose a time zone (UTC if unsure).';
     return e;
   };
   const submit = async (e: FormEvent) => {
@@ -101,13 +131,15 @@ function SiteForm({ site, onDone }: { site: Site | null; onDone?: () => void }) 
     setBusy(true);
     try {
       if (site) {
-        await ok(api.PATCH('/sites/{id}', { params: { path: { id: site.id } }, body: { name: name.trim(), ...(slug && slug !== site.slug ? { slug } : {}), defaultCountry: country } }));
+        await ok(api.PATCH('/sites/{id}', { params: { path: { id: site.id } }, body: { name: name.trim(), ...(slug && slug !== site.slug ? { slug } : {}), defaultCountry: country, ...(timeZone ? { timeZone } : {}) } }));
       } else {
-        const created = await ok(api.POST('/sites', { body: { name: name.trim(), ...(slug ? { slug } : {}), ...(country ? { defaultCountry: country } : {}) } }));
+        const created = await ok(api.POST('/sites', { body: { name: name.trim(), ...(slug ? { slug } : {}), ...(country ? { defaultCountry: country } : {}), ...(timeZone ? { timeZone } : {}) } }));
         setName('');
         setSlug('');
         setCountry(null);
         setCountryText('');
+        setTimeZone('UTC');
+        setTimeZoneText('');
         setDone(`Created ${created.name} (${created.slug}).`);
       }
       await queries.invalidateQueries({ queryKey: ['sites'] });
@@ -134,6 +166,15 @@ function SiteForm({ site, onDone }: { site: Site | null; onDone?: () => void }) 
         onTextChange={setCountryText}
         error={errors.defaultCountry}
         hint="Reads national numbers (030 …) of the site's contacts."
+      />
+      <TimeZoneField
+        value={timeZone}
+        onChange={(z) => {
+          setTimeZone(z);
+          setErrors(({ timeZone: _, ...rest }) => rest);
+        }}
+        onTextChange={setTimeZoneText}
+        error={errors.timeZone}
       />
       <ErrorMessage error={failure} />
       {done && <p role="status">{done}</p>}

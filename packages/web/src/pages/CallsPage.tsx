@@ -5,19 +5,22 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { ChartColumn, Download, List, Plus } from 'lucide-react';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { callExportUrl, callFilters, useCallSources, type CallFilters } from '../api/calls';
 import { api, ApiError, ok } from '../api/client';
 import { useSites } from '../api/queries';
 import { useAuth } from '../auth';
 import { useRouter, useSearchParams } from '../router';
 import { FormDialog } from '../ui/dialog';
-import { CallAnalytics } from './calls/CallAnalytics';
 import { CallDetail } from './calls/CallDetail';
 import { CallFiltersBar } from './calls/CallFiltersBar';
 import { CallForm } from './calls/CallForm';
 import { CallList, useCallPages } from './calls/CallList';
+import { Loading } from '../ui/states';
 import './calls/calls.css';
+
+/** The charts (recharts) load when the Analytics view first opens, not with the app. */
+const CallAnalytics = lazy(() => import('./calls/CallAnalytics').then((m) => ({ default: m.CallAnalytics })));
 
 export function CallsPage() {
   const [params, setParams] = useSearchParams();
@@ -115,7 +118,11 @@ export function CallsPage() {
         )}
       </div>
 
-      {view === 'list' ? <CallList list={list} filters={filters} onOpen={open} sources={sources.data} userName={userName} /> : <CallAnalytics filters={filters} />}
+      {view === 'list' ? <CallList list={list} filters={filters} onOpen={open} sources={sources.data} userName={userName} /> : (
+        <Suspense fallback={<Loading what="Loading the charts" />}>
+          <CallAnalytics filters={filters} />
+        </Suspense>
+      )}
 
       <CallDetail id={openId} onClose={() => setParams({ call: null })} onOpen={(id) => navigate(`/calls?${new URLSearchParams({ ...Object.fromEntries(params), call: id }).toString()}`, { replace: true })} sources={sources.data} sites={siteList} userName={userName} />
     </section>

@@ -1,7 +1,9 @@
-/** A contact's calls (`GET /contacts/{id}/calls`), newest first in keyset pages, linking to the filtered Calls page. */
+/**
+ * A contact's calls (`GET /contacts/{id}/calls`), newest first in keyset pages, linking to the filtered Calls page.
+ * Sources show by id here (`manual` as "Manual"), so a contact's page asks nothing more than its calls.
+ */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useCallSources } from '../../api/calls';
 import { api, ok } from '../../api/client';
 import { Link, useRouter } from '../../router';
 import { DataTable } from '../../ui/table';
@@ -13,7 +15,6 @@ const noUser = () => null;
 
 export function ContactCalls({ contactId }: { contactId: string }) {
   const { navigate } = useRouter();
-  const sources = useCallSources();
   const list = useInfiniteQuery({
     queryKey: ['calls', 'contact', contactId],
     queryFn: ({ pageParam }) => ok(api.GET('/contacts/{id}/calls', { params: { path: { id: contactId }, query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
@@ -21,7 +22,7 @@ export function ContactCalls({ contactId }: { contactId: string }) {
     getNextPageParam: (last) => last.next ?? undefined,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items), [list.data]);
-  const columns = useMemo(() => callColumns({ onOpen: (id) => navigate(`/calls?contactId=${contactId}&call=${id}`), sources: sources.data, userName: noUser, remote: false }), [navigate, contactId, sources.data]);
+  const columns = useMemo(() => callColumns({ onOpen: (id) => navigate(`/calls?contactId=${contactId}&call=${id}`), sources: undefined, userName: noUser, remote: false }), [navigate, contactId]);
   return (
     <section className="card contact-calls" aria-label="Calls">
       <div className="row between">

@@ -64,7 +64,7 @@ export function LocalParty({ call, userName }: { call: Call; userName: (id: stri
 
 /** One source with its icon: a hand for calls entered by hand, a plug for a plugin's. */
 export function SourceName({ id, sources }: { id: string; sources: CallSourceInfo[] | undefined }) {
-  const label = sources?.find((s) => s.id === id)?.label ?? id;
+  const label = sources?.find((s) => s.id === id)?.label ?? (id === 'manual' ? 'Manual' : id);
   const Icon = id === 'manual' ? Hand : Plug;
   return (
     <span className="call-source" title={id}>

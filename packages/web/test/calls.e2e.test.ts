@@ -10,7 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { definePlugin, type CallDto, type PluginContext } from '@dialbook/core';
 import { eventually } from '@dialbook/core/testing';
-import { browserSuite } from './support/app.js';
+import { browserSuite, PHONE } from './support/app.js';
+
+/** Run in the page by Playwright (this test's TypeScript has no DOM library). */
+declare const getComputedStyle: (el: unknown) => { display: string };
 
 let ctx: PluginContext;
 const pbx = definePlugin({
@@ -64,11 +67,11 @@ browserSuite('calls', { plugins: { pbx } }, (app) => {
     })());
 
   /** Signed in, on the Calls page with its rows there. Without `/calls/sources` (another branch) the page asks and falls back to "manual". */
-  const openCalls = async (options: Parameters<typeof app.signIn>[0] = {}, query = '') => {
+  const openCalls = async (options: Parameters<typeof app.signIn>[0] = {}, query?: string) => {
     app.expected.add('404 /api/v1/calls/sources').add('422 /api/v1/calls/sources');
     const data = await seeded();
     const signed = await app.signIn(options);
-    if (query) await signed.page.goto(`${app.base}/calls${query}`);
+    if (query !== undefined) await signed.page.goto(`${app.base}/calls${query}`);
     else await signed.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
     await signed.page.locator('h1', { hasText: 'Calls' }).waitFor(); // not by role: an open sheet hides the page from the accessibility tree
     const rows = signed.page.locator('table.calls tbody tr');
@@ -229,6 +232,28 @@ browserSuite('calls', { plugins: { pbx } }, (app) => {
     await sheet.waitFor({ state: 'detached' });
     await expect.poll(() => rows.filter({ hasText: 'Rita' }).count()).toBe(0);
     expect((await app.core.request(`/api/v1/calls/${id}`)).status).toBe(404);
+  });
+
+  test('at 390 px: calls are cards, nothing scrolls sideways, the date picker and the sheet fit', async () => {
+    const { page, rows, sourced } = await openCalls({ viewport: PHONE }, ''); // by URL: on a phone the navigation is behind the menu
+    await expect.poll(() => rows.count()).toBe(5);
+    const sideways = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(await rows.first().evaluate((el) => getComputedStyle(el).display)).toBe('grid');
+    expect(await sideways()).toBe(0);
+    await page.getByRole('button', { name: /^Dates/ }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose dates' });
+    const box = (await picker.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    await app.shot(page, 'calls-phone-dates');
+    await page.keyboard.press('Escape');
+    await rows.filter({ hasText: 'Paula Pbx' }).locator('button.call-open').click();
+    const sheet = page.getByRole('dialog', { name: 'Call', exact: true });
+    await sheet.getByText('external id pbx-1').waitFor();
+    const sheetBox = (await sheet.boundingBox())!;
+    expect(sheetBox.width).toBeLessThanOrEqual(PHONE.width);
+    expect(new URL(page.url()).searchParams.get('call')).toBe(sourced.id);
+    await app.shot(page, 'calls-phone-detail');
   });
 
   // Needs `/calls/sources`, `/calls/stats` and `/calls/export`, built on another branch; the integrator removes the skip.

@@ -35,12 +35,17 @@ export function DateRangeFilter({ start, end, onChange }: { start: string | unde
   const [open, setOpen] = useState(false);
   const current = rangeOf(start, end);
   const [draft, setDraft] = useState<DateRange | undefined>(current);
-  const [month, setMonth] = useState<Date>(current?.from ?? new Date(Date.now() - 30 * DAY));
+  /** Without a range the calendar shows last month and this one (one month on a phone), where calls are. */
+  const [narrow, setNarrow] = useState(false);
+  const firstMonth = (r: DateRange | undefined, one: boolean) => r?.from ?? (one ? new Date() : new Date(Date.now() - 30 * DAY));
+  const [month, setMonth] = useState<Date>(() => firstMonth(current, false));
   const label = current?.from ? (current.to && dayValue(current.to) !== dayValue(current.from) ? `${current.from.toLocaleDateString()} – ${current.to.toLocaleDateString()}` : current.from.toLocaleDateString()) : 'All dates';
   const openChange = (next: boolean) => {
     if (next) {
+      const one = window.matchMedia('(max-width: 600px)').matches;
+      setNarrow(one);
       setDraft(current);
-      setMonth(current?.from ?? new Date());
+      setMonth(firstMonth(current, one));
     }
     setOpen(next);
   };
@@ -70,7 +75,7 @@ export function DateRangeFilter({ start, end, onChange }: { start: string | unde
       </div>
       <Popover.Portal>
         <Popover.Content className="popover date-range" align="start" sideOffset={4} aria-label="Choose dates">
-          <DayPicker mode="range" numberOfMonths={2} selected={draft} onSelect={setDraft} month={month} onMonthChange={setMonth} weekStartsOn={1} />
+          <DayPicker mode="range" numberOfMonths={narrow ? 1 : 2} selected={draft} onSelect={setDraft} month={month} onMonthChange={setMonth} weekStartsOn={1} />
           <div className="row">
             <label className="field">
               From

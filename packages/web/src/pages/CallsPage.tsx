@@ -17,7 +17,7 @@ import { CallFiltersBar } from './calls/CallFiltersBar';
 import { CallForm } from './calls/CallForm';
 import { CallList, useCallPages } from './calls/CallList';
 import { Loading } from '../ui/states';
-import './calls/calls.css';
+import '../components/calls/calls.css';
 
 /** The charts (recharts) load when the Analytics view first opens, not with the app. */
 const CallAnalytics = lazy(() => import('./calls/CallAnalytics').then((m) => ({ default: m.CallAnalytics })));

@@ -7,8 +7,8 @@ import { useMemo } from 'react';
 import { api, ok } from '../../api/client';
 import { Link, useRouter } from '../../router';
 import { DataTable } from '../../ui/table';
-import { callColumns } from '../../pages/calls/CallList';
-import '../../pages/calls/calls.css';
+import { callColumns } from './columns';
+import './calls.css';
 
 const PAGE = 10;
 const noUser = () => null;

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { useCallStats, type CallFilters, type CallStatsGroup } from '../../api/calls';
 import { Link } from '../../router';
 import { Empty, ErrorMessage, Loading } from '../../ui/states';
-import { formatDuration } from './format';
+import { formatDuration } from '../../components/calls/format';
 
 const ANSWERED = '#2f855a';
 const MISSED = '#c53030';

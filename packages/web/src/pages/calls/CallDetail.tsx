@@ -15,7 +15,7 @@ import { ConfirmButton } from '../../ui/confirm';
 import { FormDialog } from '../../ui/dialog';
 import { formatDate, QueryState } from '../../ui/states';
 import { CallForm } from './CallForm';
-import { CallSources, DirectionStatus, formatDuration, LocalParty, RemoteParty, SourceName } from './format';
+import { CallSources, DirectionStatus, formatDuration, LocalParty, RemoteParty, SourceName } from '../../components/calls/format';
 
 export interface CallDetailProps {
   id: string | null;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallFilters, type CallSourceInfo } from '../../api/calls';
 import type { Site, User } from '../../api/client';
 import { DateRangeFilter } from './DateRangeFilter';
-import { DIRECTION_LABELS, STATUS_LABELS } from './format';
+import { DIRECTION_LABELS, STATUS_LABELS } from '../../components/calls/format';
 
 export interface CallFiltersBarProps {
   filters: CallFilters;

@@ -9,7 +9,7 @@ import { api, ApiError, ok, type Site } from '../../api/client';
 import { Link } from '../../router';
 import { OtherErrors, SelectField, TextField } from '../../ui/forms';
 import { errorText } from '../../ui/states';
-import { DIRECTION_LABELS, fromLocalInput, STATUS_LABELS, toLocalInput } from './format';
+import { DIRECTION_LABELS, fromLocalInput, STATUS_LABELS, toLocalInput } from '../../components/calls/format';
 
 interface Draft {
   siteId: string;

@@ -4,31 +4,10 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { callQueryString, type Call, type CallFilters, type CallSourceInfo } from '../../api/calls';
+import { callQueryString, type CallFilters, type CallSourceInfo } from '../../api/calls';
 import { api, ok } from '../../api/client';
-import { columnHelper, DataTable } from '../../ui/table';
-import { CallSources, DirectionStatus, formatDuration, LocalParty, RemoteParty, Started } from './format';
-
-const col = columnHelper<Call>();
-
-export function callColumns({ onOpen, sources, userName, remote = true }: { onOpen: (id: string) => void; sources: CallSourceInfo[] | undefined; userName: (id: string | null) => string | null; remote?: boolean }) {
-  return col.columns([
-    col.accessor('startedAt', {
-      header: 'Started',
-      cell: (c) => (
-        <button type="button" className="link call-open" onClick={() => onOpen(c.row.original.id)} aria-haspopup="dialog">
-          <Started iso={c.getValue()} />
-        </button>
-      ),
-      meta: { className: 'nowrap', cardTitle: true },
-    }),
-    col.accessor('status', { header: 'Call', cell: (c) => <DirectionStatus call={c.row.original} /> }),
-    ...(remote ? [col.accessor('displayName', { header: 'Remote', cell: (c) => <RemoteParty call={c.row.original} /> })] : []),
-    col.accessor('local', { header: 'Local', cell: (c) => <LocalParty call={c.row.original} userName={userName} /> }),
-    col.accessor('durationSeconds', { header: 'Duration', cell: (c) => formatDuration(c.getValue()), meta: { className: 'nowrap' } }),
-    col.accessor('source', { header: 'Source', cell: (c) => <CallSources call={c.row.original} sources={sources} /> }),
-  ]);
-}
+import { callColumns } from '../../components/calls/columns';
+import { DataTable } from '../../ui/table';
 
 /** The pages of calls of these filters, appended by `fetchNextPage`. */
 export const useCallPages = (filters: CallFilters, limit: number) =>

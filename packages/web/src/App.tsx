@@ -4,6 +4,7 @@ import { useAuth } from './auth';
 import { ToolsNav } from './components/ToolsNav';
 import { JobsPage, NotificationsPage, useUnreadCount } from './pages/ActivityPages';
 import { AuditPage } from './pages/AuditPage';
+import { CallsPage } from './pages/CallsPage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/AuthPages';
 import { ContactDetailPage } from './pages/ContactDetailPage';
 import { ContactEditPage, ContactNewPage } from './pages/ContactForm';
@@ -31,6 +32,7 @@ const ROUTES: Route[] = [
   { pattern: '/contacts/new', render: () => <ContactNewPage /> },
   { pattern: '/contacts/:id', render: (p) => <ContactDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/contacts/:id/edit', render: (p) => <ContactEditPage key={p.id} id={p.id!} /> },
+  { pattern: '/calls', render: () => <CallsPage /> },
   { pattern: '/phonebooks', render: () => <PhonebooksPage /> },
   { pattern: '/phonebooks/:id', render: (p) => <PhonebookDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/sites', render: () => <SitesPage /> },
@@ -48,6 +50,7 @@ const ROUTES: Route[] = [
 
 const NAV: { to: string; label: string; role?: User['role'] }[] = [
   { to: '/contacts', label: 'Contacts' },
+  { to: '/calls', label: 'Calls' },
   { to: '/phonebooks', label: 'Phonebooks' },
   { to: '/sites', label: 'Sites' },
   { to: '/users', label: 'Users', role: 'staff' },

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Contact } from '../api/client';
 import { useSites } from '../api/queries';
 import { ContactActions } from '../components/ContactActions';
+import { ContactCalls } from '../components/calls/ContactCalls';
 import { ContactSecrets } from '../components/ContactSecrets';
 import { ContactViewPanels } from '../components/ContactViewPanels';
 import { Link, useRouter } from '../router';
@@ -161,6 +162,7 @@ function Detail({ contact: c }: { contact: Contact }) {
           </QueryState>
         </div>
       </div>
+      {!c.deleted && <ContactCalls contactId={c.id} />}
     </section>
   );
 }

@@ -103,7 +103,7 @@ describe('vCard call history (PBAP)', () => {
     expect(byNumber(items, '491519998877')[0]).toMatchObject({ status: 'missed', remote: { name: 'Sehr langer Name der über mehrere Zeilen gefaltet wurde' } });
   });
 
-  test('without timeZone, local times are UTC; the id is a hash of kind, instant and number digits', async () => {
+  test('without timeZone, local times are in the site\'s time zone (UTC unless set); the id is a hash of kind, instant and number digits', async () => {
     const card = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ohne Zone\r\nTEL:0307000001\r\nX-IRMC-CALL-DATETIME;TYPE=RECEIVED:20260701T120000\r\nEND:VCARD\r\n';
     const res = await upload(card, 'text/directory', `siteId=${core.site.id}`);
     expect(await json<Result>(res)).toEqual({ created: 1, duplicates: 0, failed: [], total: 1 });
@@ -111,6 +111,15 @@ describe('vCard call history (PBAP)', () => {
     expect(call.startedAt).toBe('2026-07-01T12:00:00.000Z');
     expect(call.externalId).toBe(phoneCallId('received', new Date('2026-07-01T12:00:00Z'), '030 7000001'));
     expect(call.userId).toBe(core.admin.user.id);
+  });
+
+  test('without timeZone, local times are in the site\'s time zone', async () => {
+    const patched = await core.request(`/api/v1/sites/${siteB}`, { method: 'PATCH', json: { timeZone: 'Europe/Berlin' } });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    const card = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Berlin Zone\r\nTEL:0307000002\r\nX-IRMC-CALL-DATETIME;TYPE=DIALED:20260701T120000\r\nEND:VCARD\r\n';
+    expect((await upload(card, 'text/directory', `siteId=${siteB}`, userB)).status).toBe(201);
+    expect(byNumber(await imported(siteB), '0307000002')[0]!.startedAt).toBe('2026-07-01T10:00:00.000Z');
+    expect((await core.request(`/api/v1/sites/${siteB}`, { method: 'PATCH', json: { timeZone: 'UTC' } })).status).toBe(200);
   });
 });
 
@@ -253,8 +262,8 @@ describe('refusals: nothing changes', () => {
 
 test('one audit row per import, with counts and no contents', async () => {
   const rows = (await core.dialbook.orm.em.fork().getConnection().execute("select actor, site_id, detail from audit_event where action = 'calls.imported' order by id")) as { actor: string; site_id: string; detail: unknown }[];
-  // Nine imports succeeded above: 2.1 twice, 3.0, the one without a zone, the `;` CSV twice in site B, the `,` CSV, the long one twice.
-  expect(rows).toHaveLength(9);
+  // Ten imports succeeded above: 2.1 twice, 3.0, the two without a zone, the `;` CSV twice in site B, the `,` CSV, the long one twice.
+  expect(rows).toHaveLength(10);
   const first = rows[0]!;
   const detail = (typeof first.detail === 'string' ? JSON.parse(first.detail) : first.detail) as Record<string, unknown>;
   expect(detail).toEqual({ format: 'vcard', timeZone: 'Europe/Berlin', total: 8, created: 6, duplicates: 0, failed: 2 });

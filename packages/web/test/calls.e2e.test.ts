@@ -4,7 +4,7 @@
  * and search filters change the rows and the URL; "Load more" pages on; a row links to its contact, whose page
  * lists its calls; the detail sheet shows the fields and, for an administrator only, the raw payload; a manual
  * call is recorded (the API's 422 at its field, a 409 linking to the existing call), edited and deleted.
- * Export and analytics need `/calls/export` and `/calls/stats` (another branch): skipped until `CALLS_STATS_API`.
+ * Export (the CSV and the Excel file as downloaded, following the filters) and the analytics view (`/calls/stats`).
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
@@ -66,9 +66,8 @@ browserSuite('calls', { plugins: { pbx } }, (app) => {
       return { contactId, sourced, manual };
     })());
 
-  /** Signed in, on the Calls page with its rows there. Without `/calls/sources` (another branch) the page asks and falls back to "manual". */
+  /** Signed in, on the Calls page with its rows there. */
   const openCalls = async (options: Parameters<typeof app.signIn>[0] = {}, query?: string) => {
-    app.expected.add('404 /api/v1/calls/sources').add('422 /api/v1/calls/sources');
     const data = await seeded();
     const signed = await app.signIn(options);
     if (query !== undefined) await signed.page.goto(`${app.base}/calls${query}`);
@@ -256,8 +255,7 @@ browserSuite('calls', { plugins: { pbx } }, (app) => {
     await app.shot(page, 'calls-phone-detail');
   });
 
-  // Needs `/calls/sources`, `/calls/stats` and `/calls/export`, built on another branch; the integrator removes the skip.
-  describe.skipIf(!process.env.CALLS_STATS_API)('export and analytics', () => {
+  describe('export and analytics', () => {
     test('exports follow the filters (CSV, Excel)', async () => {
       const { page, rows } = await openCalls({}, '?direction=inbound');
       await expect.poll(() => rows.count()).toBe(3);
@@ -293,5 +291,31 @@ browserSuite('calls', { plugins: { pbx } }, (app) => {
       await page.getByLabel('Direction').selectOption('outbound');
       await expect.poll(() => totals.first().textContent()).toBe('1');
     });
+  });
+  // Last: the imported calls would change the other tests' counts.
+  test('import a phone\'s call history (vCard): counts, then nothing twice; the calls are listed', async () => {
+    const { page, rows } = await openCalls();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(5);
+    const card = (n: string, kind: string, at: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Handy ${n}\r\nTEL;TYPE=CELL:030777000${n}\r\nX-IRMC-CALL-DATETIME;TYPE=${kind}:${at}\r\nEND:VCARD\r\n`;
+    const file = { name: 'cch.vcf', mimeType: 'text/x-vcard', buffer: Buffer.from(card('1', 'RECEIVED', '20260308T101500') + card('2', 'MISSED', '20260308T111500')) };
+    const upload = async () => {
+      await page.getByRole('button', { name: 'Import call history' }).click();
+      const dialog = page.getByRole('dialog', { name: "Import a phone's call history" });
+      await dialog.getByLabel('File').setInputFiles(file);
+      await dialog.getByLabel('Time zone of the phone').fill('Europe/Berlin');
+      await dialog.getByRole('button', { name: 'Import' }).click();
+      const status = (await dialog.getByRole('status', { name: 'Import result' }).textContent()) ?? '';
+      await dialog.getByRole('button', { name: 'Close', exact: true }).and(dialog.getByText('Close')).click();
+      return status;
+    };
+    expect(await upload()).toBe('2 entries: 2 new calls, 0 already known, 0 failed.');
+    expect(await upload()).toBe('2 entries: 0 new calls, 2 already known, 0 failed.');
+    await page.goto(`${app.base}/calls?q=0307770001`);
+    await page.getByRole('cell', { name: /Handy 1/ }).or(page.getByText('Handy 1')).first().waitFor();
+    const api = (await (await app.core.request('/api/v1/calls?source=phone_import&q=030777000')).json()) as { items: CallDto[] };
+    expect(api.items.map((c) => [c.remote.number, c.direction, c.status, c.startedAt]).sort()).toEqual([
+      ['0307770001', 'inbound', 'answered', '2026-03-08T09:15:00.000Z'],
+      ['0307770002', 'inbound', 'missed', '2026-03-08T10:15:00.000Z'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
+import { siteTimeZone } from '../sites/timezone.js';
 import { assertSiteAccess } from '../base/access.js';
 import type { Actor } from '../base/actor.js';
 import { notFound } from '../base/errors.js';
@@ -23,9 +24,6 @@ export const PHONE_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
  * than SQLite binds in one multi-row insert (about 1,250 new calls: "too many SQL variables").
  */
 const BATCH = 1000;
-
-/** The time zone of a file's date-times without `Z` or an offset when the request names none. Seam: the site's time zone once sites have one. */
-export const defaultImportTimeZone = (_siteId: string): string => 'UTC';
 
 /** What an import did: `created + duplicates + failed.length === total`. */
 export interface PhoneImportResult {
@@ -84,7 +82,8 @@ export class PhoneImport {
    */
   async import(input: { siteId: string; format: 'vcard' | 'csv'; text: string; timeZone?: string | undefined; userId: string | null }, actor: Actor): Promise<PhoneImportResult> {
     await this.checkSite(input.siteId);
-    const timeZone = input.timeZone ?? defaultImportTimeZone(input.siteId);
+    // Date-times without `Z` or an offset: the request's time zone, else the site's.
+    const timeZone = input.timeZone ?? (await siteTimeZone(this.orm.em.fork(), input.siteId));
     const parsed = input.format === 'vcard' ? parseCallHistoryVcards(input.text, timeZone) : parseCallHistoryCsv(input.text, timeZone);
     const records = parsed.entries.map((e) => toRecord(e, parsed.format, timeZone, input.userId));
     const results: CallItemResult[] = [];

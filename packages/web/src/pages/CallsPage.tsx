@@ -3,6 +3,7 @@
  * status, source, user, site, contact), keyset paging, a call's details in a side sheet (`?call=<id>`),
  * recording calls by hand, exports of the selection (CSV, Excel) and its analytics (`?view=analytics`).
  */
+import { CallHistoryImport } from '../components/CallHistoryImport';
 import { useQuery } from '@tanstack/react-query';
 import { ChartColumn, Download, List, Plus } from 'lucide-react';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
@@ -85,7 +86,7 @@ export function CallsPage() {
               onOpenCall={() => setRecording(false)}
             />
           </FormDialog>
-          {/* CallHistoryImport mounts here */}
+          {recordSite ? <CallHistoryImport siteId={recordSite} /> : null}
           <a className="button" href={callExportUrl(filters, 'csv')} download>
             <Download size={14} aria-hidden="true" /> Export CSV
           </a>

@@ -18,7 +18,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createDialbook, loadConfig, type CallRecordInput, type Dialbook } from '@dialbook/core';
+import { createDialbook, loadConfig, systemActor, type CallRecordInput, type Dialbook } from '@dialbook/core';
+// Not public API: the report functions the routes call, measured without HTTP in between.
+import { AuditToken } from '../packages/core/src/audit/module.js';
+import { exportCalls } from '../packages/core/src/calls/export.js';
+import { CallSourcesToken } from '../packages/core/src/calls/module.js';
+import { callStats, type CallStatsQuery } from '../packages/core/src/calls/stats.js';
 import { createTestDatabase } from '@dialbook/core/testing';
 import { createRandom, randomGermanNumber, writeGerman, type Random } from './lib/data.js';
 import { openPostgres, openSqlite, postgresReachable, type Dialect, type RawDb, type Row } from './lib/raw.js';
@@ -308,13 +313,13 @@ async function benchQueries(core: Dialbook, siteId: string, opts: Options): Prom
     { name: 'filtered page: one number (any written form)', run: async () => (await core.calls.list({ siteId, number: known[below(rnd, known.length)]!, limit: 50 })).items.length },
     { name: 'filtered page: q (name part)', run: async () => (await core.calls.list({ siteId, q: `Caller ${below(rnd, 5000)}`, limit: 50 })).items.length },
   ];
-  type StatsFn = (q: Record<string, unknown>) => Promise<{ groups: unknown[] }>;
-  const stats = (core.calls as unknown as { stats?: StatsFn }).stats?.bind(core.calls);
-  if (stats) {
-    cases.push({ name: 'stats: a week by day', run: async () => (await stats({ siteId, ...week(), groupBy: 'day' })).groups.length });
-    cases.push({ name: 'stats: a week by hour', run: async () => (await stats({ siteId, ...week(), groupBy: 'hour' })).groups.length });
-    cases.push({ name: 'stats: a week, top callers', run: async () => (await stats({ siteId, ...week(), groupBy: 'remote' })).groups.length });
-  }
+  const statsDeps = { orm: core.orm, sources: core.resolve(CallSourcesToken), defaultCountry: null };
+  const stats = (q: CallStatsQuery) => callStats(statsDeps, q);
+  const year = { start: new Date(END - SPAN_MS).toISOString(), end: new Date(END).toISOString() };
+  cases.push({ name: 'stats: a week by day', run: async () => (await stats({ siteId, ...week(), groupBy: 'day' })).groups.length });
+  cases.push({ name: 'stats: a week by hour', run: async () => (await stats({ siteId, ...week(), groupBy: 'hour' })).groups.length });
+  cases.push({ name: 'stats: a week, top callers', run: async () => (await stats({ siteId, ...week(), groupBy: 'remote' })).groups.length });
+  cases.push({ name: 'stats: the whole log by day', run: async () => (await stats({ siteId, ...year, groupBy: 'day' })).groups.length });
   const out: QueryResult[] = [];
   for (const c of cases) {
     for (let i = 0; i < 10; i++) await c.run();
@@ -329,6 +334,33 @@ async function benchQueries(core: Dialbook, siteId: string, opts: Options): Prom
     out.push({ name: c.name, latency: summarise(samples), rows: rows / opts.queries });
   }
   return out;
+}
+
+interface ExportResult {
+  rows: number;
+  bytes: number;
+  ms: number;
+  rowsPerSec: number;
+  rssBeforeMiB: number;
+  peakRssMiB: number;
+}
+
+/** The whole log as CSV through the export's stream (what `GET /calls/export` sends), counted as it comes: rows/s and the process's peak RSS. */
+async function benchExport(core: Dialbook, siteId: string): Promise<ExportResult> {
+  global.gc?.();
+  const rss = rssSampler();
+  const t0 = performance.now();
+  const out = await exportCalls({ orm: core.orm, audit: core.resolve(AuditToken), defaultCountry: null }, { siteId, format: 'csv' }, systemActor);
+  let bytes = 0;
+  let newlines = 0;
+  for await (const chunk of out.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
+  }
+  const ms = performance.now() - t0;
+  const { startBytes, peakBytes } = rss.stop();
+  const rows = newlines - 1;
+  return { rows, bytes, ms, rowsPerSec: (rows / ms) * 1000, rssBeforeMiB: mib(startBytes), peakRssMiB: mib(peakBytes) };
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -351,12 +383,15 @@ async function runDatabase(dialect: Dialect, opts: Options) {
     const fillMs = performance.now() - t0;
     const reader = await startCore(targets.mainUrl);
     let queries: QueryResult[];
+    let exported: ExportResult;
     try {
       queries = await benchQueries(reader, site.id, opts);
+      exported = await benchExport(reader, site.id);
+      check(exported.rows === opts.total, () => `the export wrote ${exported.rows} rows, the log holds ${opts.total}`);
     } finally {
       await reader.stop();
     }
-    return { dialect, upserts, baseline, ratio: upserts.rowsPerSec / baseline.rowsPerSec, fillMs, queries };
+    return { dialect, upserts, baseline, ratio: upserts.rowsPerSec / baseline.rowsPerSec, fillMs, queries, exported };
   } finally {
     await targets.cleanup();
   }
@@ -390,6 +425,13 @@ async function main() {
     console.log(`\nQueries at ${fmtInt(opts.total)} calls on ${r.dialect} (filled in ${fmtMs(r.fillMs / 1000)} s; target p95 < 50 ms for a filtered page)`);
     console.log(table(['query', 'p50 ms', 'p95 ms', 'p99 ms', 'rows'], r.queries.map((q) => [q.name, fmtMs(q.latency.p50), fmtMs(q.latency.p95), fmtMs(q.latency.p99), fmtInt(q.rows)])));
   }
+  console.log('\nCSV export of the whole log (streamed; peak RSS of the process while it ran)');
+  console.log(
+    table(
+      ['database', 'rows', 'MiB written', 'rows/s', 'RSS before MiB', 'peak RSS MiB'],
+      results.map((r) => [r.dialect, fmtInt(r.exported.rows), String(Math.round(r.exported.bytes / 2 ** 20)), fmtInt(r.exported.rowsPerSec), String(r.exported.rssBeforeMiB), String(r.exported.peakRssMiB)]),
+    ),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -140,6 +140,13 @@ describe('ctx.calls', () => {
     await expect(ctx.calls.upsertMany(core.site.id, 'nope', [])).rejects.toMatchObject({ code: 'DIALBOOK_CALL_SOURCE_UNKNOWN' });
   });
 
+  test('the same raw payload again is no change, whatever order the database keeps its keys in (jsonb sorts them)', async () => {
+    const record = { externalId: 'payload-order', direction: 'inbound', startedAt: '2026-02-04T08:00:00Z', rawPayload: { zeta: 1, a: { yy: 2, b: [1, { dd: 1, c: 2 }] }, mid: 'x' } };
+    expect(await ctx.calls.upsert(core.site.id, 'pbx', record)).toMatchObject({ created: true });
+    const again = await ctx.calls.upsert(core.site.id, 'pbx', { ...record, rawPayload: { mid: 'x', a: { b: [1, { c: 2, dd: 1 }], yy: 2 }, zeta: 1 } });
+    expect(again).toMatchObject({ created: false, changed: false });
+  });
+
   test('upsertMany: a batch of 3,000 new calls is written whole (more rows than SQLite binds in one statement)', async () => {
     const site = await core.dialbook.sites.create({ name: 'Bulk calls', slug: 'bulk-calls' });
     const base = Date.parse('2026-01-05T08:00:00Z');

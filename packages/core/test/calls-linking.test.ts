@@ -4,6 +4,7 @@ import { definePlugin, type CallDto, type CallPage, type PluginContext } from '@
 import { groupCalls, primaryOf, type LinkCandidate } from '../src/calls/link-rule.js';
 import type { CallLinking, CallLinksView } from '../src/calls/linking.js';
 import { CallLinkingToken } from '../src/calls/module.js';
+import { JobsToken } from '../src/jobs/module.js';
 
 /**
  * One call logged by several sources (a Placetel-like PBX and a Teams-like one for a forwarded call)
@@ -270,6 +271,21 @@ describe('linking a call across sources', () => {
     await linking.settled();
     await unlinked(pbx);
     expect((await list('number=030 5550090')).map((c) => c.id)).toEqual([pbx.id]);
+  });
+
+  test('a site with calls of one source runs no pass (no job), until a second source records a call there', async () => {
+    const solo = (await core.dialbook.sites.create({ name: 'Solo', slug: 'solo', defaultCountry: 'DE' })).id;
+    const jobs = core.dialbook.resolve(JobsToken);
+    const passes = () => [...jobs.list().running, ...jobs.list().finished].filter((j) => j.id === `calls.link:${solo}`).length;
+    const base = '2026-04-11T08:00:00Z';
+    const first = await record('pbx', 'solo-1', '+49 30 5550100', base, 0, 60, { siteId: solo });
+    await record('pbx', 'solo-2', '+49 30 5550100', base, 3, 60, { siteId: solo });
+    await linking.settled();
+    expect(passes()).toBe(0);
+    const teams = await record('teams', 'solo-t', '+49 30 5550100', base, 1, 60, { siteId: solo });
+    await linking.settled();
+    expect(passes()).toBe(1);
+    expect((await read(teams.id)).conversationId).toBe(first.id);
   });
 
   test('a record of another site never links with this one', async () => {

@@ -74,7 +74,6 @@ export class CallLinking {
     private readonly logger: Logger,
   ) {}
 
-  /** Calls of a site recorded or changed: linked in a pass {@link debounceMs} from the first of them. */
   /** The remaining records of conversations that lost one (deleted): queued for a pass. */
   async conversationsChanged(siteId: string, conversationIds: readonly string[]): Promise<void> {
     const em = this.orm.em.fork();
@@ -84,6 +83,7 @@ export class CallLinking {
     }
   }
 
+  /** Calls of a site recorded or changed: linked in a pass {@link debounceMs} from the first of them. */
   queue(siteId: string, ids: readonly string[]): void {
     if (this.stopped || !ids.length) return;
     let set = this.pending.get(siteId);
@@ -117,6 +117,7 @@ export class CallLinking {
     return this.exclusive(siteId, async () => {
       const { enabled, windowSeconds } = await this.ruleOf(siteId);
       if (!enabled || !ids.length) return { examined: 0, changed: 0 };
+      if (!(await this.mayLink(siteId, ids))) return { examined: 0, changed: 0 };
       return this.jobs.track(`calls.link:${siteId}`, 'Link calls across sources', 'core', async (progress) => {
         const total: LinkPassResult = { examined: 0, changed: 0 };
         for (let i = 0; i < ids.length; i += CHUNK) {
@@ -128,6 +129,31 @@ export class CallLinking {
         return total;
       });
     });
+  }
+
+  /**
+   * Whether a pass around `ids` can change anything: some of them are in a conversation already, or
+   * the site holds calls of a source other than theirs. A site with one source (most of them, and
+   * every back-fill before a second system joins) costs a primary-key read and two index seeks per
+   * batch instead of a pass and its job row.
+   */
+  private async mayLink(siteId: string, ids: readonly string[]): Promise<boolean> {
+    const em = this.orm.em.fork();
+    const sources = new Set<string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await em.find(CallRecordEntity, { id: { $in: ids.slice(i, i + CHUNK) } }, { fields: ['source', 'conversationId'] });
+      for (const r of rows) {
+        if (r.conversationId) return true;
+        sources.add(r.source);
+      }
+    }
+    if (sources.size !== 1) return sources.size > 1;
+    const source = [...sources][0]!;
+    // Two seeks on the (site, source, external id) index: is there a source sorting before or after it?
+    for (const where of [{ $lt: source }, { $gt: source }]) {
+      if (await em.findOne(CallRecordEntity, { site: siteId, source: where }, { fields: ['id'] })) return true;
+    }
+    return false;
   }
 
   /** A record's conversation, earliest first (404 for an unknown record or one of another site). */

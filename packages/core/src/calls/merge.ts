@@ -1,3 +1,4 @@
+import stableStringify from 'fast-json-stable-stringify';
 import { DialbookError } from '../base/errors.js';
 import { FINAL_STATUSES, RAW_PAYLOAD_MAX_BYTES, type CallDirection, type CallRecordParsed, type CallStatus } from './types.js';
 
@@ -118,8 +119,9 @@ export function phaseOf(e: Pick<CallEvent, 'status' | 'answeredAt' | 'endedAt'>)
 
 const minDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a <= b ? a : b);
 const maxDate = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a >= b ? a : b);
-const key = (v: unknown) => JSON.stringify(v) ?? '';
-/** Whether two field values are the same: dates by time, primitives by value, the rest (payloads) by their JSON. */
+/** A value's JSON with object keys sorted: a payload PostgreSQL's jsonb hands back in another key order is the same payload. */
+const key = (v: unknown) => (v === undefined ? '' : stableStringify(v));
+/** Whether two field values are the same: dates by time, primitives by value, the rest (payloads) by their JSON, whatever the key order. */
 const same = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();

@@ -53,7 +53,16 @@ export const nextLinkOf = (body: Record<string, unknown>, prefix = ''): string |
 const PERMISSION = 'the app registration lacks CallRecords.Read.All — grant admin consent in Entra ID';
 
 export class GraphClient {
+  /** The renewal in flight, and the token it replaced: requests refused together renew once. */
+  private renewal: { replaced: string; token: Promise<string> } | null = null;
+
   constructor(private readonly o: GraphClientOptions) {}
+
+  /** A new token after Graph refused `used`; shared by every request that was refused the same one. */
+  private async renewed(used: string): Promise<string> {
+    if (this.renewal?.replaced !== used) this.renewal = { replaced: used, token: this.o.tokens.token({ fresh: true }) };
+    return this.renewal.token;
+  }
 
   private url(pathOrUrl: string): string {
     return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.o.baseUrl.replace(/\/+$/, '')}${pathOrUrl}`;
@@ -105,12 +114,10 @@ export class GraphClient {
   }
 
   private async request(url: string, extra: { prefer?: string; allow404?: boolean }): Promise<Record<string, unknown> | null> {
-    let renewed = false;
-    let fresh = false;
+    let renewed: string | null = null;
     for (let attempt = 0; ; attempt++) {
       this.o.signal?.throwIfAborted();
-      const token = await this.o.tokens.token({ fresh });
-      fresh = false;
+      const token = renewed ?? (await this.o.tokens.token());
       let res: Response;
       try {
         const signals = [AbortSignal.timeout(this.o.timeoutSeconds * 1000), ...(this.o.signal ? [this.o.signal] : [])];
@@ -131,8 +138,7 @@ export class GraphClient {
       const error = await graphErrorOf(res);
       if (res.status === 401 && !renewed) {
         // The token expired or was revoked mid-sync: one fresh token, then the same request again.
-        renewed = true;
-        fresh = true;
+        renewed = await this.renewed(token);
         attempt--;
         continue;
       }

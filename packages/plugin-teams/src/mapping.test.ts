@@ -64,6 +64,11 @@ describe('callRecord → call record', () => {
     expect(map({ ...r, participants_v2: [f.user(f.ABBIE), f.user(f.KAI)] }).record.direction).toBe('internal');
   });
 
+  test("a segment's media outside the record's times counts from the record's start", () => {
+    const r = { ...f.outbound(), startDateTime: '2026-11-20T08:00:00Z', endDateTime: '2026-11-20T08:01:00Z' };
+    expect(map(r).record).toMatchObject({ answeredAt: '2026-11-20T08:00:00Z', durationSeconds: 60 });
+  });
+
   test('without participants_v2 the sessions\' endpoints (associatedIdentity) give the parties', () => {
     const r = { ...f.outbound(), participants_v2: [] };
     expect(map(r).record).toMatchObject({ direction: 'outbound', remote: { number: '+4922129191999' } });
@@ -77,5 +82,14 @@ describe('log rows', () => {
   test('PSTN row: its own record, inbound user_in answered; a bot row has no user', () => {
     expect(mapPstnRow({ id: '9c4984c7', callId: '1835317186_112562680@61.221.3.176', userId: 'db03c14b', callType: 'user_in', duration: 219, callerNumber: '+0123456789', calleeNumber: '+1234567890', startDateTime: '2019-11-01T00:00:08.2589935Z', endDateTime: '2019-11-01T00:03:47.2589935Z' })).toMatchObject({ externalId: 'pstn:9c4984c7', direction: 'inbound', status: 'answered', durationSeconds: 219, remote: { number: '+0123456789' } });
     expect(mapPstnRow({ id: 'b1', callType: 'ucap_out', duration: 0, calleeNumber: '+4930123456' })).toMatchObject({ direction: 'outbound', status: 'canceled', local: { userId: null }, rawPayload: { pstn: { bot: true } } });
+  });
+});
+
+describe('rawPayload', () => {
+  test("keys in jsonb's order at every depth, so PostgreSQL hands back the same JSON text", () => {
+    const p = map(f.groupCall()).record.rawPayload as Record<string, Record<string, unknown>>;
+    const keys = Object.keys(p.teams!);
+    expect(keys).toEqual([...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : 1)));
+    expect(Object.keys((p.teams!.participants as object[])[0]!)).toEqual(['id', 'upn', 'kind', 'name']);
   });
 });

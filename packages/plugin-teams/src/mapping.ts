@@ -14,6 +14,7 @@
  * - Numbers are kept exactly as Graph wrote them (a masked `+12345678***` stays so).
  */
 import type { CallRecordInput } from '@dialbook/core';
+import { jsonbOrdered } from './payload.js';
 import type { GraphCallRecord, GraphSession } from './graph-types.js';
 import { endpointParty, participantParty, sameParty, type Party } from './parties.js';
 
@@ -95,7 +96,9 @@ export function mapCallRecord(r: GraphCallRecord, options: { tenantId?: string |
   const status = ok ? 'answered' : failed ? 'failed' : direction === 'outbound' ? 'canceled' : 'missed';
   const start = r.startDateTime ?? sessions[0]?.startDateTime ?? null;
   const end = r.endDateTime ?? null;
-  const answered = ok ? (answeredAt(sessions) ?? start) : null;
+  // Media before the record's start or after its end (clocks of different services) count from the start.
+  const media = ok ? answeredAt(sessions) : null;
+  const answered = ok ? (media && start && end && (Date.parse(media) < Date.parse(start) || Date.parse(media) > Date.parse(end)) ? start : (media ?? start)) : null;
 
   const record: CallRecordInput = {
     externalId: r.id,
@@ -107,7 +110,7 @@ export function mapCallRecord(r: GraphCallRecord, options: { tenantId?: string |
     durationSeconds: ok && answered && end ? Math.max(0, Math.round((Date.parse(end) - Date.parse(answered)) / 1000)) : 0,
     local: { userId: local?.id ?? local?.upn ?? null, number: local?.number ?? null },
     remote: direction === 'internal' && meeting ? { name: r.joinWebUrl ? 'Teams meeting' : 'Teams group call' } : remoteOf(remote),
-    rawPayload: {
+    rawPayload: jsonbOrdered({
       teams: {
         id: r.id,
         version: r.version ?? null,
@@ -120,7 +123,7 @@ export function mapCallRecord(r: GraphCallRecord, options: { tenantId?: string |
         ...(failed ? { failure: { stage: failed.stage ?? null, reason: failed.reason ?? null } } : {}),
         ...(remote?.kind === 'app' || organizer?.kind === 'app' ? { bot: true } : {}),
       },
-    },
+    }),
   };
   return { record, localUser: local && local.kind === 'user' ? local : null, parties };
 }

@@ -22,6 +22,8 @@ export interface TeamsSyncReport extends SyncResult {
   records: number;
   /** Listed but gone when read (404), or left out by `onlyListedUsers`. */
   skipped: number;
+  /** The first few refusals of the call log (externalId: message). */
+  errors: string[];
   start: string;
   end: string;
 }
@@ -40,7 +42,7 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
   const settings = await rt.configured(siteId);
   const graph = rt.graph(siteId, settings, { ...(req.signal ? { signal: req.signal } : {}), onThrottle: (ms, status) => req.message?.(`Graph asked to wait ${Math.ceil(ms / 1000)} s (${status})`) });
   const users = new UserResolver(settings, rt.ctx.users);
-  const report: TeamsSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, start: start.toISOString(), end: end.toISOString() };
+  const report: TeamsSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, errors: [], start: start.toISOString(), end: end.toISOString() };
   const slices = Math.ceil((end.getTime() - start.getTime()) / SLICE_MS);
 
   for (let i = 0; i < slices; i++) {
@@ -66,8 +68,12 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
         records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
       }
       if (!records.length) continue;
-      for (const res of await rt.ctx.calls.upsertMany(siteId, rt.source, records)) {
-        if ('error' in res) report.failed++;
+      for (const [k, res] of (await rt.ctx.calls.upsertMany(siteId, rt.source, records)).entries()) {
+        if ('error' in res) {
+          report.failed++;
+          if (report.errors.length < 5) report.errors.push(`${records[k]!.externalId}: ${res.error.message}`);
+          rt.ctx.logger.warn({ site: siteId, externalId: records[k]!.externalId, code: res.error.code, field: res.error.field }, `Teams: the call log refused a call record: ${res.error.message}`);
+        }
         else if (res.created) report.created++;
         else if (res.changed) report.updated++;
         else report.unchanged++;

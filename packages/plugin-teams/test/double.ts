@@ -17,7 +17,7 @@
  * - 429 (or 503) with or without `Retry-After` for the next N requests when told to throttle;
  * - 403 Forbidden with Graph's error body when consent is withdrawn.
  */
-import { randomBytes } from 'node:crypto';
+import { constants, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphCallRecord } from '../src/graph-types.js';
@@ -48,7 +48,32 @@ export interface GraphDouble {
   close(): Promise<void>;
 }
 
-export async function startGraphDouble(o: { tenant?: string; clientId?: string; clientSecret?: string } = {}): Promise<GraphDouble> {
+/**
+ * A certificate credential (RFC 7523 client assertion, as Entra ID takes it): a JWT signed with the
+ * certificate's private key, naming the certificate by `x5t` (SHA-1) or `x5t#S256` in its header.
+ */
+export interface DoubleCertificate {
+  /** The thumbprint as Entra ID shows it (hex). */
+  thumbprint: string;
+  publicKey: KeyObject;
+}
+
+function assertionOk(jwt: string, cert: DoubleCertificate, clientId: string): boolean {
+  const [h, p, sig] = jwt.split('.');
+  if (!h || !p || !sig) return false;
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string; x5t?: string; 'x5t#S256'?: string };
+  const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as { iss?: string; sub?: string; exp?: number };
+  const thumb = Buffer.from(cert.thumbprint, 'hex').toString('base64url');
+  if (header['x5t#S256'] !== thumb && header.x5t !== thumb) return false;
+  if (payload.iss !== clientId || payload.sub !== clientId || !payload.exp || payload.exp * 1000 < Date.now()) return false;
+  const data = Buffer.from(`${h}.${p}`);
+  const signature = Buffer.from(sig, 'base64url');
+  if (header.alg === 'PS256') return verify('sha256', data, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+  if (header.alg === 'RS256') return verify('sha256', data, cert.publicKey, signature);
+  return false;
+}
+
+export async function startGraphDouble(o: { tenant?: string; clientId?: string; clientSecret?: string; certificate?: DoubleCertificate } = {}): Promise<GraphDouble> {
   const tenant = o.tenant ?? 'dc368399-474c-4d40-900c-6265431fd81f';
   const clientId = o.clientId ?? '6731de76-14a6-49ae-97bc-6eba6914391e';
   const clientSecret = o.clientSecret ?? 'Zx8Q~double-client-secret-value';
@@ -74,12 +99,16 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
   const token = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const form = new URLSearchParams(await readBody(req));
     const fields = Object.fromEntries(form);
-    state.tokenRequests.push({ ...fields, ...(fields.client_secret ? { client_secret: `<${fields.client_secret.length} chars>` } : {}) });
+    state.tokenRequests.push({ ...fields, ...(fields.client_secret ? { client_secret: `<${fields.client_secret.length} chars>` } : {}), ...(fields.client_assertion ? { client_assertion: '<jwt>' } : {}) });
     state.tokenQueries.push(url.search);
     if (url.pathname !== `/${tenant}/oauth2/v2.0/token`) return send(res, 400, { error: 'invalid_request', error_description: `AADSTS90002: Tenant '${url.pathname.split('/')[1]}' not found.`, error_codes: [90002] });
     if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003' });
     if (form.get('client_id') !== clientId) return send(res, 400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.`, error_codes: [700016] });
-    if (form.get('client_secret') !== clientSecret) return send(res, 401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`, error_codes: [7000215] });
+    const assertion = form.get('client_assertion');
+    if (assertion !== null) {
+      if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || !o.certificate || !assertionOk(assertion, o.certificate, clientId))
+        return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.', error_codes: [700027] });
+    } else if (form.get('client_secret') !== clientSecret) return send(res, 401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`, error_codes: [7000215] });
     if (!/\/\.default$/.test(form.get('scope') ?? '')) return send(res, 400, { error: 'invalid_scope', error_description: 'AADSTS1002012' });
     const access = `eyJ0eXAiOiJKV1QifQ.${randomBytes(12).toString('base64url')}.sig`;
     tokens.add(access);

@@ -50,7 +50,8 @@ export const nextLinkOf = (body: Record<string, unknown>, prefix = ''): string |
   return typeof v === 'string' && v ? v : null;
 };
 
-const PERMISSION = 'the app registration lacks CallRecords.Read.All — grant admin consent in Entra ID';
+const permissionText = (permission: string) => `the app registration lacks ${permission} — grant admin consent in Entra ID`;
+export const LOG_PERMISSION = 'CallRecord-PstnCalls.Read.All';
 
 export class GraphClient {
   /** The renewal in flight, and the token it replaced: requests refused together renew once. */
@@ -91,6 +92,20 @@ export class GraphClient {
     return { ...(withSessions as unknown as GraphCallRecord), ...(withParticipants as unknown as GraphCallRecord | null), sessions, participants_v2: participants };
   }
 
+  /**
+   * Rows of the PSTN or Direct Routing log whose call started in the window (calls.md §1.4): the
+   * OData function with both bounds, pages of up to 1,000 followed by `@odata.nextLink` as given.
+   */
+  async *logPages<T>(fn: 'getPstnCalls' | 'getDirectRoutingCalls', start: Date, end: Date): AsyncGenerator<T[]> {
+    let url: string | null = this.url(`/communications/callRecords/${fn}(fromDateTime=${graphTime(start)},toDateTime=${graphTime(end)})`);
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const body = await this.get(url, { permission: LOG_PERMISSION });
+      if (!body || !Array.isArray(body.value)) throw new TeamsError('DIALBOOK_TEAMS_PROTOCOL', `Graph answered ${fn} without a value array`, { plugin: this.o.plugin });
+      yield body.value as T[];
+      url = nextLinkOf(body);
+    }
+  }
+
   /** One page of the list: the connection test. */
   async firstPage(start: Date, end: Date): Promise<GraphCallRecord[]> {
     for await (const page of this.callRecordPages(start, end)) return page;
@@ -109,11 +124,11 @@ export class GraphClient {
     return items;
   }
 
-  private get(url: string, extra: { prefer?: string; allow404?: boolean } = {}): Promise<Record<string, unknown> | null> {
+  private get(url: string, extra: { prefer?: string; allow404?: boolean; permission?: string } = {}): Promise<Record<string, unknown> | null> {
     return this.o.limiter.run(() => this.request(url, extra), this.o.signal);
   }
 
-  private async request(url: string, extra: { prefer?: string; allow404?: boolean }): Promise<Record<string, unknown> | null> {
+  private async request(url: string, extra: { prefer?: string; allow404?: boolean; permission?: string }): Promise<Record<string, unknown> | null> {
     let renewed: string | null = null;
     for (let attempt = 0; ; attempt++) {
       this.o.signal?.throwIfAborted();
@@ -151,7 +166,7 @@ export class GraphClient {
         continue;
       }
       if (res.status === 404 && extra.allow404) return null;
-      throw this.failure(res.status, error);
+      throw this.failure(res.status, error, extra.permission ?? 'CallRecords.Read.All');
     }
   }
 
@@ -160,11 +175,11 @@ export class GraphClient {
     return Math.min(60_000, 1000 * 2 ** attempt);
   }
 
-  private failure(status: number, error: { code: string | null; message: string | null }): TeamsError {
+  private failure(status: number, error: { code: string | null; message: string | null }, permission: string): TeamsError {
     const plugin = this.o.plugin;
     const code = error.code ? ` (${error.code})` : '';
     if (status === 401) return new TeamsError('DIALBOOK_TEAMS_AUTH', `Graph refused the token twice${code}: check the tenant and the app registration`, { plugin });
-    if (status === 403) return new TeamsError('DIALBOOK_TEAMS_CONSENT', `Graph refused access to call records${code}: ${PERMISSION}`, { plugin, details: { permission: 'CallRecords.Read.All' } });
+    if (status === 403) return new TeamsError('DIALBOOK_TEAMS_CONSENT', `Graph refused access to ${permission === LOG_PERMISSION ? 'the PSTN and Direct Routing logs' : 'call records'}${code}: ${permissionText(permission)}`, { plugin, details: { permission } });
     if (status === 429 || status === 503) return new TeamsError('DIALBOOK_TEAMS_THROTTLED', `Graph kept answering ${status}${code} after ${this.o.maxRetries} retries; try again later`, { plugin });
     if (status >= 500) return new TeamsError('DIALBOOK_TEAMS_UNREACHABLE', `Microsoft Graph failed with ${status}${code}`, { plugin });
     return new TeamsError('DIALBOOK_TEAMS_PROTOCOL', `Graph refused the request with ${status}${code}${error.message ? `: ${error.message.slice(0, 200)}` : ''}`, { plugin });

@@ -17,7 +17,7 @@ const SyncInput = z
     wait: z.boolean().default(false).meta({ description: 'Answer when the sync is done (200 with its report) instead of at once (202)' }),
   })
   .meta({ id: 'TeamsSyncInput' });
-const ReportSchema = z.object({ created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), failed: z.number(), records: z.number(), skipped: z.number(), errors: z.array(z.string()), start: z.string(), end: z.string() }).meta({ id: 'TeamsSyncReport' });
+const ReportSchema = z.object({ created: z.number(), updated: z.number(), deleted: z.number(), unchanged: z.number(), failed: z.number(), records: z.number(), skipped: z.number(), pstnRows: z.number(), directRoutingRows: z.number(), errors: z.array(z.string()), start: z.string(), end: z.string() }).meta({ id: 'TeamsSyncReport' });
 const TestReportSchema = z.object({ ok: z.boolean(), message: z.string(), code: z.string().optional(), field: z.string().optional(), records: z.number().optional() }).meta({ id: 'TeamsTestReport' });
 
 const refusals = { 404: errors[404], 409: problemResponse('Not set up for the site (`DIALBOOK_TEAMS_NOT_CONFIGURED`), or a sync of it is running (`DIALBOOK_JOB_RUNNING`)'), 422: errors[422] };

@@ -9,6 +9,8 @@
  */
 import type { CallRecordInput, CallSyncRequest, SyncResult } from '@dialbook/core';
 import { TeamsError } from './errors.js';
+import type { DirectRoutingLogRow, PstnCallLogRow } from './graph-types.js';
+import { mapDirectRoutingRow, mapPstnRow } from './log-mapping.js';
 import { mapCallRecord } from './mapping.js';
 import type { TeamsRuntime } from './runtime.js';
 import { UserResolver } from './users.js';
@@ -22,6 +24,9 @@ export interface TeamsSyncReport extends SyncResult {
   records: number;
   /** Listed but gone when read (404), or left out by `onlyListedUsers`. */
   skipped: number;
+  /** Rows of the PSTN and Direct Routing logs read (`readPstn`). */
+  pstnRows: number;
+  directRoutingRows: number;
   /** The first few refusals of the call log (externalId: message). */
   errors: string[];
   start: string;
@@ -35,6 +40,10 @@ export interface TeamsSyncRequest extends Omit<CallSyncRequest, 'actor'> {
   onSlice?: (until: Date) => Promise<void>;
 }
 
+/** The user of a log row as a party, for the user mapping. */
+const rowUser = (row: { userId?: string | null; userPrincipalName?: string | null; userDisplayName?: string | null }) =>
+  row.userId || row.userPrincipalName ? { kind: 'user' as const, id: row.userId ?? null, upn: row.userPrincipalName ?? null, name: row.userDisplayName ?? null, number: null } : null;
+
 export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promise<TeamsSyncReport> {
   const { siteId, start, end } = req;
   if (!(start < end)) throw new TeamsError('DIALBOOK_TEAMS_WINDOW', 'start must be before end', { field: 'end', plugin: rt.ctx.id });
@@ -42,8 +51,42 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
   const settings = await rt.configured(siteId);
   const graph = rt.graph(siteId, settings, { ...(req.signal ? { signal: req.signal } : {}), onThrottle: (ms, status) => req.message?.(`Graph asked to wait ${Math.ceil(ms / 1000)} s (${status})`) });
   const users = new UserResolver(settings, rt.ctx.users);
-  const report: TeamsSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, errors: [], start: start.toISOString(), end: end.toISOString() };
+  const report: TeamsSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, pstnRows: 0, directRoutingRows: 0, errors: [], start: start.toISOString(), end: end.toISOString() };
   const slices = Math.ceil((end.getTime() - start.getTime()) / SLICE_MS);
+
+  const upsert = async (records: CallRecordInput[]) => {
+    if (!records.length) return;
+    for (const [k, res] of (await rt.ctx.calls.upsertMany(siteId, rt.source, records)).entries()) {
+      if ('error' in res) {
+        report.failed++;
+        if (report.errors.length < 5) report.errors.push(`${records[k]!.externalId}: ${res.error.message}`);
+        rt.ctx.logger.warn({ site: siteId, externalId: records[k]!.externalId, code: res.error.code, field: res.error.field }, `Teams: the call log refused a call record: ${res.error.message}`);
+      } else if (res.created) report.created++;
+      else if (res.changed) report.updated++;
+      else report.unchanged++;
+    }
+  };
+
+  /**
+   * The logs of the slice: Direct Routing rows merge into their callRecord (`correlationId`), PSTN
+   * rows are their own records. Only rows whose call started in `[from, until)` (PSTN's `toDateTime` is inclusive).
+   */
+  const readLogs = async (g: typeof graph, from: Date, until: Date) => {
+    const inSlice = (r: { startDateTime?: string | null; inviteDateTime?: string | null }) => {
+      const t = Date.parse(r.startDateTime ?? r.inviteDateTime ?? '');
+      return Number.isFinite(t) && t >= from.getTime() && t < until.getTime();
+    };
+    for await (const rows of g.logPages<DirectRoutingLogRow>('getDirectRoutingCalls', from, until)) {
+      const mine = rows.filter(inSlice).filter((r) => !settings.onlyListedUsers || (rowUser(r) && users.isListed(rowUser(r)!)));
+      report.directRoutingRows += mine.length;
+      await upsert(await Promise.all(mine.map(async (r) => ({ ...mapDirectRoutingRow(r), userId: await users.userIdOf(rowUser(r)) }))));
+    }
+    for await (const rows of g.logPages<PstnCallLogRow>('getPstnCalls', from, until)) {
+      const mine = rows.filter(inSlice).filter((r) => !settings.onlyListedUsers || (rowUser(r) && users.isListed(rowUser(r)!)));
+      report.pstnRows += mine.length;
+      await upsert(await Promise.all(mine.map(async (r) => ({ ...mapPstnRow(r), userId: await users.userIdOf(rowUser(r)) }))));
+    }
+  };
 
   for (let i = 0; i < slices; i++) {
     const from = new Date(start.getTime() + i * SLICE_MS);
@@ -67,18 +110,9 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
         }
         records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
       }
-      if (!records.length) continue;
-      for (const [k, res] of (await rt.ctx.calls.upsertMany(siteId, rt.source, records)).entries()) {
-        if ('error' in res) {
-          report.failed++;
-          if (report.errors.length < 5) report.errors.push(`${records[k]!.externalId}: ${res.error.message}`);
-          rt.ctx.logger.warn({ site: siteId, externalId: records[k]!.externalId, code: res.error.code, field: res.error.field }, `Teams: the call log refused a call record: ${res.error.message}`);
-        }
-        else if (res.created) report.created++;
-        else if (res.changed) report.updated++;
-        else report.unchanged++;
-      }
+      await upsert(records);
     }
+    if (settings.readPstn) await readLogs(graph, from, until);
     await req.onSlice?.(until);
   }
   req.progress?.(slices, slices);

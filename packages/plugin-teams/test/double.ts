@@ -20,7 +20,7 @@
 import { constants, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphCallRecord } from '../src/graph-types.js';
+import type { DirectRoutingLogRow, GraphCallRecord, PstnCallLogRow } from '../src/graph-types.js';
 
 export interface GraphDouble {
   url: string;
@@ -32,6 +32,12 @@ export interface GraphDouble {
   /** Graph's base (for the `graphBaseUrl` option). */
   graphBaseUrl: string;
   records: Map<string, GraphCallRecord>;
+  /** Rows of `getPstnCalls` and `getDirectRoutingCalls` (pages of `logPageSize`, 1,000 as Graph). */
+  pstnRows: PstnCallLogRow[];
+  directRoutingRows: DirectRoutingLogRow[];
+  logPageSize: number;
+  /** Refuse the two log functions with 403 (CallRecord-PstnCalls.Read.All not consented). */
+  logConsentMissing: boolean;
   /** Every Graph request's path and query, in order (decoded). */
   requests: string[];
   /** Every token request's form fields (the secret replaced by its length). */
@@ -82,7 +88,7 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
   let throttleStatus = 429;
   let retryAfter: string | null = null;
   let expireIn: number | null = null;
-  const state = { records: new Map<string, GraphCallRecord>(), requests: [] as string[], tokenRequests: [] as Record<string, string>[], tokenQueries: [] as string[], pageSize: 60, sessionsPageSize: 60, consentMissing: false };
+  const state = { records: new Map<string, GraphCallRecord>(), requests: [] as string[], tokenRequests: [] as Record<string, string>[], tokenQueries: [] as string[], pageSize: 60, sessionsPageSize: 60, consentMissing: false, pstnRows: [] as PstnCallLogRow[], directRoutingRows: [] as DirectRoutingLogRow[], logPageSize: 1000, logConsentMissing: false };
   let base = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -136,6 +142,24 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
         const pageNo = skip / state.pageSize;
         body[pageNo % 2 ? '@odata.NextLink' : '@odata.nextLink'] = `${base}/v1.0/communications/callRecords?$skiptoken=${skip + state.pageSize}&f=${encodeURIComponent(filter)}`;
       }
+      return send(res, 200, body);
+    }
+    const fn = /^\/communications\/callRecords\/(getPstnCalls|getDirectRoutingCalls)\((?:fromDateTime|from)=([^,]+),(?:toDateTime|to)=([^)]+)\)$/.exec(decodeURIComponent(path));
+    if (fn) {
+      if (state.logConsentMissing) return send(res, 403, { error: { code: 'Forbidden', message: "Missing role permissions on the request. API requires one of 'CallRecord-PstnCalls.Read.All, CallRecords.Read.All'." } });
+      const [from, to] = [Date.parse(fn[2]!), Date.parse(fn[3]!)];
+      if (to - from > 90 * 86_400_000) return send(res, 400, { error: { code: 'BadRequest', message: 'The date range cannot be longer than 90 days' } });
+      const pstn = fn[1] === 'getPstnCalls';
+      // fromDateTime inclusive on both; toDateTime inclusive for PSTN, exclusive for Direct Routing (calls.md §1.4).
+      const rows = (pstn ? state.pstnRows : state.directRoutingRows).filter((r) => {
+        const t = Date.parse(r.startDateTime ?? '');
+        return t >= from && (pstn ? t <= to : t < to);
+      });
+      const skip = Number(url.searchParams.get('$skip') ?? 0);
+      const page = rows.slice(skip, skip + state.logPageSize);
+      const body: Record<string, unknown> = { '@odata.count': page.length, value: page };
+      // As the docs write it: other parameter names than the first call.
+      if (skip + state.logPageSize < rows.length) body['@odata.nextLink'] = `${base}/v1.0/communications/callRecords/${fn[1]}(from=${fn[2]},to=${fn[3]})?$skip=${skip + state.logPageSize}`;
       return send(res, 200, body);
     }
     const one = /^\/communications\/callRecords\/([^/]+)(\/sessions|\/participants_v2)?$/.exec(path);
@@ -198,6 +222,30 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
     tokenEndpoint: `${base}/${tenant}/oauth2/v2.0/token`,
     graphBaseUrl: `${base}/v1.0`,
     records: state.records,
+    get pstnRows() {
+      return state.pstnRows;
+    },
+    set pstnRows(v) {
+      state.pstnRows = v;
+    },
+    get directRoutingRows() {
+      return state.directRoutingRows;
+    },
+    set directRoutingRows(v) {
+      state.directRoutingRows = v;
+    },
+    get logPageSize() {
+      return state.logPageSize;
+    },
+    set logPageSize(v) {
+      state.logPageSize = v;
+    },
+    get logConsentMissing() {
+      return state.logConsentMissing;
+    },
+    set logConsentMissing(v) {
+      state.logConsentMissing = v;
+    },
     requests: state.requests,
     tokenRequests: state.tokenRequests,
     tokenQueries: state.tokenQueries,

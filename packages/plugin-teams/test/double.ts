@@ -51,6 +51,8 @@ export interface GraphDouble {
   /** Tokens issued so far stop working after `n` more Graph requests. */
   expireTokensAfter(n: number): void;
   consentMissing: boolean;
+  /** After `n` more Graph requests, answer every one 503 without Retry-After (an outage); null: none. */
+  outageAfter(n: number | null): void;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
   let throttleStatus = 429;
   let retryAfter: string | null = null;
   let expireIn: number | null = null;
+  let outageIn: number | null = null;
   const state = { records: new Map<string, GraphCallRecord>(), requests: [] as string[], tokenRequests: [] as Record<string, string>[], tokenQueries: [] as string[], pageSize: 60, sessionsPageSize: 60, consentMissing: false, pstnRows: [] as PstnCallLogRow[], directRoutingRows: [] as DirectRoutingLogRow[], logPageSize: 1000, logConsentMissing: false };
   let base = '';
 
@@ -204,6 +207,10 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
       expireIn = null;
     }
     if (!tokens.has(presented)) return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' } });
+    if (outageIn !== null && outageIn-- <= 0) {
+      outageIn = 0;
+      return send(res, 503, { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } });
+    }
     if (throttled > 0) {
       throttled--;
       return send(res, throttleStatus, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, retryAfter === null ? {} : { 'retry-after': retryAfter });
@@ -271,6 +278,9 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
       throttled = n;
       retryAfter = after;
       throttleStatus = status;
+    },
+    outageAfter(n) {
+      outageIn = n;
     },
     expireTokensAfter(n) {
       expireIn = n;

@@ -5,10 +5,11 @@ import { systemActor } from '@dialbook/core';
 import ldap from '@dialbook/plugin-ldap';
 import cucm from '@dialbook/plugin-cucm';
 import placetel from '@dialbook/plugin-placetel';
+import teams from '@dialbook/plugin-teams';
 import { findPolicy } from '../src/app/modules.js';
 
 /**
- * Hostile input on every route of `/openapi.json` (core's and those of plugin-ldap, plugin-cucm and plugin-placetel), as the administrator and
+ * Hostile input on every route of `/openapi.json` (core's and those of plugin-ldap, plugin-cucm, plugin-placetel and plugin-teams), as the administrator and
  * anonymously: NUL, the other C0 controls, unpaired surrogates, U+FFFE/U+FFFF, over-long strings,
  * wrong types, deep nesting and bodies over the limit, in every string body field, query parameter
  * and path parameter. Expected:
@@ -87,7 +88,7 @@ const auditRows = async (after: number): Promise<AuditRow[]> =>
 const lastAuditId = async (): Promise<number> => Number(((await core.dialbook.orm.em.fork().getConnection().execute('select max(id) as m from audit_event')) as { m: number | null }[])[0]?.m ?? 0);
 
 beforeAll(async () => {
-  core = await createTestCore({ plugins: { ldap, cucm, placetel: { plugin: placetel, options: { syncCron: null } } } });
+  core = await createTestCore({ plugins: { ldap, cucm, placetel: { plugin: placetel, options: { syncCron: null } }, teams } });
   const d = core.dialbook;
   const contact = await d.contacts.create({ siteId: core.site.id, firstName: 'Fuzz', lastName: 'Target', phones: [{ number: '030 1234567' }] }, systemActor);
   const book = await d.phonebooks.create({ siteId: core.site.id, name: 'Fuzz book', filter: {} });
@@ -284,6 +285,7 @@ describe('fuzzing every OpenAPI route', () => {
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/plugins/ldap/')).length).toBeGreaterThan(5);
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/plugins/cucm/')).length).toBeGreaterThan(3);
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/plugins/placetel/')).length).toBeGreaterThan(3);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/plugins/teams/')).length).toBeGreaterThanOrEqual(2);
     expect(all.filter((c) => c.path.startsWith('/api/v1/plugins/placetel/') || c.path.startsWith('/plugins/placetel/')).length).toBeGreaterThan(10);
     expect(all.filter((c) => c.field?.startsWith('param.')).length).toBeGreaterThan(50);
     expect(all.filter((c) => c.field?.startsWith('query.')).length).toBeGreaterThan(50);

@@ -26,6 +26,7 @@ import { CallSourcesToken } from '../packages/core/src/calls/module.js';
 import { callStats, type CallStatsQuery } from '../packages/core/src/calls/stats.js';
 import { createTestDatabase } from '@dialbook/core/testing';
 import { createRandom, randomGermanNumber, writeGerman, type Random } from './lib/data.js';
+import { webhookThroughput } from './placetel-webhook.js';
 import { openPostgres, openSqlite, postgresReachable, type Dialect, type RawDb, type Row } from './lib/raw.js';
 import { fmtInt, fmtMs, mib, rssSampler, summarise, table, type Latency } from './lib/stats.js';
 
@@ -34,6 +35,8 @@ interface Options {
   total: number;
   batch: number;
   queries: number;
+  /** Seconds of signed Placetel webhooks (0: none). */
+  webhookSeconds: number;
   databases: Dialect[];
   postgresUrl: string;
 }
@@ -44,7 +47,8 @@ const USAGE = `usage: npm run bench:calls -- [--count N] [--total N] [--batch N]
   --total N     calls in the log for the query latencies (default 1000000; the rest bulk-loaded raw; env BENCH_TOTAL)
   --batch N     records per upsertMany call / per baseline batch (default 1000; env BENCH_BATCH)
   --queries N   measured runs of each query (default 100; env BENCH_QUERIES)
-  --db WHICH    sqlite, postgresql or both (default both; env BENCH_DB)`;
+  --db WHICH    sqlite, postgresql or both (default both; env BENCH_DB)
+  --webhook-seconds N  seconds of signed Placetel webhooks on one instance, 0 for none (default 10; env BENCH_WEBHOOK_SECONDS)`;
 
 function fail(message: string): never {
   console.error(`bench: ${message}`);
@@ -54,7 +58,7 @@ function fail(message: string): never {
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { count: { type: 'string' }, total: { type: 'string' }, batch: { type: 'string' }, queries: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: argv, strict: true, options: { count: { type: 'string' }, total: { type: 'string' }, batch: { type: 'string' }, queries: { type: 'string' }, db: { type: 'string' }, 'webhook-seconds': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
     fail(`${(err as Error).message}\n\n${USAGE}`);
   }
@@ -70,13 +74,16 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer (found "${raw}")`);
     return n;
   };
+  const rawSeconds = flags.get('webhook-seconds') ?? env.BENCH_WEBHOOK_SECONDS ?? '10';
+  const webhookSeconds = Number(rawSeconds);
+  if (!Number.isInteger(webhookSeconds) || webhookSeconds < 0) fail(`--webhook-seconds must be a whole number of seconds, 0 for none (found "${rawSeconds}")`);
   const db = (flags.get('db') ?? env.BENCH_DB ?? 'both').toLowerCase();
   const databases = ({ sqlite: ['sqlite'], postgresql: ['postgresql'], pg: ['postgresql'], both: ['sqlite', 'postgresql'] } as Record<string, Dialect[]>)[db];
   if (!databases) fail(`--db must be sqlite, postgresql or both (found "${db}")`);
   const count = int('count', 200_000);
   const total = Math.max(count, int('total', 1_000_000));
   const dbUrl = env.DATABASE_URL?.trim();
-  return { count, total, batch: int('batch', 1_000), queries: int('queries', 100), databases, postgresUrl: dbUrl && /^postgres(ql)?:\/\//.test(dbUrl) ? dbUrl : 'postgres://postgres@127.0.0.1:5432/postgres' };
+  return { count, total, batch: int('batch', 1_000), queries: int('queries', 100), webhookSeconds, databases, postgresUrl: dbUrl && /^postgres(ql)?:\/\//.test(dbUrl) ? dbUrl : 'postgres://postgres@127.0.0.1:5432/postgres' };
 }
 
 function check(condition: unknown, message: () => string): asserts condition {
@@ -424,6 +431,17 @@ async function main() {
   for (const r of results) {
     console.log(`\nQueries at ${fmtInt(opts.total)} calls on ${r.dialect} (filled in ${fmtMs(r.fillMs / 1000)} s; target p95 < 50 ms for a filtered page)`);
     console.log(table(['query', 'p50 ms', 'p95 ms', 'p99 ms', 'rows'], r.queries.map((q) => [q.name, fmtMs(q.latency.p50), fmtMs(q.latency.p95), fmtMs(q.latency.p99), fmtInt(q.rows)])));
+  }
+  if (opts.webhookSeconds) {
+    const w = await webhookThroughput({ seconds: opts.webhookSeconds, connections: 8, baseline: true });
+    check(w.non2xx === 0 && w.errors === 0, () => `webhooks: ${w.non2xx} answers other than 200, ${w.errors} errors`);
+    console.log(`\nSigned Placetel webhooks on one instance (embedded SQLite, 8 connections, ${w.seconds} s; distinct events, each verified and upserted)`);
+    console.log(
+      table(
+        ['webhooks/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'calls stored', 'GET /healthz/s same server (client headroom)'],
+        [[fmtInt(w.requestsPerSecond), fmtMs(w.latency.p50), fmtMs(w.latency.p97_5), fmtMs(w.latency.p99), fmtInt(w.calls), fmtInt(w.baselineRequestsPerSecond ?? 0)]],
+      ),
+    );
   }
   console.log('\nCSV export of the whole log (streamed; peak RSS of the process while it ran)');
   console.log(

@@ -1,5 +1,5 @@
 /** How a call reads: direction icon and status, the parties, the duration, the sources. */
-import { ArrowLeftRight, Hand, PhoneIncoming, PhoneMissed, PhoneOutgoing, Plug } from 'lucide-react';
+import { ArrowLeftRight, Cloud, Hand, PhoneIncoming, PhoneMissed, PhoneOutgoing, Plug, Server, Smartphone, Video, type LucideIcon } from 'lucide-react';
 import type { Call, CallDirection, CallSourceInfo, CallStatus } from '../../api/calls';
 import { Link } from '../../router';
 
@@ -62,10 +62,22 @@ export function LocalParty({ call, userName }: { call: Call; userName: (id: stri
   );
 }
 
-/** One source with its icon: a hand for calls entered by hand, a plug for a plugin's. */
+/** The icon of a source, by its id or its plugin instance (`teams`, `placetel`, `asterisk`, …); a plug for any other. */
+function sourceIcon(id: string, plugin: string | null | undefined): LucideIcon {
+  if (id === 'manual') return Hand;
+  if (id === 'phone_import') return Smartphone;
+  const name = `${plugin ?? ''} ${id}`.toLowerCase();
+  if (name.includes('teams')) return Video;
+  if (name.includes('placetel')) return Cloud;
+  if (name.includes('asterisk') || name.includes('cucm') || name.includes('pbx')) return Server;
+  return Plug;
+}
+
+/** One source with its icon: a hand for calls entered by hand, a phone for an imported call history, the vendor's for a plugin's. */
 export function SourceName({ id, sources }: { id: string; sources: CallSourceInfo[] | undefined }) {
-  const label = sources?.find((s) => s.id === id)?.label ?? (id === 'manual' ? 'Manual' : id);
-  const Icon = id === 'manual' ? Hand : Plug;
+  const info = sources?.find((s) => s.id === id);
+  const label = info?.label ?? (id === 'manual' ? 'Manual' : id);
+  const Icon = sourceIcon(id, info?.plugin);
   return (
     <span className="call-source" title={id}>
       <Icon size={14} aria-hidden="true" /> {label}

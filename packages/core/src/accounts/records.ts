@@ -9,6 +9,13 @@ import type { ApiTokenDto, UserDto } from './types.js';
 
 export const SESSION_DAYS = 14;
 
+/** Users by id as reports name them: first and last name, else the e-mail address (unknown ids are left out). */
+export async function userNames(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const users = await em.find(UserEntity, { id: { $in: [...ids] } }, { fields: ['id', 'email', 'firstName', 'lastName'] });
+  return new Map(users.map((u) => [u.id, [u.firstName, u.lastName].filter(Boolean).join(' ') || u.email]));
+}
+
 export interface SignedIn {
   user: UserDto;
   /** Goes into the HttpOnly session cookie. */

@@ -4,14 +4,14 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { UserEntity } from '../accounts/entities.js';
+import { userNames } from '../accounts/records.js';
 import type { Actor } from '../base/actor.js';
 import type { AuditService } from '../audit/service.js';
 import { parseInput } from '../base/validate.js';
 import { SiteEntity } from '../sites/entities.js';
 import { TimeZoneSchema } from '../sites/timezone.js';
 import { CallRecordEntity, type CallRecord } from './entities.js';
-import { callFilter, type CallFilter } from './query.js';
+import { callFilter, olderThan, type CallFilter } from './query.js';
 import { toDtos } from './rows.js';
 import { LocalClock, reportTimeZone } from './stats.js';
 import { CallListQuerySchema, type CallDto } from './types.js';
@@ -175,9 +175,7 @@ async function* readBatches(orm: MikroORM, filter: CallFilter, clock: LocalClock
     const em = orm.em.fork() as SqlEntityManager;
     const qb = em.createQueryBuilder(CallRecordEntity, 'r').select([...FIELDS]);
     filter(qb);
-    // The bare `started_at <=` lets the (site, started_at, id) index start at the cursor: with the `or` alone
-    // PostgreSQL walks the index from the newest call on every page (an export of 1M calls went quadratic).
-    if (after) qb.andWhere({ startedAt: { $lte: after.startedAt }, $or: [{ startedAt: { $lt: after.startedAt } }, { startedAt: after.startedAt, id: { $lt: after.id } }] });
+    if (after) qb.andWhere(olderThan(after));
     qb.orderBy([{ startedAt: 'desc' }, { id: 'desc' }]).limit(EXPORT_BATCH);
     const found = (await qb.getResult()) as CallRecord[];
     if (!found.length) return;
@@ -185,7 +183,7 @@ async function* readBatches(orm: MikroORM, filter: CallFilter, clock: LocalClock
     after = { startedAt: last.startedAt, id: last.id };
     const unknownUsers = [...new Set(found.map((r) => r.userId).filter((u): u is string => !!u && !users.has(u)))];
     if (unknownUsers.length) {
-      for (const u of await em.find(UserEntity, { id: { $in: unknownUsers } }, { fields: ['id', 'email', 'firstName', 'lastName'] })) users.set(u.id, [u.firstName, u.lastName].filter(Boolean).join(' ') || u.email);
+      for (const [id, name] of await userNames(em, unknownUsers)) users.set(id, name);
     }
     const dtos = await toDtos(em, found);
     yield dtos.map((d) => rowOf(d, clock, sites, users));

@@ -25,6 +25,16 @@ export function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   return { startedAt, id };
 }
 
+/**
+ * The keyset condition "started before this call" (newest first by start, then id). The bare
+ * `started_at <=` lets the (site, started_at, id) index start at the cursor: with the `or` alone
+ * PostgreSQL walks the index from the newest call on every page (a 1M-call export went quadratic).
+ */
+export const olderThan = (after: { startedAt: Date; id: string }) => ({
+  startedAt: { $lte: after.startedAt },
+  $or: [{ startedAt: { $lt: after.startedAt } }, { startedAt: after.startedAt, id: { $lt: after.id } }],
+});
+
 /** The list filters of `GET /calls`, shared by the list, the stats and the export. */
 export type CallFilterQuery = Omit<CallListQuery, 'limit' | 'cursor'>;
 type ParsedFilter = Omit<z.output<typeof CallListQuerySchema>, 'limit' | 'cursor'>;
@@ -90,12 +100,7 @@ export async function listCalls(orm: MikroORM, query: CallListQuery, defaultCoun
   const filter = await callFilter(em, q, defaultCountry);
   const qb = em.createQueryBuilder(CallRecordEntity, 'r').select('*');
   filter(qb);
-  if (q.cursor) {
-    const after = decodeCursor(q.cursor);
-    // The bare `started_at <=` lets the (site, started_at, id) index start at the cursor: with the `or` alone
-    // PostgreSQL walks the index from the newest call on every page (an export of 1M calls went quadratic).
-    qb.andWhere({ startedAt: { $lte: after.startedAt }, $or: [{ startedAt: { $lt: after.startedAt } }, { startedAt: after.startedAt, id: { $lt: after.id } }] });
-  }
+  if (q.cursor) qb.andWhere(olderThan(decodeCursor(q.cursor)));
   qb.orderBy([{ startedAt: 'desc' }, { id: 'desc' }]).limit(q.limit + 1);
   const rows = (await qb.getResult()) as CallRecord[];
   const more = rows.length > q.limit;

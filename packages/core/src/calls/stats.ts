@@ -1,7 +1,7 @@
 import { raw, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import { UserEntity } from '../accounts/entities.js';
+import { userNames } from '../accounts/records.js';
 import { allowedSites } from '../base/access.js';
 import { DialbookError } from '../base/errors.js';
 import type { Registry } from '../base/registry.js';
@@ -241,8 +241,7 @@ export async function callStats(deps: CallStatsDeps, query: CallStatsQuery): Pro
   } else if (q.groupBy === 'user') {
     const rows = await grouped("coalesce(cast(r.user_id as varchar(36)), 'none')", '', q.limit);
     const ids = rows.map((r) => String(r.k)).filter((k) => k !== 'none');
-    const users = ids.length ? await em.find(UserEntity, { id: { $in: ids } }, { fields: ['id', 'email', 'firstName', 'lastName'] }) : [];
-    const names = new Map(users.map((u) => [u.id, [u.firstName, u.lastName].filter(Boolean).join(' ') || u.email]));
+    const names = await userNames(em, ids);
     groups = rows.map((r) => {
       const id = String(r.k);
       return { key: id, label: id === 'none' ? 'No user' : (names.get(id) ?? id), ...finish(figuresOf(r)) };

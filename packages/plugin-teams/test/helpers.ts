@@ -1,4 +1,5 @@
 /** Shared helpers of the plugin tests: a core with the plugin (createTestCore) pointed at the Graph double. */
+import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { CallDto } from '@dialbook/core';
 import { createTestCore, type TestCore } from '@dialbook/core/testing';
@@ -7,8 +8,8 @@ import type { GraphDouble } from './double.js';
 
 export type Core = TestCore;
 
-export function startCore(double: GraphDouble, options: { options?: Partial<TeamsOptions>; hooks?: RuntimeHooks } = {}): Promise<Core> {
-  return createTestCore({ plugins: { teams: { plugin: createTeamsPlugin(options.hooks ?? {}), options: { graphBaseUrl: double.graphBaseUrl, tokenEndpoint: double.tokenEndpoint, ...options.options } } } });
+export function startCore(double: GraphDouble, options: { options?: Partial<TeamsOptions>; hooks?: RuntimeHooks; logger?: Logger } = {}): Promise<Core> {
+  return createTestCore({ ...(options.logger ? { logger: options.logger } : {}), plugins: { teams: { plugin: createTeamsPlugin(options.hooks ?? {}), options: { graphBaseUrl: double.graphBaseUrl, tokenEndpoint: double.tokenEndpoint, ...options.options } } } });
 }
 
 export async function json<T>(core: Core, path: string, init?: Parameters<Core['request']>[1], status = 200): Promise<T> {

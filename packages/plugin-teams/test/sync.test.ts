@@ -5,6 +5,7 @@
  * token expiring mid-sync, consent missing, a wrong secret, the unconfigured 409, and the
  * scheduled sync's cursor with its overlap picking up late and updated records.
  */
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually } from '@dialbook/core/testing';
 import type { GraphCallRecord } from '../src/graph-types.js';
@@ -13,6 +14,7 @@ import * as f from './fixtures.js';
 import { configure, credentials, json, startCore, teamsCalls, type Core } from './helpers.js';
 
 const waits: number[] = [];
+const logLines: string[] = [];
 let clock = Date.parse('2026-11-20T12:00:00Z');
 let core: Core;
 let double: GraphDouble;
@@ -33,7 +35,8 @@ beforeAll(async () => {
   double = await startGraphDouble({ tenant: f.TENANT });
   // 130 calls between 08:00 and 10:10: three pages of 60 (the second under "@odata.NextLink").
   for (let i = 0; i < 130; i++) double.records.set(inboundAt(i, i).id, inboundAt(i, i));
-  core = await startCore(double, { hooks: { now: () => clock, sleep: async (ms) => void (waits.push(ms), (clock += ms)) } });
+  // Every log line at debug and above, to prove no secret is ever written to the log.
+  core = await startCore(double, { hooks: { now: () => clock, sleep: async (ms) => void (waits.push(ms), (clock += ms)) }, logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }) });
   abbie = (await core.createUser({ role: 'user', email: 'abbie.wilkins@contoso.com', siteIds: [core.site.id] })).user;
 });
 afterAll(async () => {
@@ -215,5 +218,26 @@ describe('scheduled sync: cursor and overlap', () => {
       return [...jobs.finished, ...jobs.running].some((j) => j.id === `teams.sync:${core.site.id}`) && jobs.finished.some((j) => j.id === `teams.schedule:${core.site.id}`);
     });
     await configure(core, { syncCron: null });
+  });
+});
+
+describe('secrets', () => {
+  test('the client secret and the private key are in no answer, log line, audit row, job or export', async () => {
+    await configure(core, credentials(double));
+    await sync('2026-11-20T08:00:00Z', '2026-11-20T09:00:00Z');
+    const texts = [
+      logLines.join('\n'),
+      await (await core.request('/api/v1/audit?limit=200')).text(),
+      await (await core.request(`/api/v1/settings/teams?siteId=${core.site.id}`)).text(),
+      await (await core.request('/api/v1/plugins')).text(),
+      await (await core.request('/api/v1/jobs')).text(),
+      await (await core.request(`/api/v1/calls?siteId=${core.site.id}&source=teams&limit=500`)).text(),
+      await (await core.request(`/api/v1/calls/export?siteId=${core.site.id}&format=csv`)).text(),
+    ];
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const t of texts) {
+      expect(t).not.toContain(double.clientSecret);
+      expect(t).not.toContain('PRIVATE KEY');
+    }
   });
 });

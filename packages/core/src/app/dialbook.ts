@@ -135,6 +135,7 @@ export class Dialbook {
       hooks: this.hooks,
       logger: this.logger,
       configDir: this.config.baseDir,
+      publicUrl: this.config.server.publicUrl,
       orm: this.orm,
       actions: this.resolve(ActionsToken),
       health: this.resolve(HealthToken),

@@ -46,6 +46,8 @@ export interface HostDeps {
   hooks: HookBus;
   logger: Logger;
   configDir: string;
+  /** `server.publicUrl`, when set. */
+  publicUrl?: string | undefined;
   orm: MikroORM;
   actions: Registry<PluginAction>;
   health: Registry<HealthCheck>;
@@ -91,6 +93,7 @@ export function createPluginContext(p: LoadedPlugin, d: HostDeps): PluginContext
     plugin: p.plugin.name,
     options: p.options,
     configDir: d.configDir,
+    publicUrl: d.publicUrl?.replace(/\/+$/, ''),
     logger,
     actor: pluginActor(p.id),
     hooks,

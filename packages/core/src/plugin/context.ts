@@ -42,6 +42,12 @@ export interface PluginContext<O = unknown, S = Record<string, unknown>> {
   readonly options: O;
   /** Directory of the deployment config file (the working directory when there is none): resolve relative paths in options against it. */
   readonly configDir: string;
+  /**
+   * Dialbook's address as the outside reaches it (config `server.publicUrl`, env
+   * `DIALBOOK_PUBLIC_URL`), without a trailing slash; undefined when unset. A plugin that asks a
+   * remote service to call back (webhooks, Graph change notifications) needs it.
+   */
+  readonly publicUrl: string | undefined;
   readonly logger: Logger;
   readonly hooks: PluginHooks;
   /** The actor written into History for changes this plugin makes. */

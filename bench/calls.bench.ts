@@ -350,11 +350,20 @@ interface ExportResult {
   rowsPerSec: number;
   rssBeforeMiB: number;
   peakRssMiB: number;
+  /** JS heap in use after a full GC at each quarter of the rows (flat: nothing accumulates; needs `--expose-gc`). */
+  heapAfterGcMiB: number[];
 }
 
 /** The whole log as CSV through the export's stream (what `GET /calls/export` sends), counted as it comes: rows/s and the process's peak RSS. */
-async function benchExport(core: Dialbook, siteId: string): Promise<ExportResult> {
+async function benchExport(core: Dialbook, siteId: string, total: number): Promise<ExportResult> {
   global.gc?.();
+  const heapAfterGcMiB: number[] = [];
+  const heapNow = () => {
+    global.gc?.();
+    heapAfterGcMiB.push(mib(process.memoryUsage().heapUsed));
+  };
+  heapNow();
+  let quarter = 1;
   const rss = rssSampler();
   const t0 = performance.now();
   const out = await exportCalls({ orm: core.orm, audit: core.resolve(AuditToken), defaultCountry: null }, { siteId, format: 'csv' }, systemActor);
@@ -363,11 +372,16 @@ async function benchExport(core: Dialbook, siteId: string): Promise<ExportResult
   for await (const chunk of out.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength;
     for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
+    if (global.gc && quarter < 4 && newlines >= (total * quarter) / 4) {
+      quarter++;
+      heapNow(); // timed with the rest: a few GCs in a run of seconds
+    }
   }
+  heapNow();
   const ms = performance.now() - t0;
   const { startBytes, peakBytes } = rss.stop();
   const rows = newlines - 1;
-  return { rows, bytes, ms, rowsPerSec: (rows / ms) * 1000, rssBeforeMiB: mib(startBytes), peakRssMiB: mib(peakBytes) };
+  return { rows, bytes, ms, rowsPerSec: (rows / ms) * 1000, rssBeforeMiB: mib(startBytes), peakRssMiB: mib(peakBytes), heapAfterGcMiB };
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -393,7 +407,7 @@ async function runDatabase(dialect: Dialect, opts: Options) {
     let exported: ExportResult;
     try {
       queries = await benchQueries(reader, site.id, opts);
-      exported = await benchExport(reader, site.id);
+      exported = await benchExport(reader, site.id, opts.total);
       check(exported.rows === opts.total, () => `the export wrote ${exported.rows} rows, the log holds ${opts.total}`);
     } finally {
       await reader.stop();
@@ -443,11 +457,11 @@ async function main() {
       ),
     );
   }
-  console.log('\nCSV export of the whole log (streamed; peak RSS of the process while it ran)');
+  console.log(`\nCSV export of the whole log (streamed; peak RSS of the process while it ran; heap after a full GC at 0, ¼, ½, ¾ and all rows${global.gc ? '' : ': run node with --expose-gc'})`);
   console.log(
     table(
-      ['database', 'rows', 'MiB written', 'rows/s', 'RSS before MiB', 'peak RSS MiB'],
-      results.map((r) => [r.dialect, fmtInt(r.exported.rows), String(Math.round(r.exported.bytes / 2 ** 20)), fmtInt(r.exported.rowsPerSec), String(r.exported.rssBeforeMiB), String(r.exported.peakRssMiB)]),
+      ['database', 'rows', 'MiB written', 'rows/s', 'RSS before MiB', 'peak RSS MiB', 'heap after GC MiB'],
+      results.map((r) => [r.dialect, fmtInt(r.exported.rows), String(Math.round(r.exported.bytes / 2 ** 20)), fmtInt(r.exported.rowsPerSec), String(r.exported.rssBeforeMiB), String(r.exported.peakRssMiB), r.exported.heapAfterGcMiB.join(' → ')]),
     ),
   );
 }

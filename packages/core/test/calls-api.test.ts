@@ -202,6 +202,25 @@ describe('filters', () => {
     expect(await one(`userId=${user}`)).toEqual(['num-1']);
     expect(await one('contactId=00000000-0000-4000-8000-000000000000')).toEqual([]);
   });
+  test("q finds a part of the remote name or number through the search index, and follows the record's changes", async () => {
+    const day = '&start=2026-04-03T00:00:00Z&end=2026-04-04T00:00:00Z';
+    const q = (term: string) => list(`q=${encodeURIComponent(term)}${day}`).then(ids);
+    await at('2026-04-03T08:00:00Z', { externalId: 'srch-1', remote: { number: '+49 89 7654321', name: 'Dr. Ümit "Ace" Quastenberg' } });
+    await at('2026-04-03T09:00:00Z', { externalId: 'srch-2', remote: { name: 'Ay' } });
+    expect(await q('stenb')).toEqual(['srch-1']); // inside a word, 3 characters or more (SQLite: the trigram index)
+    expect(await q('UMIT')).toEqual(['srch-1']); // folded: case and accents
+    expect(await q('ay')).toEqual(['srch-2']); // 2 characters: no trigram, the plain scan
+    expect(await q('"ace"')).toEqual(['srch-1']); // a quote is a character, not query syntax
+    expect(await q('7654')).toEqual(['srch-1']);
+    expect(await q('%')).toEqual([]);
+    await at('2026-04-03T08:00:00Z', { externalId: 'srch-1', remote: { number: '+49 89 7654321', name: 'Oleander Pfister' } });
+    expect(await q('stenb')).toEqual([]);
+    expect(await q('oleand')).toEqual(['srch-1']);
+    const manual = (await json<CallDto>(await post({ externalId: 'srch-3', startedAt: '2026-04-03T10:00:00Z', remote: { name: 'Oleandra Manuell' } }))).id;
+    expect(await q('oleand')).toEqual(['srch-3', 'srch-1']);
+    expect((await core.request(`/api/v1/calls/${manual}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await q('oleand')).toEqual(['srch-1']);
+  });
 });
 
 describe('keyset pages', () => {

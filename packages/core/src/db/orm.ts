@@ -64,6 +64,8 @@ export function ormOptions(options: DatabaseOptions): Options {
   const common = {
     entities,
     extensions: [Migrator],
+    // SQLite's FTS5 index of calls (a virtual table and its shadow tables, kept by triggers): no entity models it.
+    schemaGenerator: { skipTables: [/^call_record_fts/] },
     migrations: { migrationsList: [...(options.migrations?.[target.dialect] ?? [])], tableName: 'dialbook_migrations', snapshot: false, silent: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,

@@ -9,6 +9,10 @@
 // Each test core creates (and drops) its own fresh database there. If the server cannot
 // be reached, CI (CI=true) fails; on a developer's machine the PostgreSQL pass is reported
 // as SKIPPED, loudly. Extra arguments go to vitest (e.g. `npm test -- packages/core`).
+//
+// The browser tests of the admin app (packages/web/test/*.e2e.test.ts) run once, in the SQLite
+// pass: they test what the browser shows, and every API they drive is tested on both databases
+// by the API tests (DIALBOOK_TEST_E2E_BOTH=1 runs them in both passes).
 // Ends with one line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,10 +37,13 @@ function reachable(url) {
   });
 }
 
-function run(label, env) {
-  process.stdout.write(`\n=== tests on ${label} ===\n`);
+const E2E = 'packages/web/test/**/*.e2e.test.ts';
+const e2eBoth = process.env.DIALBOOK_TEST_E2E_BOTH === '1';
+
+function run(label, env, extra = []) {
+  process.stdout.write(`\n=== tests on ${label}${extra.length ? ` (${extra.join(' ')})` : ''} ===\n`);
   const report = join(out, `${label}.json`);
-  const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], {
+  const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra, ...args], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });
@@ -63,7 +70,8 @@ const add = (c) => {
 if (only !== 'postgresql') add(run('sqlite', { DIALBOOK_TEST_DATABASE_URL: '' }));
 if (only !== 'sqlite') {
   if (await reachable(pgUrl)) {
-    add(run('postgresql', { DIALBOOK_TEST_DATABASE_URL: pgUrl }));
+    // --passWithNoTests: `npm test -- packages/web/test/x.e2e.test.ts` leaves the PostgreSQL pass nothing to run.
+    add(run('postgresql', { DIALBOOK_TEST_DATABASE_URL: pgUrl }, e2eBoth ? [] : ['--exclude', E2E, '--passWithNoTests']));
   } else if (ci) {
     process.stdout.write(`\nFAILED: PostgreSQL is not reachable at ${new URL(pgUrl).host}; CI requires it.\n`);
     total.failed += 1;

@@ -34,6 +34,8 @@ export const SubscriptionEntity = defineEntity({
     expiresAt: p.datetime().nullable(),
     lastNotificationAt: p.datetime().nullable(),
     lastError: p.text().nullable(),
+    /** While set and ahead: one instance of a cluster is creating, renewing or deleting it. */
+    claimedUntil: p.datetime().nullable(),
     updatedAt: p.datetime(),
   },
 });
@@ -52,14 +54,14 @@ class InitPostgresql extends Migration {
 
 class SubscriptionSqlite extends Migration {
   override up(): void {
-    this.addSql('create table `teams_subscription` (`instance` text not null, `site_id` text not null, `subscription_id` text null, `client_state_hash` text null, `state` text not null, `expires_at` datetime null, `last_notification_at` datetime null, `last_error` text null, `updated_at` datetime not null, primary key (`instance`, `site_id`));');
+    this.addSql('create table `teams_subscription` (`instance` text not null, `site_id` text not null, `subscription_id` text null, `client_state_hash` text null, `state` text not null, `expires_at` datetime null, `last_notification_at` datetime null, `last_error` text null, `claimed_until` datetime null, `updated_at` datetime not null, primary key (`instance`, `site_id`));');
     this.addSql('create index `teams_subscription_subscription_id_index` on `teams_subscription` (`subscription_id`);');
   }
 }
 
 class SubscriptionPostgresql extends Migration {
   override up(): void {
-    this.addSql('create table "teams_subscription" ("instance" varchar(64) not null, "site_id" varchar(36) not null, "subscription_id" varchar(64) null, "client_state_hash" varchar(64) null, "state" varchar(16) not null, "expires_at" timestamptz null, "last_notification_at" timestamptz null, "last_error" text null, "updated_at" timestamptz not null, primary key ("instance", "site_id"));');
+    this.addSql('create table "teams_subscription" ("instance" varchar(64) not null, "site_id" varchar(36) not null, "subscription_id" varchar(64) null, "client_state_hash" varchar(64) null, "state" varchar(16) not null, "expires_at" timestamptz null, "last_notification_at" timestamptz null, "last_error" text null, "claimed_until" timestamptz null, "updated_at" timestamptz not null, primary key ("instance", "site_id"));');
     this.addSql('create index "teams_subscription_subscription_id_index" on "teams_subscription" ("subscription_id");');
   }
 }

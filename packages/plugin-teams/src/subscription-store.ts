@@ -60,7 +60,29 @@ export class SubscriptionRows {
     if (values.expiresAt !== undefined) data.expiresAt = values.expiresAt;
     if (values.lastError !== undefined) data.lastError = values.lastError;
     const n = await em.nativeUpdate(SubscriptionEntity, { instance: this.instance, siteId }, data);
-    if (n === 0) await em.insert(SubscriptionEntity, { instance: this.instance, siteId, subscriptionId: null, clientStateHash: null, state: 'creating', expiresAt: null, lastNotificationAt: null, lastError: null, ...data });
+    if (n === 0) await em.insert(SubscriptionEntity, { instance: this.instance, siteId, subscriptionId: null, clientStateHash: null, state: 'creating', expiresAt: null, lastNotificationAt: null, lastError: null, claimedUntil: null, ...data });
+  }
+
+  /**
+   * Claim a site's subscription for `ms` (from `now`): true when this instance may create, renew or
+   * delete it; false while another instance of the cluster holds the claim.
+   */
+  async claim(siteId: string, now: number, ms = 120_000): Promise<boolean> {
+    const em = this.em();
+    const until = new Date(now + ms);
+    const n = await em.nativeUpdate(SubscriptionEntity, { instance: this.instance, siteId, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: new Date(now) } }] }, { claimedUntil: until });
+    if (n > 0) return true;
+    if (await em.findOne(SubscriptionEntity, { instance: this.instance, siteId })) return false;
+    try {
+      await em.insert(SubscriptionEntity, { instance: this.instance, siteId, subscriptionId: null, clientStateHash: null, state: 'creating', expiresAt: null, lastNotificationAt: null, lastError: null, claimedUntil: until, updatedAt: new Date() });
+      return true;
+    } catch {
+      return false; // another instance inserted it meanwhile
+    }
+  }
+
+  async release(siteId: string): Promise<void> {
+    await this.em().nativeUpdate(SubscriptionEntity, { instance: this.instance, siteId }, { claimedUntil: null });
   }
 
   async touched(siteId: string, at: Date): Promise<void> {

@@ -8,8 +8,9 @@
  * - renewed (`PATCH`) once less than a third of its lifetime is left; a renewal answered 404 (Graph
  *   dropped it, or it ran out) subscribes again;
  * - deleted in Graph when the setting goes off.
- * All of it runs one step at a time per instance (`serial`), from the schedule, a settings change,
- * a lifecycle event or the button. Polling (the scheduled sync) is never turned off.
+ * All of it runs one step at a time per instance (`serial`), and per site on one instance of a
+ * cluster at a time (a claim on the row), from the schedule, a settings change, a lifecycle event
+ * or the button. Polling (the scheduled sync) is never turned off.
  */
 import { randomBytes } from 'node:crypto';
 import type { TeamsRuntime } from './runtime.js';
@@ -103,8 +104,20 @@ export class Subscriptions {
   private async ensure(siteId: string, force?: 'renew' | 'create'): Promise<void> {
     if (this.rt.stopping.signal.aborted) return;
     const settings = await this.rt.settingsFor(siteId).catch(() => null);
-    const row = await this.rows.get(siteId);
     const urls = this.urls();
+    const wanted = !!(settings?.notifications && isConfigured(settings) && urls);
+    if (!wanted && !(await this.rows.get(siteId))) return;
+    // One instance of a cluster at a time per site; the others leave it to that one.
+    if (!(await this.rows.claim(siteId, this.rt.now()))) return;
+    try {
+      await this.ensureClaimed(siteId, settings, urls, force);
+    } finally {
+      await this.rows.release(siteId).catch(() => undefined);
+    }
+  }
+
+  private async ensureClaimed(siteId: string, settings: TeamsSettings | null, urls: ReturnType<Subscriptions['urls']>, force?: 'renew' | 'create'): Promise<void> {
+    const row = await this.rows.get(siteId);
     if (!settings?.notifications || !isConfigured(settings) || !urls) {
       if (row) await this.drop(siteId, settings, row);
       return;

@@ -210,13 +210,19 @@ describe('with server.publicUrl (Graph calls back on a real port)', () => {
     expect(res.status).toBe(403);
   });
 
-  test('lifecycle: reauthorizationRequired renews, subscriptionRemoved subscribes again, a wrong clientState is refused', async () => {
+  test('lifecycle: reauthorizationRequired renews, missed runs the sync, subscriptionRemoved subscribes again, a wrong clientState is refused', async () => {
     const sub = only();
     const patches = () => double.subscriptionRequests.filter((r) => r.method === 'PATCH' && r.status === 200).length;
     const before = patches();
     expect(kept(await double.lifecycle(sub.id, 'reauthorizationRequired', { clientState: 'wrong' })).status).toBe(403);
     expect(kept(await double.lifecycle(sub.id, 'reauthorizationRequired')).status).toBe(202);
     await eventually('the renewal', () => patches() === before + 1);
+    // missed: the scheduled sync runs (from the cursor less its overlap) as a tracked job.
+    expect(kept(await double.lifecycle(sub.id, 'missed')).status).toBe(202);
+    await eventually('the sync after missed notifications', async () => {
+      const jobs = JSON.parse(await text(core, '/api/v1/jobs')) as { running: { id: string }[]; finished: { id: string; status: string }[] };
+      return jobs.finished.some((j) => j.id === `teams.sync:${core.site.id}` && j.status === 'succeeded');
+    });
     expect(kept(await double.lifecycle(sub.id, 'subscriptionRemoved')).status).toBe(202);
     const next = await eventually('a new subscription', () => double.subscriptions.size === 1 && [...double.subscriptions.values()][0]!.id !== sub.id && [...double.subscriptions.values()][0]);
     remember(double);

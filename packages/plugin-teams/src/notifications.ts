@@ -60,9 +60,13 @@ async function itemsOf(rt: TeamsRuntime, c: { req: { header(name: string): strin
 /** The items whose subscription is known and whose clientState matches, with their site. */
 async function verified(rt: TeamsRuntime, subs: Subscriptions, items: Item[]): Promise<{ siteId: string; item: Item }[]> {
   const out: { siteId: string; item: Item }[] = [];
+  // A batch names few subscriptions: each (subscription, clientState) pair is looked up once.
+  const seen = new Map<string, Promise<string | null>>();
   for (const item of items) {
     const id = typeof item.subscriptionId === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(item.subscriptionId) ? item.subscriptionId : null;
-    const siteId = id ? await subs.rows.verify(id, item.clientState) : null;
+    const key = JSON.stringify([id, typeof item.clientState === 'string' ? item.clientState : null]);
+    if (id && !seen.has(key)) seen.set(key, subs.rows.verify(id, item.clientState));
+    const siteId = id ? await seen.get(key)! : null;
     if (siteId) out.push({ siteId, item });
   }
   if (items.length && !out.length) throw new TeamsError('DIALBOOK_TEAMS_CLIENT_STATE', 'no item of the notification names a known subscription with its clientState', { field: 'clientState', plugin: rt.ctx.id });

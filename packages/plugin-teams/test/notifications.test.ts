@@ -69,6 +69,34 @@ describe('without server.publicUrl', () => {
   });
 });
 
+describe('server.publicUrl that Graph cannot reach', () => {
+  let core: Core;
+  let double: GraphDouble;
+  beforeAll(async () => {
+    double = await startGraphDouble({ tenant: f.TENANT, now: () => clock });
+    // Nothing listens there: Graph's handshake fails, so does the create.
+    core = await startCore(double, { hooks: { now: () => clock }, publicUrl: `http://127.0.0.1:${await freePort()}` });
+  });
+  afterAll(async () => {
+    await core?.close();
+    await double?.close();
+  });
+
+  test('the create fails in words: the view says failing with the error, the health check warns; polling stays on', async () => {
+    await configure(core, { ...credentials(double), notifications: true, syncCron: '*/15 * * * *' });
+    await json(core, '/api/v1/actions/teams.subscriptions', { method: 'POST', json: {} });
+    expect(double.subscriptionRequests.filter((r) => r.method === 'POST')[0]).toMatchObject({ status: 400 });
+    expect(double.handshakes[0]).toMatchObject({ ok: false, status: null });
+    expect(double.subscriptions.size).toBe(0);
+    const row = (await rows(core)).items[0]!;
+    expect(row).toMatchObject({ state: { label: 'failing', tone: 'bad' }, subscriptionId: null });
+    expect(row.lastError).toContain('Subscription validation request failed');
+    const teams = (await json<{ items: { id: string; health: { ok: boolean; message: string }[] }[] }>(core, '/api/v1/plugins')).items.find((p) => p.id === 'teams')!;
+    expect(teams.health[0]).toMatchObject({ ok: false, message: expect.stringContaining('change notifications failing: subscribing failed:') });
+    expect(teams.health[0]!.message).toContain('synced on "*/15 * * * *"');
+  });
+});
+
 describe('with server.publicUrl (Graph calls back on a real port)', () => {
   let core: Core;
   let double: GraphDouble;

@@ -78,7 +78,8 @@ const background = (rt: TeamsRuntime, what: string, work: Promise<unknown>) => v
 
 export function createNotificationRoutes(rt: TeamsRuntime, subs: Subscriptions, queue: NotificationQueue): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  const handshake = (token: string) => new Response(token, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  // The token echoed as plain text only (nosniff: a browser never reads it as a page).
+  const handshake = (token: string) => new Response(token, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } });
 
   app.openapi(routes.notifications, async (c) => {
     const { validationToken } = c.req.valid('query');

@@ -75,7 +75,8 @@ describe('server.publicUrl that Graph cannot reach', () => {
   beforeAll(async () => {
     double = await startGraphDouble({ tenant: f.TENANT, now: () => clock });
     // Nothing listens there: Graph's handshake fails, so does the create.
-    core = await startCore(double, { hooks: { now: () => clock }, publicUrl: `http://127.0.0.1:${await freePort()}` });
+    // The subscription schedule fires every second here, to see it try again on its own.
+    core = await startCore(double, { hooks: { now: () => clock }, publicUrl: `http://127.0.0.1:${await freePort()}`, options: { subscriptionCron: '* * * * * *' } });
   });
   afterAll(async () => {
     await core?.close();
@@ -94,6 +95,14 @@ describe('server.publicUrl that Graph cannot reach', () => {
     const teams = (await json<{ items: { id: string; health: { ok: boolean; message: string }[] }[] }>(core, '/api/v1/plugins')).items.find((p) => p.id === 'teams')!;
     expect(teams.health[0]).toMatchObject({ ok: false, message: expect.stringContaining('change notifications failing: subscribing failed:') });
     expect(teams.health[0]!.message).toContain('synced on "*/15 * * * *"');
+  });
+
+  test('the schedule (subscriptionCron) tries again without a button', async () => {
+    const posts = () => double.subscriptionRequests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    await eventually('another create from the schedule', () => posts() > before);
+    const jobs = await json<{ finished: { id: string }[]; running: { id: string }[] }>(core, '/api/v1/jobs');
+    expect([...jobs.running, ...jobs.finished].some((j) => j.id === 'teams.subscriptions')).toBe(true);
   });
 });
 

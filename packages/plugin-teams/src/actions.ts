@@ -1,11 +1,15 @@
-/** The plugin's buttons, per site: "Test connection" (sign in, read one page) and "Sync now" (the scheduled sync, at once). */
+/**
+ * The plugin's buttons, per site: "Test connection" (sign in, read one page), "Sync now" (the
+ * scheduled sync, at once) and "Check subscriptions" (the subscription schedule's work, at once).
+ */
 import type { ActionResult } from '@dialbook/core';
 import { isTeamsError } from './errors.js';
 import { runScheduledSync } from './jobs.js';
 import type { TeamsRuntime } from './runtime.js';
 import { testConnection } from './source.js';
+import type { Subscriptions } from './subscriptions.js';
 
-export function registerActions(rt: TeamsRuntime): void {
+export function registerActions(rt: TeamsRuntime, subs: Subscriptions): void {
   const { ctx } = rt;
   const configured = async () => (await rt.configuredSites()).map((s) => s.site.id);
   const sitesOf = async (siteId: string | undefined) => (siteId ? [await rt.site(siteId)] : (await rt.configuredSites()).map((s) => s.site));
@@ -44,6 +48,18 @@ export function registerActions(rt: TeamsRuntime): void {
         }
       }
       return { ok, message: lines.join('\n') };
+    },
+  });
+
+  ctx.actions.register({
+    id: 'subscriptions',
+    label: 'Check subscriptions',
+    description: 'Bring the Graph change-notification subscriptions in line now: create where notifications are on, renew those that run out within a third of their lifetime, delete where off',
+    async run(): Promise<ActionResult> {
+      await subs.reconcile();
+      const rows = await subs.status();
+      const slugs = new Map((await ctx.sites.list()).map((s) => [s.id, s.slug]));
+      return { ok: rows.every((r) => r.state !== 'failing'), message: rows.map((r) => `site "${slugs.get(r.siteId) ?? r.siteId}": ${r.state}${r.expiresAt && r.state === 'active' ? ` until ${r.expiresAt}` : ''}${r.state === 'failing' && r.lastError ? `: ${r.lastError}` : r.note ? ` (${r.note})` : ''}`).join('\n') };
     },
   });
 }

@@ -6,7 +6,8 @@
  *   (both paged inside the expansion: `sessions@odata.nextLink`, `participants_v2@odata.nextLink`);
  * - 429 and 503 wait out `Retry-After` (exponential back-off without it), network failures are
  *   retried, a 401 renews the token once, a 403 names the missing permission;
- * - every request goes through the limiter.
+ * - every request goes through the limiter;
+ * - the change-notification subscription: create, renew, delete.
  * No token, secret or answer body goes into an error message or the log.
  */
 import type { TokenSource } from './auth.js';
@@ -29,6 +30,8 @@ export interface GraphClientOptions {
   /** Told about each wait for a 429/503 (the job's message). */
   onThrottle?: (waitMs: number, status: number) => void;
 }
+
+type RequestExtra = { prefer?: string; allow404?: boolean; permission?: string; method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown };
 
 /** Safety stops. */
 const MAX_PAGES = 10_000;
@@ -124,11 +127,28 @@ export class GraphClient {
     return items;
   }
 
-  private get(url: string, extra: { prefer?: string; allow404?: boolean; permission?: string } = {}): Promise<Record<string, unknown> | null> {
+  /**
+   * A change-notification subscription (calls.md §1.5): `POST /subscriptions` (Graph checks the
+   * notification URLs with the validationToken handshake before it answers), `PATCH` a new
+   * `expirationDateTime` (null: Graph no longer has it, 404), `DELETE` (a 404 is fine too).
+   */
+  createSubscription(body: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    return this.get(this.url('/subscriptions'), { method: 'POST', body });
+  }
+
+  renewSubscription(id: string, expirationDateTime: string): Promise<Record<string, unknown> | null> {
+    return this.get(this.url(`/subscriptions/${encodeURIComponent(id)}`), { method: 'PATCH', body: { expirationDateTime }, allow404: true });
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    await this.get(this.url(`/subscriptions/${encodeURIComponent(id)}`), { method: 'DELETE', allow404: true });
+  }
+
+  private get(url: string, extra: RequestExtra = {}): Promise<Record<string, unknown> | null> {
     return this.o.limiter.run(() => this.request(url, extra), this.o.signal);
   }
 
-  private async request(url: string, extra: { prefer?: string; allow404?: boolean; permission?: string }): Promise<Record<string, unknown> | null> {
+  private async request(url: string, extra: RequestExtra): Promise<Record<string, unknown> | null> {
     let renewed: string | null = null;
     for (let attempt = 0; ; attempt++) {
       this.o.signal?.throwIfAborted();
@@ -136,7 +156,9 @@ export class GraphClient {
       let res: Response;
       try {
         const signals = [AbortSignal.timeout(this.o.timeoutSeconds * 1000), ...(this.o.signal ? [this.o.signal] : [])];
-        res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(extra.prefer ? { prefer: extra.prefer } : {}) }, signal: AbortSignal.any(signals), redirect: 'error' });
+        const body = extra.body === undefined ? {} : { body: JSON.stringify(extra.body) };
+        const headers = { authorization: `Bearer ${token}`, accept: 'application/json', ...(extra.prefer ? { prefer: extra.prefer } : {}), ...(extra.body === undefined ? {} : { 'content-type': 'application/json' }) };
+        res = await fetch(url, { method: extra.method ?? 'GET', headers, ...body, signal: AbortSignal.any(signals), redirect: 'error' });
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
         if (attempt < this.o.maxRetries) {
@@ -145,6 +167,7 @@ export class GraphClient {
         }
         throw new TeamsError('DIALBOOK_TEAMS_UNREACHABLE', `Microsoft Graph could not be reached (${err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${this.o.timeoutSeconds} s` : 'network error'})`, { cause: err, plugin: this.o.plugin });
       }
+      if (res.status === 204) return {};
       if (res.ok) {
         const body = (await res.json().catch(() => null)) as unknown;
         if (!body || typeof body !== 'object') throw new TeamsError('DIALBOOK_TEAMS_PROTOCOL', `Graph answered ${res.status} without a JSON object`, { plugin: this.o.plugin });

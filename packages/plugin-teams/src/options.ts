@@ -12,6 +12,7 @@ export const TeamsOptionsSchema = z
     maxRetryAfterSeconds: z.number().int().min(1).max(900).default(320).meta({ description: 'The longest Retry-After honoured (Graph has been seen asking for 315 s); a longer one fails the request.' }),
     timeoutSeconds: z.number().int().min(1).max(300).default(60),
     pageSize: z.number().int().min(1).max(999).optional().meta({ description: 'Prefer: odata.maxpagesize for the callRecords list (Graph default: 60).' }),
+    subscriptionCron: z.string().trim().min(1).max(100).default('*/30 * * * *').meta({ description: 'When the change-notification subscriptions are checked: created where missing, renewed once less than a third of their 4,200 minutes is left.' }),
     scheduleTimezone: z.string().optional().meta({ description: "Time zone of the sites' sync schedules (default: the server's)." }),
   })
   .prefault({});

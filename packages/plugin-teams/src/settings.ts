@@ -33,6 +33,7 @@ export const TeamsSettingsSchema = z.object({
   syncCron: z.string().trim().max(100).nullable().default('*/15 * * * *').meta({ description: 'When the site is synced (cron, 5 or 6 fields); null: only on request.' }),
   overlapMinutes: z.number().int().min(0).max(24 * 60).default(240).meta({ description: 'How far before its cursor a scheduled sync reads again: Graph publishes records late (up to hours) and updates them.' }),
   firstSyncDays: z.number().int().min(1).max(30).default(1).meta({ description: 'The days the first scheduled sync reads back (Graph keeps call records 30 days).' }),
+  notifications: z.boolean().default(false).meta({ description: 'Keep a Graph change-notification subscription on call records, so a call shows within seconds (needs server.publicUrl, reachable from Microsoft Graph over https); the scheduled sync stays on.' }),
   readPstn: z.boolean().default(false).meta({ description: 'Also read the PSTN and Direct Routing logs (needs CallRecord-PstnCalls.Read.All). Direct Routing rows merge into their Teams call; PSTN rows are their own records.' }),
 });
 

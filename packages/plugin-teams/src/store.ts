@@ -1,6 +1,10 @@
 /**
- * The plugin's table `teams_cursor`: per instance and site, up to when the scheduled sync has
- * read callRecords (the next one starts `overlapMinutes` before it), and when it last ran.
+ * The plugin's tables:
+ * - `teams_cursor`: per instance and site, up to when the scheduled sync has read callRecords (the
+ *   next one starts `overlapMinutes` before it), and when it last ran;
+ * - `teams_subscription`: per instance and site, its Graph change-notification subscription on
+ *   `/communications/callRecords` (`subscriptions.ts`). Of the clientState only its SHA-256 is kept:
+ *   enough to check a notification's in constant time, useless to anyone who reads the table.
  */
 import { defineEntity, Migration, p, type EntityManager, type PluginDefinition } from '@dialbook/core';
 
@@ -11,6 +15,27 @@ export const CursorEntity = defineEntity({
     instance: p.string().length(64).primary(),
     siteId: p.string().length(36).primary(),
     readUntil: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export const SubscriptionEntity = defineEntity({
+  name: 'TeamsSubscription',
+  tableName: 'teams_subscription',
+  properties: {
+    instance: p.string().length(64).primary(),
+    siteId: p.string().length(36).primary(),
+    /** Graph's id; null while it is being created, or after it failed. */
+    subscriptionId: p.string().length(64).nullable(),
+    /** SHA-256 (hex) of the clientState sent to Graph; never the value itself. */
+    clientStateHash: p.string().length(64).nullable(),
+    /** `active`, `failing` (the last create or renewal failed) or `creating`. */
+    state: p.string().length(16),
+    expiresAt: p.datetime().nullable(),
+    lastNotificationAt: p.datetime().nullable(),
+    lastError: p.text().nullable(),
+    /** While set and ahead: one instance of a cluster is creating, renewing or deleting it. */
+    claimedUntil: p.datetime().nullable(),
     updatedAt: p.datetime(),
   },
 });
@@ -27,10 +52,30 @@ class InitPostgresql extends Migration {
   }
 }
 
-export const entities = [CursorEntity] as unknown as NonNullable<PluginDefinition['entities']>;
+class SubscriptionSqlite extends Migration {
+  override up(): void {
+    this.addSql('create table `teams_subscription` (`instance` text not null, `site_id` text not null, `subscription_id` text null, `client_state_hash` text null, `state` text not null, `expires_at` datetime null, `last_notification_at` datetime null, `last_error` text null, `claimed_until` datetime null, `updated_at` datetime not null, primary key (`instance`, `site_id`));');
+    this.addSql('create index `teams_subscription_subscription_id_index` on `teams_subscription` (`subscription_id`);');
+  }
+}
+
+class SubscriptionPostgresql extends Migration {
+  override up(): void {
+    this.addSql('create table "teams_subscription" ("instance" varchar(64) not null, "site_id" varchar(36) not null, "subscription_id" varchar(64) null, "client_state_hash" varchar(64) null, "state" varchar(16) not null, "expires_at" timestamptz null, "last_notification_at" timestamptz null, "last_error" text null, "claimed_until" timestamptz null, "updated_at" timestamptz not null, primary key ("instance", "site_id"));');
+    this.addSql('create index "teams_subscription_subscription_id_index" on "teams_subscription" ("subscription_id");');
+  }
+}
+
+export const entities = [CursorEntity, SubscriptionEntity] as unknown as NonNullable<PluginDefinition['entities']>;
 export const migrations = {
-  sqlite: [{ name: 'teams-0001-init', class: InitSqlite }],
-  postgresql: [{ name: 'teams-0001-init', class: InitPostgresql }],
+  sqlite: [
+    { name: 'teams-0001-init', class: InitSqlite },
+    { name: 'teams-0002-subscription', class: SubscriptionSqlite },
+  ],
+  postgresql: [
+    { name: 'teams-0001-init', class: InitPostgresql },
+    { name: 'teams-0002-subscription', class: SubscriptionPostgresql },
+  ],
 };
 
 export class Cursors {

@@ -4,6 +4,8 @@
  * (`mapping.ts`), its user resolved, and each page upserted in one batch by callRecord id, so a
  * window read twice duplicates nothing and a record Graph updated since is updated.
  *
+ * `syncRecords` reads, maps and upserts named records the same way (change notifications).
+ *
  * Windows are read in slices of `SLICE_MS`; `onSlice` is told after each one (the scheduled sync
  * moves its cursor there, so an outage loses no progress).
  */
@@ -11,8 +13,10 @@ import type { CallRecordInput, CallSyncRequest, SyncResult } from '@dialbook/cor
 import { TeamsError } from './errors.js';
 import type { DirectRoutingLogRow, PstnCallLogRow } from './graph-types.js';
 import { mapDirectRoutingRow, mapPstnRow } from './log-mapping.js';
+import type { GraphClient } from './graph-client.js';
 import { mapCallRecord } from './mapping.js';
 import type { TeamsRuntime } from './runtime.js';
+import type { TeamsSettings } from './settings.js';
 import { UserResolver } from './users.js';
 
 export const SLICE_MS = 3_600_000;
@@ -44,6 +48,55 @@ export interface TeamsSyncRequest extends Omit<CallSyncRequest, 'actor'> {
 const rowUser = (row: { userId?: string | null; userPrincipalName?: string | null; userDisplayName?: string | null }) =>
   row.userId || row.userPrincipalName ? { kind: 'user' as const, id: row.userId ?? null, upn: row.userPrincipalName ?? null, name: row.userDisplayName ?? null, number: null } : null;
 
+const emptyReport = (start: Date, end: Date): TeamsSyncReport => ({ created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, pstnRows: 0, directRoutingRows: 0, errors: [], start: start.toISOString(), end: end.toISOString() });
+
+/** Upsert mapped records into the site's call log by callRecord id, counting into `report`. */
+async function upsertRecords(rt: TeamsRuntime, siteId: string, records: CallRecordInput[], report: TeamsSyncReport): Promise<void> {
+  if (!records.length) return;
+  for (const [k, res] of (await rt.ctx.calls.upsertMany(siteId, rt.source, records)).entries()) {
+    if ('error' in res) {
+      report.failed++;
+      if (report.errors.length < 5) report.errors.push(`${records[k]!.externalId}: ${res.error.message}`);
+      rt.ctx.logger.warn({ site: siteId, externalId: records[k]!.externalId, code: res.error.code, field: res.error.field }, `Teams: the call log refused a call record: ${res.error.message}`);
+    } else if (res.created) report.created++;
+    else if (res.changed) report.updated++;
+    else report.unchanged++;
+  }
+}
+
+/** Each named callRecord read in full and mapped, its user resolved; gone (404) or left out by `onlyListedUsers`: skipped. */
+async function readRecords(scope: { graph: GraphClient; settings: TeamsSettings; users: UserResolver }, ids: string[], report: TeamsSyncReport): Promise<CallRecordInput[]> {
+  const { graph, settings, users } = scope;
+  const full = await Promise.all(ids.map((id) => graph.callRecord(id)));
+  const records: CallRecordInput[] = [];
+  for (const r of full) {
+    if (!r) {
+      report.skipped++;
+      continue;
+    }
+    const mapped = mapCallRecord(r, { tenantId: settings.tenantId?.includes('.') ? null : settings.tenantId });
+    if (settings.onlyListedUsers && !mapped.parties.some((p) => users.isListed(p))) {
+      report.skipped++;
+      continue;
+    }
+    records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
+  }
+  return records;
+}
+
+/**
+ * The named callRecords of a site (a change notification's), read, mapped and upserted as the
+ * window sync does; `start`/`end` of the report are the time of the call.
+ */
+export async function syncRecords(rt: TeamsRuntime, siteId: string, ids: string[], signal?: AbortSignal): Promise<TeamsSyncReport> {
+  const settings = await rt.configured(siteId);
+  const graph = rt.graph(siteId, settings, signal ? { signal } : {});
+  const now = new Date(rt.now());
+  const report = { ...emptyReport(now, now), records: ids.length };
+  await upsertRecords(rt, siteId, await readRecords({ graph, settings, users: new UserResolver(settings, rt.ctx.users) }, ids, report), report);
+  return report;
+}
+
 export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promise<TeamsSyncReport> {
   const { siteId, start, end } = req;
   if (!(start < end)) throw new TeamsError('DIALBOOK_TEAMS_WINDOW', 'start must be before end', { field: 'end', plugin: rt.ctx.id });
@@ -51,21 +104,10 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
   const settings = await rt.configured(siteId);
   const graph = rt.graph(siteId, settings, { ...(req.signal ? { signal: req.signal } : {}), onThrottle: (ms, status) => req.message?.(`Graph asked to wait ${Math.ceil(ms / 1000)} s (${status})`) });
   const users = new UserResolver(settings, rt.ctx.users);
-  const report: TeamsSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, records: 0, skipped: 0, pstnRows: 0, directRoutingRows: 0, errors: [], start: start.toISOString(), end: end.toISOString() };
+  const report = emptyReport(start, end);
   const slices = Math.ceil((end.getTime() - start.getTime()) / SLICE_MS);
 
-  const upsert = async (records: CallRecordInput[]) => {
-    if (!records.length) return;
-    for (const [k, res] of (await rt.ctx.calls.upsertMany(siteId, rt.source, records)).entries()) {
-      if ('error' in res) {
-        report.failed++;
-        if (report.errors.length < 5) report.errors.push(`${records[k]!.externalId}: ${res.error.message}`);
-        rt.ctx.logger.warn({ site: siteId, externalId: records[k]!.externalId, code: res.error.code, field: res.error.field }, `Teams: the call log refused a call record: ${res.error.message}`);
-      } else if (res.created) report.created++;
-      else if (res.changed) report.updated++;
-      else report.unchanged++;
-    }
-  };
+  const upsert = (records: CallRecordInput[]) => upsertRecords(rt, siteId, records, report);
 
   /**
    * The logs of the slice: Direct Routing rows merge into their callRecord (`correlationId`), PSTN
@@ -96,21 +138,7 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
       req.signal?.throwIfAborted();
       report.records += page.length;
       req.message?.(`${report.records} call record(s) listed up to ${until.toISOString()}`);
-      const full = await Promise.all(page.map((r) => graph.callRecord(r.id)));
-      const records: CallRecordInput[] = [];
-      for (const r of full) {
-        if (!r) {
-          report.skipped++;
-          continue;
-        }
-        const mapped = mapCallRecord(r, { tenantId: settings.tenantId?.includes('.') ? null : settings.tenantId });
-        if (settings.onlyListedUsers && !mapped.parties.some((p) => users.isListed(p))) {
-          report.skipped++;
-          continue;
-        }
-        records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
-      }
-      await upsert(records);
+      await upsert(await readRecords({ graph, settings, users }, page.map((r) => r.id), report));
     }
     if (settings.readPstn) await readLogs(graph, from, until);
     await req.onSlice?.(until);

@@ -15,12 +15,17 @@
  *   link holds a `#` as the docs' example does, and `participants_v2@odata.nextLink`);
  * - `Authorization: Bearer <token>` checked: unknown or expired tokens → 401 InvalidAuthenticationToken;
  * - 429 (or 503) with or without `Retry-After` for the next N requests when told to throttle;
- * - 403 Forbidden with Graph's error body when consent is withdrawn.
+ * - 403 Forbidden with Graph's error body when consent is withdrawn;
+ * - change notifications: `POST`/`PATCH`/`DELETE /v1.0/subscriptions` with the validationToken
+ *   handshake, and `notify`/`lifecycle` posting to Dialbook (test/double-subscriptions.ts).
  */
 import { constants, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DirectRoutingLogRow, GraphCallRecord, PstnCallLogRow } from '../src/graph-types.js';
+import { subscriptionsDouble, type DoubleHandshake, type DoubleSubscription, type PostAnswer } from './double-subscriptions.js';
+
+export type { DoubleHandshake, DoubleSubscription, PostAnswer } from './double-subscriptions.js';
 
 export interface GraphDouble {
   url: string;
@@ -53,6 +58,16 @@ export interface GraphDouble {
   consentMissing: boolean;
   /** After `n` more Graph requests, answer every one 503 without Retry-After (an outage); null: none. */
   outageAfter(n: number | null): void;
+  /** Subscriptions by id. */
+  subscriptions: Map<string, DoubleSubscription>;
+  /** Every handshake made, in order. */
+  handshakes: DoubleHandshake[];
+  /** Every subscription request: method, id (PATCH/DELETE) and the answer's status. */
+  subscriptionRequests: { method: string; id: string | null; status: number }[];
+  /** Post a change notification (`created` by default) naming these callRecords to the subscription's notificationUrl. */
+  notify(subscriptionId: string, recordIds: string[], o?: { clientState?: string | null; changeType?: string; subscriptionIdInBody?: string }): Promise<PostAnswer>;
+  /** Post a lifecycle notification to the subscription's lifecycleNotificationUrl. */
+  lifecycle(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed', o?: { clientState?: string | null }): Promise<PostAnswer>;
   close(): Promise<void>;
 }
 
@@ -81,9 +96,10 @@ function assertionOk(jwt: string, cert: DoubleCertificate, clientId: string): bo
   return false;
 }
 
-export async function startGraphDouble(o: { tenant?: string; clientId?: string; clientSecret?: string; certificate?: DoubleCertificate } = {}): Promise<GraphDouble> {
+export async function startGraphDouble(o: { tenant?: string; clientId?: string; clientSecret?: string; certificate?: DoubleCertificate; now?: () => number } = {}): Promise<GraphDouble> {
   const tenant = o.tenant ?? 'dc368399-474c-4d40-900c-6265431fd81f';
   const clientId = o.clientId ?? '6731de76-14a6-49ae-97bc-6eba6914391e';
+  const subs = subscriptionsDouble({ now: o.now ?? Date.now, tenant, clientId, base: () => base });
   const clientSecret = o.clientSecret ?? 'Zx8Q~double-client-secret-value';
   const tokens = new Set<string>();
   let throttled = 0;
@@ -216,6 +232,7 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
       return send(res, throttleStatus, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, retryAfter === null ? {} : { 'retry-after': retryAfter });
     }
     if (state.consentMissing) return send(res, 403, { error: { code: 'Forbidden', message: "Missing role permissions on the request. API requires one of 'CallRecords.Read.All'. Roles on the request ''." } });
+    if (/^\/v1\.0\/subscriptions(\/|$)/.test(url.pathname)) return subs.handle(req, res, url);
     graph(res, url);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -285,6 +302,11 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
     expireTokensAfter(n) {
       expireIn = n;
     },
+    subscriptions: subs.subscriptions,
+    handshakes: subs.handshakes,
+    subscriptionRequests: subs.subscriptionRequests,
+    notify: subs.notify,
+    lifecycle: subs.lifecycle,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,5 @@
 /** Shared helpers of the plugin tests: a core with the plugin (createTestCore) pointed at the Graph double. */
+import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { CallDto } from '@dialbook/core';
@@ -8,8 +9,8 @@ import type { GraphDouble } from './double.js';
 
 export type Core = TestCore;
 
-export function startCore(double: GraphDouble, options: { options?: Partial<TeamsOptions>; hooks?: RuntimeHooks; logger?: Logger } = {}): Promise<Core> {
-  return createTestCore({ ...(options.logger ? { logger: options.logger } : {}), plugins: { teams: { plugin: createTeamsPlugin(options.hooks ?? {}), options: { graphBaseUrl: double.graphBaseUrl, tokenEndpoint: double.tokenEndpoint, ...options.options } } } });
+export function startCore(double: GraphDouble, options: { options?: Partial<TeamsOptions>; hooks?: RuntimeHooks; logger?: Logger; publicUrl?: string; port?: number } = {}): Promise<Core> {
+  return createTestCore({ ...(options.logger ? { logger: options.logger } : {}), ...(options.publicUrl ? { config: { server: { publicUrl: options.publicUrl } } } : {}), ...(options.port !== undefined ? { listen: { port: options.port } } : {}), plugins: { teams: { plugin: createTeamsPlugin(options.hooks ?? {}), options: { graphBaseUrl: double.graphBaseUrl, tokenEndpoint: double.tokenEndpoint, ...options.options } } } });
 }
 
 export async function json<T>(core: Core, path: string, init?: Parameters<Core['request']>[1], status = 200): Promise<T> {
@@ -24,6 +25,18 @@ export async function configure(core: Core, settings: Record<string, unknown>, s
 }
 
 export const credentials = (double: GraphDouble) => ({ tenantId: double.tenant, clientId: double.clientId, clientSecret: double.clientSecret, syncCron: null });
+
+/** A port free at the moment (Dialbook's public URL must be known before it starts listening). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 export async function teamsCalls(core: Core): Promise<CallDto[]> {
   return (await json<{ items: CallDto[] }>(core, `/api/v1/calls?siteId=${core.site.id}&source=teams&limit=500`)).items;

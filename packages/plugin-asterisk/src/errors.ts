@@ -15,6 +15,8 @@ const STATUS = {
   DIALBOOK_ASTERISK_AGI_ARGUMENT: 400,
   /** The peer said nothing for idleTimeoutMs. */
   DIALBOOK_ASTERISK_AGI_TIMEOUT: 504,
+  /** Asterisk refused a command (510 unknown, 511 dead channel, 520 syntax) where the caller needs it to succeed. */
+  DIALBOOK_ASTERISK_AGI_COMMAND: 502,
   /** The connection closed (or the session was aborted) while a command waited for its answer. */
   DIALBOOK_ASTERISK_AGI_CLOSED: 502,
 } as const;

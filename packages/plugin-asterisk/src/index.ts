@@ -15,6 +15,9 @@ import { AsteriskOptionsSchema } from './options.js';
 
 export { AsteriskOptionsSchema, AgiOptionsSchema, FailoverSchema, type AsteriskOptions, type AgiOptions, type Failover } from './options.js';
 export { AsteriskError, isAsteriskError, type AsteriskErrorCode } from './errors.js';
+export { encodeCommand, encodeExec, quoteArg, parseResponse, parseEnv, ResponseReader, LineDecoder, HANGUP_LINE, MAX_LINE_LENGTH, MAX_HEADER_LINES, MAX_USAGE_LINES, type AgiEnv, type AgiResponse, type ReaderEvent } from './agi/protocol.js';
+export { createAgiServer, type AgiServer, type AgiServerOptions } from './agi/server.js';
+export type { AgiSession, AgiHandler, AgiStats, HangupReason } from './agi/session.js';
 
 /** The plugin as a value. */
 export function createAsteriskPlugin() {

@@ -32,6 +32,8 @@ export interface FakeCallOptions {
   script?: string;
   /** Dial outcome per dial string (the first field of Dial's data); default NOANSWER. */
   dial?: (target: string, data: string) => DialOutcome;
+  /** The caller hangs up right after the block is sent (while the server is still deciding). */
+  hangUpAtStart?: boolean;
 }
 
 export interface FakeCallResult {
@@ -124,7 +126,10 @@ export function fakeCall(o: FakeCallOptions): Promise<FakeCallResult> {
   const uniqueId = `1700000000.${++uniqueSeq}`;
   const result: FakeCallResult = { lines: [], argv: [], variables: new Map(), dials: [], hungUp: false };
   return new Promise((resolve, reject) => {
-    const socket = connect({ port: o.port, host: o.host ?? '127.0.0.1' }, () => socket.write(headerBlock(o, uniqueId)));
+    const socket = connect({ port: o.port, host: o.host ?? '127.0.0.1' }, () => {
+      socket.write(headerBlock(o, uniqueId));
+      if (o.hangUpAtStart) hangup();
+    });
     let buf = '';
     let busy = Promise.resolve();
     const send = (s: string) => void (!socket.destroyed && socket.write(s));

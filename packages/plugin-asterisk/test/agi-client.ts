@@ -15,8 +15,11 @@ export interface DialOutcome {
   status: 'ANSWER' | 'BUSY' | 'NOANSWER' | 'CONGESTION' | 'CHANUNAVAIL' | 'CANCEL';
   /** ANSWEREDTIME after an answered call (seconds). */
   answeredSeconds?: number;
-  /** The caller hangs up while this Dial rings: `HANGUP` is sent, then `200 result=-1`, DIALSTATUS=CANCEL. */
-  callerHangsUp?: boolean;
+  /**
+   * The caller hangs up while this Dial rings: DIALSTATUS=CANCEL and `200 result=-1`, with the
+   * `HANGUP` notice before that answer (`true`) or right after it (`'after-result'`).
+   */
+  callerHangsUp?: boolean | 'after-result';
   /** The Dial's answer waits for this (a call in progress, for drain tests). */
   hold?: Promise<void>;
 }
@@ -167,6 +170,10 @@ export function fakeCall(o: FakeCallOptions): Promise<FakeCallResult> {
         if (outcome.hold) await outcome.hold;
         if (outcome.callerHangsUp) {
           result.variables.set('DIALSTATUS', 'CANCEL');
+          if (outcome.callerHangsUp === 'after-result') {
+            send('200 result=-1\n');
+            return hangup();
+          }
           hangup();
           return send('200 result=-1\n');
         }

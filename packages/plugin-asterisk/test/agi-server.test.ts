@@ -43,10 +43,11 @@ describe('a session', () => {
     expect(server.stats()).toMatchObject({ accepted: 1, protocolErrors: 0, handlerErrors: 0 });
   });
 
-  test('510 for an unknown command and the multi-line 520 usage reach the handler as answers, and the session goes on', async () => {
+  test('a raw line with a line break is refused unsent; 510 for an unknown command and the multi-line 520 usage reach the handler as answers, and the session goes on', async () => {
     const answers: unknown[] = [];
     const { port } = await start({
       handler: async (s) => {
+        await expect(s.command('NOOP\nHANGUP')).rejects.toMatchObject({ code: 'DIALBOOK_ASTERISK_AGI_ARGUMENT' });
         answers.push(await s.command('FROB NICATE'));
         answers.push(await s.command(encodeCommand('GET VARIABLE')));
         await s.setVariable('AFTER', 'yes');
@@ -59,6 +60,7 @@ describe('a session', () => {
       { code: 520, message: 'Invalid command syntax.  Proper usage follows:', usage: ' Usage: GET VARIABLE <variablename>\n     Returns 0 if <variablename> is not set.', line: '520-Invalid command syntax.  Proper usage follows:' },
     ]);
     expect(call.variables.get('AFTER')).toBe('yes');
+    expect(call.lines).not.toContain('HANGUP'); // the refused line never reached the wire
   });
 
   test('a caller hang-up mid-dial: HANGUP, then 200 result=-1; hungUp is set; EXEC is refused with 511; variables still read', async () => {

@@ -8,7 +8,7 @@ import type { Decide, Decision, RouteEvent } from '../src/agi/decision.js';
 import { routeCall } from '../src/agi/route-call.js';
 import type { AgiServer } from '../src/agi/server.js';
 import type { Failover } from '../src/options.js';
-import { fakeCall, type DialOutcome, type FakeCallOptions } from './agi-client.js';
+import { fakeCall, rawClient, type DialOutcome, type FakeCallOptions } from './agi-client.js';
 import { gate, recordingLogger, startAgi } from './helpers.js';
 
 const servers: AgiServer[] = [];
@@ -88,6 +88,30 @@ describe('route a call', () => {
     expect(call.lines.slice(-2)).toEqual(['GET VARIABLE DIALSTATUS', 'SET VARIABLE DIALBOOK_RESULT HANGUP']);
     expect(events.at(-1)).toMatchObject({ type: 'ended', status: 'CANCEL' });
     expect(counters(events)).toEqual({ open: 0, answered: 0 });
+  });
+
+  test('HANGUP after the Dial answer (the other order Asterisk may use) ends the same way', async () => {
+    const { call, events } = await route({ decide: decided({ targets: [A, B] }), outcomes: { [A.dial]: { status: 'CANCEL', callerHangsUp: 'after-result' } } });
+    expect(call.dials).toHaveLength(1);
+    expect(call.variables.get('DIALBOOK_RESULT')).toBe('HANGUP');
+    expect(counters(events)).toEqual({ open: 0, answered: 0 });
+  });
+
+  test('the connection drops mid-dial: the attempt still ends (status ERROR), so no counter stays open', async () => {
+    const events: RouteEvent[] = [];
+    const dialing = gate();
+    const handler = routeCall({ decide: decided({ targets: [C, B] }), report: (e) => void (events.push(e), e.type === 'attempt' && dialing.open()), decisionTimeoutMs: 2_000, failover: { type: 'playback', file: 'ss-noservice' }, logger: recordingLogger() });
+    const { server, port } = await startAgi({ handler });
+    servers.push(server);
+    const c = await rawClient(port);
+    c.socket.write('agi_network: yes\nagi_request: agi://127.0.0.1/route\nagi_channel: PJSIP/x-1\nagi_uniqueid: 1.9\nagi_arg_1: 4930123456\n\n');
+    await dialing.promise;
+    await expect.poll(() => c.received()).toBe('EXEC Dial "PJSIP/+4930333@client-c,25,g"\n');
+    c.socket.destroy(); // Asterisk went away while the Dial rang
+    await expect.poll(() => events.map((e) => e.type)).toEqual(['attempt', 'ended']);
+    expect(events[1]).toMatchObject({ status: 'ERROR' });
+    expect(counters(events)).toEqual({ open: 0, answered: 0 });
+    expect(server.stats().handlerErrors).toBe(0); // a closed connection is not the handler's failure
   });
 
   test('CANCEL without a HANGUP line (yet) also stops the loop', async () => {

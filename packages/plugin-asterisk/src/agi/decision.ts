@@ -32,7 +32,7 @@ export type RouteEvent =
   | { type: 'attempt'; callId: string; decisionId?: string; target: DialTarget; index: number }
   /** The target answered; `talkSeconds` is ANSWEREDTIME (Dial returns when the call is over). */
   | { type: 'answered'; callId: string; decisionId?: string; target: DialTarget; index: number; talkSeconds: number }
-  /** The attempt is over, with DIALSTATUS (`HANGUP` when the channel was already gone: 511). */
+  /** The attempt is over, with DIALSTATUS (`HANGUP` when the channel was already gone: 511; `ERROR` when the connection dropped mid-attempt). */
   | { type: 'ended'; callId: string; decisionId?: string; target: DialTarget; index: number; status: string; talkSeconds: number }
   /** A decision that arrived after the timeout or after the caller left: nothing was dialled, so its slots can be released. */
   | { type: 'abandoned'; callId: string; decision: Decision };

@@ -51,33 +51,37 @@ export function routeCall(options: RouteCallOptions): AgiHandler {
   };
 }
 
-/** The decision, or null after decisionTimeoutMs, a failed decide, or the caller leaving first. */
-async function decideInTime(session: AgiSession, call: CallInput, options: RouteCallOptions, log: Logger, report: (e: RouteEvent) => Promise<void>): Promise<Decision | null> {
+/**
+ * The decision, or null after decisionTimeoutMs, a failed decide, or the caller leaving first.
+ * Whichever comes first wins; a decision that arrives after that is reported `abandoned`.
+ */
+function decideInTime(session: AgiSession, call: CallInput, options: RouteCallOptions, log: Logger, report: (e: RouteEvent) => Promise<void>): Promise<Decision | null> {
   const abort = new AbortController();
-  const onGone = () => abort.abort(new Error('AGI session ended'));
-  session.signal.addEventListener('abort', onGone, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  let late = false;
-  const asked = Promise.resolve()
-    .then(() => options.decide(call.did, call.caller, call.callId, abort.signal))
-    .then((decision) => {
-      if (late) void report({ type: 'abandoned', callId: call.callId, decision });
-      return decision;
-    });
-  asked.catch(() => undefined); // a late failure is nobody's to handle
-  const outcome = await Promise.race([
-    asked.then((decision) => ({ decision }), (error: unknown) => ({ error })),
-    new Promise<{ timeout: true }>((resolve) => (timer = setTimeout(() => resolve({ timeout: true }), options.decisionTimeoutMs))),
-    session.whenHungUp.then(() => ({ hungUp: true as const })),
-  ]);
-  clearTimeout(timer);
-  session.signal.removeEventListener('abort', onGone);
-  if ('decision' in outcome) return outcome.decision;
-  late = true;
-  abort.abort(new Error('decision no longer wanted'));
-  if ('error' in outcome) log.error({ err: outcome.error }, 'routing decision failed: the call gets the failover');
-  else if ('timeout' in outcome) log.warn({ decisionTimeoutMs: options.decisionTimeoutMs }, 'routing decision took too long: the call gets the failover');
-  return null;
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (decision: Decision | null): boolean => {
+      if (done) return false;
+      done = true;
+      clearTimeout(timer); // declared below; finish runs only after it is set
+      if (!decision) abort.abort(new Error('decision no longer wanted'));
+      resolve(decision);
+      return true;
+    };
+    const timer = setTimeout(() => {
+      if (finish(null)) log.warn({ decisionTimeoutMs: options.decisionTimeoutMs }, 'routing decision took too long: the call gets the failover');
+    }, options.decisionTimeoutMs);
+    void session.whenHungUp.then(() => finish(null));
+    Promise.resolve()
+      .then(() => options.decide(call.did, call.caller, call.callId, abort.signal))
+      .then(
+        (decision) => {
+          if (!finish(decision)) void report({ type: 'abandoned', callId: call.callId, decision });
+        },
+        (err: unknown) => {
+          if (finish(null)) log.error({ err }, 'routing decision failed: the call gets the failover');
+        },
+      );
+  });
 }
 
 /** Ring the targets in order; ANSWER or HANGUP when the loop stopped on one, null when none answered. */
@@ -92,13 +96,21 @@ async function dialTargets(session: AgiSession, call: CallInput, decision: Decis
     }
     if (target.accountCode) await session.setVariable('CDR(accountcode)', target.accountCode);
     await report({ type: 'attempt', ...ids, target, index });
-    const dialled = await session.exec('Dial', target.dial, String(target.timeoutSeconds), 'g');
-    if (dialled.code === 511) {
-      await report({ type: 'ended', ...ids, target, index, status: 'HANGUP', talkSeconds: 0 });
-      return 'HANGUP';
+    let status: string;
+    let talkSeconds = 0;
+    try {
+      const dialled = await session.exec('Dial', target.dial, String(target.timeoutSeconds), 'g');
+      if (dialled.code === 511) {
+        await report({ type: 'ended', ...ids, target, index, status: 'HANGUP', talkSeconds: 0 });
+        return 'HANGUP';
+      }
+      status = (await session.getVariable('DIALSTATUS')) ?? 'UNKNOWN';
+      if (status === 'ANSWER') talkSeconds = seconds(await session.getVariable('ANSWEREDTIME'));
+    } catch (err) {
+      // The connection dropped (or Asterisk refused a GET): the attempt still ends, so the counters hold.
+      await report({ type: 'ended', ...ids, target, index, status: 'ERROR', talkSeconds: 0 });
+      throw err;
     }
-    const status = (await session.getVariable('DIALSTATUS')) ?? 'UNKNOWN';
-    const talkSeconds = status === 'ANSWER' ? seconds(await session.getVariable('ANSWEREDTIME')) : 0;
     if (status === 'ANSWER') await report({ type: 'answered', ...ids, target, index, talkSeconds });
     await report({ type: 'ended', ...ids, target, index, status, talkSeconds });
     if (status === 'ANSWER') return 'ANSWER';

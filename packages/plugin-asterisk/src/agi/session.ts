@@ -102,6 +102,10 @@ export class AgiConnection implements AgiSession {
   }
 
   command(line: string, options: { timeoutMs?: number | null } = {}): Promise<AgiResponse> {
+    // eslint-disable-next-line no-control-regex -- a line break would send a second command
+    if (/[\u0000-\u001f\u007f]/.test(line)) {
+      return Promise.reject(new AsteriskError('DIALBOOK_ASTERISK_AGI_ARGUMENT', `AGI command line contains a control character (line break?): ${JSON.stringify(line.slice(0, 80))}`, { field: 'command' }));
+    }
     const timeoutMs = options.timeoutMs === undefined ? this.deps.idleTimeoutMs : options.timeoutMs;
     const run = this.#queue.then(() => this.#send(line, timeoutMs));
     this.#queue = run.catch(() => undefined);

@@ -1,0 +1,50 @@
+/** The options of an Asterisk instance in the deployment config (`plugins.asterisk.options`). */
+import { z } from '@dialbook/core';
+
+/**
+ * No control characters (CR, LF, NUL, …): the value goes into an AGI command line, and a line
+ * break in it would end that command and start another.
+ */
+const agiValue = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(512)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: `${what} must not contain control characters (line breaks would split the AGI command)` });
+
+/** What a call gets when no decision arrives in time, or the decision has no target left. */
+export const FailoverSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('dial'),
+    target: agiValue('failover.target').meta({ description: 'A Dial() string, e.g. PJSIP/+4930123456@fallback-trunk.' }),
+    timeoutSeconds: z.number().int().min(1).max(600).default(30).meta({ description: 'Ring timeout of the failover dial.' }),
+  }),
+  z.object({
+    type: z.literal('playback'),
+    file: agiValue('failover.file').meta({ description: 'A sound file for Playback(), without extension (ss-noservice).' }),
+  }),
+]);
+
+export type Failover = z.output<typeof FailoverSchema>;
+
+export const AgiOptionsSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').meta({ description: 'Address the FastAGI server listens on (0.0.0.0 for every interface).' }),
+    port: z.number().int().min(0).max(65535).default(4573).meta({ description: 'TCP port of the FastAGI server (4573 is what agi:// uses without a port; 0 picks a free one).' }),
+    maxConnections: z.number().int().min(1).max(100_000).default(200).meta({ description: 'Concurrent AGI sessions; a connection beyond them is closed at once (the dialplan continues, AGISTATUS=FAILURE).' }),
+    idleTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).meta({ description: 'A client that sends nothing for this long (header block or command answer) is closed. A Dial runs longer than this: the wait for its answer is not idle.' }),
+    decisionTimeoutMs: z.number().int().min(50).max(60_000).default(2_000).meta({ description: 'How long a call waits for a routing decision before it gets the failover.' }),
+    drainTimeoutMs: z.number().int().min(0).max(600_000).default(5_000).meta({ description: 'On stop: how long running sessions may finish before their sockets are destroyed.' }),
+    failover: FailoverSchema.default({ type: 'playback', file: 'ss-noservice' }).meta({ description: "Used when no decision arrives in time or no target answers: {type: 'dial', target} or {type: 'playback', file}." }),
+  })
+  .prefault({});
+
+export const AsteriskOptionsSchema = z
+  .object({
+    agi: AgiOptionsSchema,
+  })
+  .prefault({});
+
+export type AgiOptions = z.output<typeof AgiOptionsSchema>;
+export type AsteriskOptions = z.output<typeof AsteriskOptionsSchema>;

@@ -44,9 +44,11 @@ function fullCap(caps: Caps, timeZone: string, now: Date, counted: (kind: CountB
   return null;
 }
 
-/** Why `link` cannot take the call now, or null when it can. */
-function skipReason(link: Link, client: RoutingClient | undefined, input: DecideInput): SkipReason | null {
-  const { now, live } = input;
+/**
+ * Why `link` cannot take a call at `now` with these live counters, or null when it can: the one
+ * rule both the decision and the taking of a slot (`engine.ts`, under the row locks) apply.
+ */
+export function linkSkipReason(link: Link, client: RoutingClient | undefined, { now, live }: Pick<DecideInput, 'now' | 'live'>): SkipReason | null {
   if (!link.enabled) return 'link_disabled';
   if (!client || !client.enabled) return 'client_disabled';
   if (!isOpen(link.hours, client.timeZone, now)) return 'closed';
@@ -89,7 +91,7 @@ export function decide(input: DecideInput): Decision {
   const skipped: Skipped[] = [];
   const open: Link[] = [];
   for (const link of [...input.links].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const reason = onlyClient && link.clientId !== onlyClient ? 'duplicate_other_client' : skipReason(link, input.clients.get(link.clientId), input);
+    const reason = onlyClient && link.clientId !== onlyClient ? 'duplicate_other_client' : linkSkipReason(link, input.clients.get(link.clientId), input);
     if (reason) skipped.push({ linkId: link.id, reason });
     else open.push(link);
   }

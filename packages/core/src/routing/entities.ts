@@ -152,7 +152,8 @@ export const RoutingCountedEntity = defineEntity({
     callId: p.string().length(200).primary(),
     linkId: p.uuid().primary(),
     kind: p.string().length(16).primary(),
-    at: p.datetime(),
+    /** When, in ms since the epoch. */
+    at: p.bigint('number'),
   },
 });
 

@@ -121,7 +121,8 @@ export type SkipReason =
   | 'attempts_exhausted';
 
 /** Why a call was refused. */
-export type RejectReason = 'no_campaign' | 'anonymous_blocked' | 'duplicate_blocked' | 'no_links' | 'closed' | 'all_capped';
+/** `filtered`: a `route.candidates` filter dropped every target. */
+export type RejectReason = 'no_campaign' | 'anonymous_blocked' | 'duplicate_blocked' | 'no_links' | 'closed' | 'all_capped' | 'filtered';
 
 /** One target to ring, in order. */
 export interface Target {

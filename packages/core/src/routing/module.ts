@@ -12,6 +12,9 @@ import { routingEntities } from './entities.js';
 import { linkRoutes } from './link-routes.js';
 import { LinkService } from './links.js';
 import { migrations } from './migrations.js';
+import { engineRoutes } from './engine-routes.js';
+import { RoutingEngine } from './engine.js';
+import { CredentialsToken } from '../credentials/module.js';
 
 /** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
@@ -23,6 +26,9 @@ export const RoutingCampaignsToken = token<CampaignService>('routing.campaigns')
 export const RoutingDidsToken = token<DidService>('routing.dids');
 /** Campaign ↔ client links. */
 export const RoutingLinksToken = token<LinkService>('routing.links');
+
+/** Decisions and the call lifecycle for telephony engines (its `clock` drives time in tests). */
+export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
@@ -52,6 +58,7 @@ export const routingModule = defineModule({
     provide(c, RoutingCampaignsToken, (r) => new CampaignService(r.resolve(CoreTokens.Orm)));
     provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
     provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
+    provide(c, RoutingEngineToken, (r) => new RoutingEngine({ orm: r.resolve(CoreTokens.Orm), hooks: r.resolve(CoreTokens.Hooks), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null }));
   },
   policies: [
     ['GET', '/routing/clients', 'staff'],
@@ -75,12 +82,19 @@ export const routingModule = defineModule({
     ['GET', '/routing/links/:id', 'user'],
     ['PATCH', '/routing/links/:id', 'staff'],
     ['DELETE', '/routing/links/:id', 'staff'],
+    // The engine API: public here, guarded by its own engine-token check (engine-auth.ts), never a user session.
+    ['POST', '/routing/decide', 'public'],
+    ['POST', '/routing/calls/:id/attempt', 'public'],
+    ['POST', '/routing/calls/:id/answered', 'public'],
+    ['POST', '/routing/calls/:id/renew', 'public'],
+    ['POST', '/routing/calls/:id/ended', 'public'],
   ],
   routes: (c) => [
     clientRoutes(c.resolve(RoutingClientsToken)),
     campaignRoutes(c.resolve(RoutingCampaignsToken), c.resolve(RoutingLinksToken)),
     didRoutes(c.resolve(RoutingDidsToken)),
     linkRoutes(c.resolve(RoutingLinksToken)),
+    engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
   ],
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore, type TestUser } from '@dialbook/core/testing';
 import { systemActor } from '@dialbook/core';
 import { findPolicy } from '../src/app/modules.js';
+import { RoutingCampaignsToken, RoutingClientsToken, RoutingDidsToken, RoutingLinksToken } from '../src/routing/module.js';
 
 /**
  * Every route of the API, for every role, against another site's data: nothing leaks
@@ -42,6 +43,14 @@ beforeAll(async () => {
   await core.dialbook.notifications.notify({ siteId: siteB.id, title: 'Foreign notice' });
   const userB = await core.createUser({ role: 'user', siteIds: [siteB.id] });
   foreign.user = userB.user.id;
+  // Seller B (userB) owns a campaign with a DID and a link to a client: seller A (userA) must see none of it.
+  const r = core.dialbook.container;
+  const campaign = await r.resolve(RoutingCampaignsToken).create({ name: 'Foreign campaign', ownerId: userB.user.id, enabled: true, strategy: 'weighted', ringTimeoutSeconds: 30, attempts: 2, duplicateWindowHours: 0, duplicateAction: 'reject', blockAnonymous: false });
+  foreign.campaign = campaign.id;
+  foreign.did = (await r.resolve(RoutingDidsToken).create({ number: '+12125550142', label: 'Foreign DID', campaignId: campaign.id, ownerId: userB.user.id })).id;
+  const client = await r.resolve(RoutingClientsToken).create({ name: 'Foreign buyer', timeZone: 'UTC', enabled: true, sip: { host: 'sip.foreign.example', port: 5060, transport: 'udp', username: 'foreignsip', password: 'Foreign-Sip-Secret', codecs: ['ulaw'], dialPrefix: '', numberFormat: 'e164' }, concurrencyCap: null, caps: { hour: null, day: null, month: null, total: null, countBy: 'routed' }, hours: null });
+  foreign.client = client.id;
+  foreign.link = (await r.resolve(RoutingLinksToken).create({ campaignId: campaign.id, clientId: client.id, priority: 1, weight: 1, concurrencyCap: null, caps: { hour: null, day: null, month: null, total: null, countBy: 'routed' }, hours: null, minTalkSeconds: 60, enabled: true })).id;
   staff = await core.createUser({ role: 'staff' });
   userA = await core.createUser({ role: 'user', siteIds: [core.site.id] });
   foreign.token = (await core.dialbook.accounts.listApiTokens(core.admin.user.id))[0]!.id;
@@ -64,6 +73,10 @@ function concrete(path: string): string {
     if (path.startsWith('/credentials')) return foreign.credential!;
     if (path.startsWith('/auth/tokens')) return foreign.token!;
     if (path.startsWith('/mail/templates')) return 'signup';
+    if (path.startsWith('/routing/campaigns')) return foreign.campaign!;
+    if (path.startsWith('/routing/dids')) return foreign.did!;
+    if (path.startsWith('/routing/links')) return foreign.link!;
+    if (path.startsWith('/routing/clients')) return foreign.client!;
     return foreign.contact!;
   });
 }
@@ -104,8 +117,16 @@ async function bodyText(res: Response): Promise<string> {
 }
 
 /** Names of the foreign site's things must never show; its ids only in an error echoing what was asked for. */
-const NAMES = ['Foreignperson', 'Secretname', 'Foreign book', 'Foreign notice', 'Deletedforeign', 'Foreign site', 'lobby phone'];
-const LEAKS = (status = 200) => (status < 300 ? [foreign.site!, foreign.contact!, foreign.phonebook!, foreign.credential!, foreign.deleted!, ...NAMES] : NAMES);
+const NAMES = ['Foreignperson', 'Secretname', 'Foreign book', 'Foreign notice', 'Deletedforeign', 'Foreign site', 'lobby phone', 'Foreign campaign', 'Foreign DID', '2125550142', 'Foreign buyer', 'sip.foreign', 'foreignsip', 'Foreign-Sip-Secret'];
+const LEAKS = (status = 200) => (status < 300 ? [foreign.site!, foreign.contact!, foreign.phonebook!, foreign.credential!, foreign.deleted!, foreign.campaign!, foreign.did!, foreign.link!, foreign.client!, ...NAMES] : NAMES);
+
+/** The routing tables, which a seller's refused request must leave as they were. */
+async function routingDigest(): Promise<string> {
+  const conn = core.dialbook.orm.em.fork().getConnection();
+  const h = createHash('sha256');
+  for (const table of ['routing_client', 'routing_campaign', 'routing_did', 'routing_link', 'routing_call', 'routing_slot', 'routing_counter']) h.update(`${table}:${JSON.stringify(await conn.execute(`select * from ${table} order by 1, 2`))}`);
+  return h.digest('hex');
+}
 
 describe('authorization matrix', () => {
   test('every documented route has an access policy', () => {
@@ -137,7 +158,8 @@ describe('authorization matrix', () => {
       outcomes.push(label);
       if (policy.access === 'staff' || policy.access === 'admin') expect(res.status, label).toBe(403);
       else expect([200, 201, 202, 204, 401, 403, 404, 410, 422], label).toContain(res.status);
-      if (res.status < 300 && r.method !== 'GET' && policy.access !== 'public' && !['/auth/tokens', '/auth/signout', '/notifications/mark-all-read', '/notifications'].includes(r.path)) {
+      // Writes of the user's own things: their tokens, notifications, and (a user being a seller) their own campaign.
+      if (res.status < 300 && r.method !== 'GET' && policy.access !== 'public' && !['/auth/tokens', '/auth/signout', '/notifications/mark-all-read', '/notifications', '/routing/campaigns'].includes(r.path)) {
         throw new Error(`${label}: a write by a user of another site succeeded`);
       }
       expect(text, label).not.toMatch(new RegExp(LEAKS(res.status).join('|')));
@@ -166,6 +188,33 @@ describe('authorization matrix', () => {
     const editAdmin = await staff.request(`/api/v1/users/${core.admin.user.id}`, { method: 'PATCH', json: { firstName: 'Pwned' } });
     expect(editAdmin.status).toBe(403);
     expect(await digest()).toBe(before);
+  });
+
+  test("sellers: seller A gets 404 on every one of seller B's routing ids, 403 on client administration, and nothing changes", async () => {
+    const before = await routingDigest();
+    const routing = routes.filter((r) => r.path.startsWith('/routing/') && !r.path.startsWith('/routing/calls/') && r.path !== '/routing/decide');
+    expect(routing.length).toBeGreaterThan(15);
+    for (const r of routing) {
+      const policy = findPolicy(r.method, r.path.replace(/\{(\w+)\}/g, 'x'))!;
+      const init = { method: r.method, ...(r.method === 'POST' || r.method === 'PATCH' ? { json: { name: 'Hostile', label: 'Hostile', weight: 1, campaignId: foreign.campaign, clientId: foreign.client } } : {}) };
+      const res = await userA.request(`/api/v1${concrete(r.path)}`, init);
+      const label = `${r.method} ${r.path} → ${res.status}`;
+      if (r.method === 'POST' && r.path === '/routing/campaigns') {
+        // A seller's own new campaign: theirs, whatever the body says; removed again so the digest holds.
+        const own = (await res.clone().json()) as { id: string; ownerId: string };
+        expect([res.status, own.ownerId], label).toEqual([201, userA.user.id]);
+        expect((await userA.request(`/api/v1/routing/campaigns/${own.id}`, { method: 'DELETE' })).status).toBe(204);
+      } else if (r.path.startsWith('/routing/clients') || policy.access === 'staff') expect(res.status, label).toBe(403);
+      else if (r.path.includes('{id}')) expect(res.status, label).toBe(404);
+      else if (r.method === 'GET') expect(((await res.clone().json()) as { items: { ownerId: string }[] }).items.filter((i) => i.ownerId !== userA.user.id), label).toEqual([]);
+      expect(await bodyText(res), label).not.toMatch(new RegExp(LEAKS(res.status).join('|')));
+    }
+    // Naming B's campaign in a body reads as unknown (422 on the field), and adds nothing.
+    const did = await userA.request('/api/v1/routing/dids', { method: 'POST', json: { number: '+12125550143', campaignId: foreign.campaign } });
+    expect([did.status, ((await did.json()) as { field: string }).field]).toEqual([422, 'campaignId']);
+    const bulk = await userA.request('/api/v1/routing/dids/bulk', { method: 'POST', json: { text: '+12125550144', campaignId: foreign.campaign } });
+    expect([bulk.status, ((await bulk.json()) as { field: string }).field]).toEqual([422, 'campaignId']);
+    expect(await routingDigest()).toBe(before);
   });
 
   test('a user of site A works normally within site A', async () => {

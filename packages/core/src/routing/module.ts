@@ -1,9 +1,34 @@
 import { Registry } from '../base/registry.js';
-import { defineModule, provide, token } from '../module.js';
+import { CoreTokens, defineModule, provide, token } from '../module.js';
+import { SettingsToken } from '../settings/module.js';
+import { campaignRoutes } from './campaign-routes.js';
+import { CampaignService } from './campaigns.js';
+import { clientRoutes } from './client-routes.js';
+import { ClientService } from './clients.js';
 import type { RouteExecutor } from './contracts.js';
+import { didRoutes } from './did-routes.js';
+import { DidService } from './dids.js';
+import { routingEntities } from './entities.js';
+import { linkRoutes } from './link-routes.js';
+import { LinkService } from './links.js';
+import { migrations } from './migrations.js';
+import { engineRoutes } from './engine-routes.js';
+import { RoutingEngine } from './engine.js';
+import { CredentialsToken } from '../credentials/module.js';
 
-/** The registered route executors (Asterisk FastAGI). Campaigns, DIDs and decisions come with the routing issue. */
+/** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
+/** Routing clients (call centres), admin and staff only. */
+export const RoutingClientsToken = token<ClientService>('routing.clients');
+/** Sellers' campaigns. */
+export const RoutingCampaignsToken = token<CampaignService>('routing.campaigns');
+/** Sellers' DIDs. */
+export const RoutingDidsToken = token<DidService>('routing.dids');
+/** Campaign ↔ client links. */
+export const RoutingLinksToken = token<LinkService>('routing.links');
+
+/** Decisions and the call lifecycle for telephony engines (its `clock` drives time in tests). */
+export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
@@ -17,10 +42,60 @@ declare module '../plugin/context.js' {
   }
 }
 
-/** Routing: where route executors register today; campaigns, DIDs, clients and caps join this folder. */
+/**
+ * Routing (issue 15): clients that buy calls, sellers' DIDs and campaigns, the links between
+ * campaigns and clients with their caps and hours, and where route executors register.
+ * Sellers (role `user`) see only their own DIDs, campaigns and links (another seller's ids are
+ * 404); clients are administered by admin and staff.
+ */
 export const routingModule = defineModule({
   name: 'routing',
-  register: (c) => provide(c, RouteExecutorsToken, () => new Registry<RouteExecutor>('route executor')),
+  entities: routingEntities,
+  migrations,
+  register: (c) => {
+    provide(c, RouteExecutorsToken, () => new Registry<RouteExecutor>('route executor'));
+    provide(c, RoutingClientsToken, (r) => new ClientService(r.resolve(CoreTokens.Orm), r.resolve(SettingsToken).secretBox));
+    provide(c, RoutingCampaignsToken, (r) => new CampaignService(r.resolve(CoreTokens.Orm)));
+    provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
+    provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
+    provide(c, RoutingEngineToken, (r) => new RoutingEngine({ orm: r.resolve(CoreTokens.Orm), hooks: r.resolve(CoreTokens.Hooks), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null }));
+  },
+  policies: [
+    ['GET', '/routing/clients', 'staff'],
+    ['POST', '/routing/clients', 'staff'],
+    ['GET', '/routing/clients/:id', 'staff'],
+    ['PATCH', '/routing/clients/:id', 'staff'],
+    ['DELETE', '/routing/clients/:id', 'staff'],
+    ['GET', '/routing/campaigns', 'user'],
+    ['POST', '/routing/campaigns', 'user'],
+    ['GET', '/routing/campaigns/:id', 'user'],
+    ['PATCH', '/routing/campaigns/:id', 'user'],
+    ['DELETE', '/routing/campaigns/:id', 'user'],
+    ['GET', '/routing/campaigns/:id/links', 'user'],
+    ['GET', '/routing/dids', 'user'],
+    ['POST', '/routing/dids', 'user'],
+    ['POST', '/routing/dids/bulk', 'user'],
+    ['GET', '/routing/dids/:id', 'user'],
+    ['PATCH', '/routing/dids/:id', 'user'],
+    ['DELETE', '/routing/dids/:id', 'user'],
+    ['POST', '/routing/links', 'staff'],
+    ['GET', '/routing/links/:id', 'user'],
+    ['PATCH', '/routing/links/:id', 'staff'],
+    ['DELETE', '/routing/links/:id', 'staff'],
+    // The engine API: public here, guarded by its own engine-token check (engine-auth.ts), never a user session.
+    ['POST', '/routing/decide', 'public'],
+    ['POST', '/routing/calls/:id/attempt', 'public'],
+    ['POST', '/routing/calls/:id/answered', 'public'],
+    ['POST', '/routing/calls/:id/renew', 'public'],
+    ['POST', '/routing/calls/:id/ended', 'public'],
+  ],
+  routes: (c) => [
+    clientRoutes(c.resolve(RoutingClientsToken)),
+    campaignRoutes(c.resolve(RoutingCampaignsToken), c.resolve(RoutingLinksToken)),
+    didRoutes(c.resolve(RoutingDidsToken)),
+    linkRoutes(c.resolve(RoutingLinksToken)),
+    engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
+  ],
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);
     return { routing: { registerExecutor: (executor) => void executors.register(executor, plugin.id) } };

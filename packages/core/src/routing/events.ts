@@ -1,0 +1,25 @@
+import type { Decision, RejectReason, Target } from './model.js';
+
+/** The ringing call a decision is for, as the engine reported it. */
+export interface RouteCall {
+  callId: string;
+  /** The dialled DID in E.164 (as written when it is not a number). */
+  did: string;
+  /** The caller's number (E.164 when it reads as one), null when withheld. */
+  caller: string | null;
+}
+
+declare module '../hooks/types.js' {
+  interface HookEvents {
+    /** A routing decision was answered to an engine (`POST /routing/decide`); local to the instance that decided. */
+    'route.decided': { call: RouteCall; decision: Decision };
+  }
+  interface HookFilters {
+    /**
+     * The ordered targets of a decision before it is answered: filters may drop or reorder them
+     * (a target not in the list that came in is ignored). None left: the call is rejected with
+     * `reason` (`filtered` unless a filter sets another).
+     */
+    'route.candidates': { call: RouteCall; campaignId: string; targets: Target[]; reason?: RejectReason };
+  }
+}

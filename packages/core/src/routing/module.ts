@@ -13,7 +13,8 @@ import { linkRoutes } from './link-routes.js';
 import { LinkService } from './links.js';
 import { migrations } from './migrations.js';
 import { engineRoutes } from './engine-routes.js';
-import { RoutingEngine } from './engine.js';
+import { RoutingEngine, type EndedStatus, type SlotDto } from './engine.js';
+import type { Decision } from './model.js';
 import { CredentialsToken } from '../credentials/module.js';
 
 /** The registered route executors (Asterisk FastAGI). */
@@ -33,6 +34,19 @@ export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
   registerExecutor(executor: RouteExecutor): void;
+  /**
+   * The decision for a call on a DID (what `POST /routing/decide` answers an engine token), for a
+   * telephony plugin in this process: the ordered targets with their ring timeouts, or a reject with its reason.
+   */
+  decide(input: { did: string; caller: string | null; callId: string }): Promise<Decision>;
+  /** A target is being rung: takes a concurrency slot (refused with `DIALBOOK_ROUTING_*` when a cap is reached) and counts the attempt. */
+  attempt(callId: string, clientId: string): Promise<SlotDto>;
+  /** The target answered: counts the connection and renews the slot's lease. */
+  answered(callId: string): Promise<{ leaseExpiresAt: string | null }>;
+  /** The call is still up: renews the slot's lease. */
+  renew(callId: string): Promise<{ leaseExpiresAt: string }>;
+  /** The call ended: gives the slot back and counts the totals once per call id. */
+  ended(callId: string, status: EndedStatus, talkSeconds: number): Promise<{ converted: boolean }>;
 }
 
 declare module '../plugin/context.js' {
@@ -98,6 +112,16 @@ export const routingModule = defineModule({
   ],
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);
-    return { routing: { registerExecutor: (executor) => void executors.register(executor, plugin.id) } };
+    const engine = () => c.resolve(RoutingEngineToken);
+    return {
+      routing: {
+        registerExecutor: (executor) => void executors.register(executor, plugin.id),
+        decide: (input) => engine().decide(input),
+        attempt: (callId, clientId) => engine().attempt(callId, clientId),
+        answered: (callId) => engine().answered(callId),
+        renew: (callId) => engine().renew(callId),
+        ended: (callId, status, talkSeconds) => engine().ended(callId, status, talkSeconds),
+      },
+    };
   },
 });

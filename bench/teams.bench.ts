@@ -15,7 +15,7 @@
  * See bench/README.md ("Teams sync"). Never part of `npm test`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ import { createDialbook, loadConfig, systemActor, type CallRecordInput, type Dia
 import { createTestDatabase } from '@dialbook/core/testing';
 import { createTeamsPlugin, mapCallRecord, type TeamsSyncReport } from '../packages/plugin-teams/src/index.js';
 import { TENANT } from '../packages/plugin-teams/test/fixtures.js';
-import { fmtInt, fmtRatio, mib, rssSampler, table } from './lib/stats.js';
+import { fmtInt, mib, rssSampler, table } from './lib/stats.js';
 import { teamsRecords, tenantUser, type TeamsRecordsOptions } from './lib/teams-records.js';
 
 interface Options {
@@ -93,7 +93,7 @@ interface DoubleInfo {
   pageSize: number;
 }
 
-async function startDouble(records: TeamsRecordsOptions): Promise<{ info: DoubleInfo; stats(): Promise<{ requests: number; rss: number }>; close(): Promise<void> }> {
+async function startDouble(records: TeamsRecordsOptions): Promise<{ info: DoubleInfo; stats(): Promise<{ requests: number; rss: number; cpuMs: number }>; close(): Promise<void> }> {
   const worker = new Worker(new URL('./lib/teams-double-worker.ts', import.meta.url), { workerData: records });
   const next = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
@@ -110,7 +110,7 @@ async function startDouble(records: TeamsRecordsOptions): Promise<{ info: Double
   return {
     info,
     stats: () => {
-      const p = next<{ requests: number; rss: number }>('stats');
+      const p = next<{ requests: number; rss: number; cpuMs: number }>('stats');
       worker.postMessage({ type: 'stats' });
       return p;
     },
@@ -160,8 +160,19 @@ async function startCore(url: string, double: DoubleInfo, opts: Options): Promis
 
 // ---- 1. the sync ----------------------------------------------------------------------------
 
+/** CPU time (ms) of this thread and of the whole process (every thread: the double's, SQLite's, …) since `t`. */
+const cpuSince = (t: { thread: NodeJS.CpuUsage; process: NodeJS.CpuUsage }) => {
+  const a = process.threadCpuUsage(t.thread);
+  const b = process.cpuUsage(t.process);
+  return { threadMs: (a.user + a.system) / 1000, processMs: (b.user + b.system) / 1000 };
+};
+const cpuNow = () => ({ thread: process.threadCpuUsage(), process: process.cpuUsage() });
+type Cpu = ReturnType<typeof cpuSince>;
+
 interface SyncFigures {
   ms: number;
+  cpu: Cpu;
+  doubleCpuMs: number;
   report: TeamsSyncReport;
   requests: number;
   rssBefore: number;
@@ -173,21 +184,25 @@ interface SyncFigures {
 async function benchSync(url: string, double: Awaited<ReturnType<typeof startDouble>>, opts: Options, window: { start: Date; end: Date }): Promise<SyncFigures> {
   const { core, site } = await startCore(url, double.info, opts);
   try {
-    await double.stats(); // resets its request count
+    const { cpuMs: doubleCpu0 } = await double.stats(); // also resets its request count
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
+    const sync = core.registries.callSources.require('teams').sync;
+    check(sync, () => 'the teams call source has no sync');
     const rss = rssSampler();
+    const c0 = cpuNow();
     const t0 = performance.now();
-    const report = (await core.registries.callSources.require('teams').sync({ siteId: site.id, actor: systemActor, ...window })) as TeamsSyncReport;
+    const report = (await sync({ siteId: site.id, actor: systemActor, ...window })) as TeamsSyncReport;
     const ms = performance.now() - t0;
+    const cpu = cpuSince(c0);
     const { peakBytes } = rss.stop();
     const rssAfter = process.memoryUsage().rss;
-    const { requests, rss: doubleRss } = await double.stats();
+    const { requests, rss: doubleRss, cpuMs: doubleCpu1 } = await double.stats();
     check(report.records === opts.count, () => `listed ${report.records} of ${opts.count} records`);
     check(report.created === opts.count && report.failed === 0, () => `created ${report.created}, failed ${report.failed}: ${report.errors.join('; ')}`);
     const stored = await core.calls.list({ siteId: site.id, limit: 1 });
     check(stored.items.length === 1, () => 'no call stored');
-    return { ms, report, requests, rssBefore, rssAfter, rssPeak: peakBytes, doubleRss };
+    return { ms, cpu, doubleCpuMs: doubleCpu1 - doubleCpu0, report, requests, rssBefore, rssAfter, rssPeak: peakBytes, doubleRss };
   } finally {
     await core.stop();
   }
@@ -195,7 +210,7 @@ async function benchSync(url: string, double: Awaited<ReturnType<typeof startDou
 
 // ---- 2. the baseline -------------------------------------------------------------------------
 
-async function benchBaseline(url: string, double: DoubleInfo, opts: Options, records: TeamsRecordsOptions): Promise<{ ms: number; mapMs: number }> {
+async function benchBaseline(url: string, double: DoubleInfo, opts: Options, records: TeamsRecordsOptions): Promise<{ ms: number; mapMs: number; cpu: Cpu }> {
   const { core, site, userIds } = await startCore(url, double, opts);
   try {
     const m0 = performance.now();
@@ -210,6 +225,7 @@ async function benchBaseline(url: string, double: DoubleInfo, opts: Options, rec
       return { ...mapped.record, userId: (upn && userIds.get(upn)) ?? null };
     });
     const mapMs = performance.now() - m0;
+    const c0 = cpuNow();
     const t0 = performance.now();
     let created = 0;
     for (let i = 0; i < inputs.length; i += opts.batch) {
@@ -220,8 +236,9 @@ async function benchBaseline(url: string, double: DoubleInfo, opts: Options, rec
       }
     }
     const ms = performance.now() - t0;
+    const cpu = cpuSince(c0);
     check(created === opts.count, () => `the baseline created ${created} of ${opts.count}`);
-    return { ms, mapMs };
+    return { ms, mapMs, cpu };
   } finally {
     await core.stop();
   }
@@ -235,7 +252,7 @@ async function main() {
   const records: TeamsRecordsOptions = { count: opts.count, start: window.start.getTime(), spanMs: window.end.getTime() - window.start.getTime(), users: opts.users };
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`Teams sync bench: ${fmtInt(opts.count)} callRecords over ${opts.days} days (${opts.days * 24} hour slices), ${opts.users} tenant users, concurrency ${opts.concurrency}`);
-  console.log(`machine: ${availableParallelism()} cores (${cpu}), ${mib(totalmem())} MiB, Node ${process.version}`);
+  console.log(`machine: ${availableParallelism()} cores (${cpu}), ${mib(totalmem())} MiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const d0 = performance.now();
   const double = await startDouble(records);
   console.log(`double ready in a worker (${fmtInt(performance.now() - d0)} ms, pages of ${double.info.pageSize})`);
@@ -248,15 +265,15 @@ async function main() {
     const baseRate = opts.count / (base.ms / 1000);
     console.log(
       table(
-        ['', 'records', 'seconds', 'records/s'],
+        ['', 'records', 'seconds', 'records/s', 'main thread CPU s', 'process CPU s'],
         [
-          ['Teams sync (list + 2 expand requests per record + map + upsert)', fmtInt(opts.count), (sync.ms / 1000).toFixed(1), fmtInt(syncRate)],
-          [`baseline: calls.upsertMany, batches of ${opts.batch}, mapped up front`, fmtInt(opts.count), (base.ms / 1000).toFixed(1), fmtInt(baseRate)],
+          ['Teams sync (list + 2 expand requests per record + map + upsert)', fmtInt(opts.count), (sync.ms / 1000).toFixed(1), fmtInt(syncRate), (sync.cpu.threadMs / 1000).toFixed(1), (sync.cpu.processMs / 1000).toFixed(1)],
+          [`baseline: calls.upsertMany, batches of ${opts.batch}, mapped up front`, fmtInt(opts.count), (base.ms / 1000).toFixed(1), fmtInt(baseRate), (base.cpu.threadMs / 1000).toFixed(1), (base.cpu.processMs / 1000).toFixed(1)],
         ],
       ),
     );
-    console.log(`\nsync / baseline: ${fmtRatio(syncRate / baseRate)} of the baseline's rate (the sync takes ${fmtRatio(sync.ms / base.ms)} the baseline's time)`);
-    console.log(`Graph requests served: ${fmtInt(sync.requests)} (${fmtInt(sync.requests / (sync.ms / 1000))}/s); mapping the records up front for the baseline: ${fmtInt(base.mapMs)} ms`);
+    console.log(`\nsync / baseline: ${(syncRate / baseRate).toFixed(2)}× of the baseline's rate (the sync takes ${(sync.ms / base.ms).toFixed(1)}× the baseline's time; in CPU of the process less the double's thread: ${((sync.cpu.processMs - sync.doubleCpuMs) / base.cpu.processMs).toFixed(1)}×)`);
+    console.log(`Graph requests served: ${fmtInt(sync.requests)} (${fmtInt(sync.requests / (sync.ms / 1000))}/s), the double's thread busy ${(sync.doubleCpuMs / 1000).toFixed(1)} s of CPU (in the process figure); mapping the records up front for the baseline: ${fmtInt(base.mapMs)} ms`);
     console.log(`RSS of the sync's process: before ${mib(sync.rssBefore)} MiB, after ${mib(sync.rssAfter)} MiB, peak ${mib(sync.rssPeak)} MiB (the double's worker is in the same process: ${mib(sync.doubleRss)} MiB all told at the end)`);
     const pace = (per20s: number) => `${(sync.requests / (per20s / 20) / 60).toFixed(0)} min`;
     console.log(`Graph's pace on a real tenant (not applied here): at the plugin's default 600 requests per 20 s the same sync takes ≥ ${pace(600)}; at Graph's documented 1,500 per 20 s per app ≥ ${pace(1500)}`);

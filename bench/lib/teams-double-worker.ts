@@ -2,7 +2,7 @@
  * The Graph double of the plugin tests (packages/plugin-teams/test/double.ts, Graph's documented
  * wire format) in a worker thread, serving the benchmark's callRecords: so that its JSON work runs
  * beside the sync rather than on the sync's event loop, as Graph's would. Posts where it listens;
- * answers `{ type: 'stats' }` with its request count and `{ type: 'close' }` by closing.
+ * answers `{ type: 'stats' }` with its request count (then zeroed), the process RSS and its thread's CPU time and `{ type: 'close' }` by closing.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { startGraphDouble } from '../../packages/plugin-teams/test/double.js';
@@ -14,7 +14,8 @@ const double = await startGraphDouble({ tenant: f.TENANT });
 for (const r of teamsRecords(options)) double.records.set(r.id, r);
 parentPort!.on('message', (m: { type: string }) => {
   if (m.type === 'stats') {
-    parentPort!.postMessage({ type: 'stats', requests: double.requests.length, rss: process.memoryUsage().rss });
+    const cpu = process.threadCpuUsage();
+    parentPort!.postMessage({ type: 'stats', requests: double.requests.length, rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
     double.requests.length = 0;
   }
   if (m.type === 'close') void double.close().then(() => parentPort!.close());

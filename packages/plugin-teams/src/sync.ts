@@ -2,7 +2,9 @@
  * The sync of one site's Teams calls over `[start, end)`: the callRecords that started in the
  * window, page by page; each record read again with its sessions and participants; mapped
  * (`mapping.ts`), its user resolved, and each page upserted in one batch by callRecord id, so a
- * window read twice duplicates nothing and a record Graph updated since is updated.
+ * window read twice duplicates nothing and a record Graph updated since is updated. Pipelined: the
+ * next list page is asked for while a page's records are read, and a page is upserted while the next
+ * page's records are read.
  *
  * The callRecords are read in slices of `SLICE_MS`. With `readPstn`, the PSTN and Direct Routing
  * logs are read once for the whole window after all its callRecords (one call of each function,
@@ -100,31 +102,53 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
     }
   };
 
-  for (let i = 0; i < slices; i++) {
-    const from = new Date(start.getTime() + i * SLICE_MS);
-    const until = new Date(Math.min(end.getTime(), from.getTime() + SLICE_MS));
-    req.progress?.(i, slices);
-    for await (const page of graph.callRecordPages(from, until)) {
-      req.signal?.throwIfAborted();
-      report.records += page.length;
-      req.message?.(`${report.records} call record(s) listed up to ${until.toISOString()}`);
-      const full = await Promise.all(page.map((r) => graph.callRecord(r.id)));
-      const records: CallRecordInput[] = [];
-      for (const r of full) {
-        if (!r) {
-          report.skipped++;
-          continue;
-        }
-        const mapped = mapCallRecord(r, { tenantId: settings.tenantId?.includes('.') ? null : settings.tenantId });
-        if (settings.onlyListedUsers && !mapped.parties.some((p) => users.isListed(p))) {
-          report.skipped++;
-          continue;
-        }
-        records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
+  /** The page's records read again with sessions and participants, mapped, their users resolved. */
+  const readPage = async (page: { id: string }[]): Promise<CallRecordInput[]> => {
+    const full = await Promise.all(page.map((r) => graph.callRecord(r.id)));
+    const records: CallRecordInput[] = [];
+    for (const r of full) {
+      if (!r) {
+        report.skipped++;
+        continue;
       }
-      await upsert(records);
+      const mapped = mapCallRecord(r, { tenantId: settings.tenantId?.includes('.') ? null : settings.tenantId });
+      if (settings.onlyListedUsers && !mapped.parties.some((p) => users.isListed(p))) {
+        report.skipped++;
+        continue;
+      }
+      records.push({ ...mapped.record, userId: await users.userIdOf(mapped.localUser) });
     }
-    if (!settings.readPstn) await req.onSlice?.(until);
+    return records;
+  };
+
+  // Pipelined: the next list page is asked for while this page's records are read, and a page's
+  // upsert runs while the next page's records are read (one upsert in flight; the call log's merge
+  // does not depend on the order). Errors of what runs ahead surface where it is awaited.
+  const quiet = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < slices; i++) {
+      const from = new Date(start.getTime() + i * SLICE_MS);
+      const until = new Date(Math.min(end.getTime(), from.getTime() + SLICE_MS));
+      req.progress?.(i, slices);
+      const pages = graph.callRecordPages(from, until);
+      let next = quiet(pages.next());
+      for (let got = await next; !got.done; got = await next) {
+        req.signal?.throwIfAborted();
+        next = quiet(pages.next());
+        const page = got.value;
+        report.records += page.length;
+        req.message?.(`${report.records} call record(s) listed up to ${until.toISOString()}`);
+        const records = await readPage(page);
+        await writing;
+        writing = quiet(upsert(records));
+      }
+      await writing;
+      if (!settings.readPstn) await req.onSlice?.(until);
+    }
+  } finally {
+    // A failure ahead of the upsert in flight: let it finish before the sync reports.
+    await writing.catch(() => undefined);
   }
   if (settings.readPstn) {
     req.message?.(`${report.records} call record(s) listed; reading the PSTN and Direct Routing logs`);

@@ -6,14 +6,15 @@
  *   (both paged inside the expansion: `sessions@odata.nextLink`, `participants_v2@odata.nextLink`);
  * - 429 and 503 wait out `Retry-After` (exponential back-off without it), network failures are
  *   retried, a 401 renews the token once, a 403 names the missing permission;
- * - every request goes through the limiter;
+ * - every request goes through the limiter; the PSTN and Direct Routing functions are paced below
+ *   their own limits as well (calls.md §6: 200 requests per 60 s per app, 50 per 60 s per function).
  * - the change-notification subscription: create, renew, delete.
  * No token, secret or answer body goes into an error message or the log.
  */
 import type { TokenSource } from './auth.js';
 import { TeamsError } from './errors.js';
 import type { GraphCallRecord, GraphParticipant, GraphSession } from './graph-types.js';
-import type { Limiter } from './limiter.js';
+import { Pace, type Limiter } from './limiter.js';
 
 export interface GraphClientOptions {
   baseUrl: string;
@@ -56,9 +57,18 @@ export const nextLinkOf = (body: Record<string, unknown>, prefix = ''): string |
 const permissionText = (permission: string) => `the app registration lacks ${permission} — grant admin consent in Entra ID`;
 export const LOG_PERMISSION = 'CallRecord-PstnCalls.Read.All';
 
+/** The documented limits of the log functions (calls.md §6), per 60 s. */
+export const LOG_REQUESTS_PER_MINUTE = 200;
+export const LOG_REQUESTS_PER_MINUTE_PER_FUNCTION = 50;
+type LogFunction = 'getPstnCalls' | 'getDirectRoutingCalls';
+
 export class GraphClient {
   /** The renewal in flight, and the token it replaced: requests refused together renew once. */
   private renewal: { replaced: string; token: Promise<string> } | null = null;
+
+  /** Pacing of the log functions: both together, and each one. */
+  private readonly logPace = new Pace(LOG_REQUESTS_PER_MINUTE, 60_000);
+  private readonly logFunctionPaces: Record<LogFunction, Pace> = { getPstnCalls: new Pace(LOG_REQUESTS_PER_MINUTE_PER_FUNCTION, 60_000), getDirectRoutingCalls: new Pace(LOG_REQUESTS_PER_MINUTE_PER_FUNCTION, 60_000) };
 
   constructor(private readonly o: GraphClientOptions) {}
 
@@ -97,12 +107,18 @@ export class GraphClient {
 
   /**
    * Rows of the PSTN or Direct Routing log whose call started in the window (calls.md §1.4): the
-   * OData function with both bounds, pages of up to 1,000 followed by `@odata.nextLink` as given.
+   * OData function with both bounds, pages of up to 1,000 followed by `@odata.nextLink` as given,
+   * each request paced below the functions' limits (and through the per-app limiter).
    */
-  async *logPages<T>(fn: 'getPstnCalls' | 'getDirectRoutingCalls', start: Date, end: Date): AsyncGenerator<T[]> {
+  async *logPages<T>(fn: LogFunction, start: Date, end: Date): AsyncGenerator<T[]> {
     let url: string | null = this.url(`/communications/callRecords/${fn}(fromDateTime=${graphTime(start)},toDateTime=${graphTime(end)})`);
     for (let page = 0; url && page < MAX_PAGES; page++) {
-      const body = await this.get(url, { permission: LOG_PERMISSION });
+      const at: string = url;
+      const paces = [this.logPace, this.logFunctionPaces[fn]];
+      const body = await this.o.limiter.run(async () => {
+        await Pace.all(paces, this.o, this.o.signal);
+        return this.request(at, { permission: LOG_PERMISSION });
+      }, this.o.signal);
       if (!body || !Array.isArray(body.value)) throw new TeamsError('DIALBOOK_TEAMS_PROTOCOL', `Graph answered ${fn} without a value array`, { plugin: this.o.plugin });
       yield body.value as T[];
       url = nextLinkOf(body);

@@ -32,3 +32,26 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * A pace of `per` request starts in any `windowMs`, with no bound on concurrency: `all` waits for a
+ * start allowed by several paces at once (the PSTN and Direct Routing functions have a limit for
+ * both together and one for each). Called right before the request, so the spacing is between
+ * requests as sent.
+ */
+export class Pace {
+  private nextStart = 0;
+
+  constructor(
+    private readonly per: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Wait until every pace allows a start, then take it from each. */
+  static async all(paces: Pace[], o: { sleep: (ms: number, signal?: AbortSignal) => Promise<void>; now: () => number }, signal?: AbortSignal): Promise<void> {
+    const now = o.now();
+    const at = Math.max(now, ...paces.map((p) => p.nextStart));
+    for (const p of paces) p.nextStart = at + p.windowMs / p.per;
+    if (at > now) await o.sleep(at - now, signal);
+  }
+}

@@ -7,7 +7,6 @@
  * - Numbers stay exactly as written: a masked `+12345678***` is never "normalised".
  */
 import type { CallRecordInput } from '@dialbook/core';
-import { jsonbOrdered } from './payload.js';
 import type { DirectRoutingLogRow, PstnCallLogRow } from './graph-types.js';
 
 /** `user_in`, `ucap_in`, `ByotIn`… are inbound; `user_out`, `ByotOut`, `ByotOutUserForwarding`… outbound. */
@@ -28,7 +27,7 @@ export function mapDirectRoutingRow(row: DirectRoutingLogRow): CallRecordInput {
     durationSeconds: ok ? (row.duration ?? 0) : 0,
     local: { userId: row.userId ?? row.userPrincipalName ?? null, number: (dirIn ? row.calleeNumber : row.callerNumber) ?? null },
     remote: { number: (dirIn ? row.callerNumber : row.calleeNumber) ?? null, name: null },
-    rawPayload: jsonbOrdered({
+    rawPayload: {
       directRouting: {
         id: row.id,
         callType: row.callType ?? null,
@@ -38,7 +37,7 @@ export function mapDirectRoutingRow(row: DirectRoutingLogRow): CallRecordInput {
         callEndSubReason: row.callEndSubReason ?? null,
         trunk: row.trunkFullyQualifiedDomainName ?? null,
       },
-    }),
+    },
   };
 }
 
@@ -54,6 +53,6 @@ export function mapPstnRow(row: PstnCallLogRow): CallRecordInput {
     durationSeconds: row.duration ?? 0,
     local: { userId: row.userId ?? row.userPrincipalName ?? null, number: (dirIn ? row.calleeNumber : row.callerNumber) ?? null },
     remote: { number: (dirIn ? row.callerNumber : row.calleeNumber) ?? null, name: null },
-    rawPayload: jsonbOrdered({ pstn: { id: row.id, callId: row.callId ?? null, callType: row.callType ?? null, charge: row.charge ?? null, currency: row.currency ?? null, ...(bot ? { bot: true } : {}) } }),
+    rawPayload: { pstn: { id: row.id, callId: row.callId ?? null, callType: row.callType ?? null, charge: row.charge ?? null, currency: row.currency ?? null, ...(bot ? { bot: true } : {}) } },
   };
 }

@@ -14,7 +14,6 @@
  * - Numbers are kept exactly as Graph wrote them (a masked `+12345678***` stays so).
  */
 import type { CallRecordInput } from '@dialbook/core';
-import { jsonbOrdered } from './payload.js';
 import type { GraphCallRecord, GraphSession } from './graph-types.js';
 import { endpointParty, participantParty, sameParty, type Party } from './parties.js';
 
@@ -110,7 +109,7 @@ export function mapCallRecord(r: GraphCallRecord, options: { tenantId?: string |
     durationSeconds: ok && answered && end ? Math.max(0, Math.round((Date.parse(end) - Date.parse(answered)) / 1000)) : 0,
     local: { userId: local?.id ?? local?.upn ?? null, number: local?.number ?? null },
     remote: direction === 'internal' && meeting ? { name: r.joinWebUrl ? 'Teams meeting' : 'Teams group call' } : remoteOf(remote),
-    rawPayload: jsonbOrdered({
+    rawPayload: {
       teams: {
         id: r.id,
         version: r.version ?? null,
@@ -123,7 +122,7 @@ export function mapCallRecord(r: GraphCallRecord, options: { tenantId?: string |
         ...(failed ? { failure: { stage: failed.stage ?? null, reason: failed.reason ?? null } } : {}),
         ...(remote?.kind === 'app' || organizer?.kind === 'app' ? { bot: true } : {}),
       },
-    }),
+    },
   };
   return { record, localUser: local && local.kind === 'user' ? local : null, parties };
 }

@@ -2,12 +2,21 @@
  * The sync of one site's Teams calls over `[start, end)`: the callRecords that started in the
  * window, page by page; each record read again with its sessions and participants; mapped
  * (`mapping.ts`), its user resolved, and each page upserted in one batch by callRecord id, so a
- * window read twice duplicates nothing and a record Graph updated since is updated.
+ * window read twice duplicates nothing and a record Graph updated since is updated. Pipelined: the
+ * next list page is asked for while a page's records are read, and a page is upserted while the next
+ * page's records are read.
+ *
+ * The callRecords are read in slices of `SLICE_MS`. With `readPstn`, the PSTN and Direct Routing
+ * logs are read once for the whole window after all its callRecords (one call of each function,
+ * `$skip` pages of 1,000, paced below the functions' limits; split in 90-day ranges, Graph's
+ * maximum, which a window of at most 31 days never needs), so a Direct Routing row finds its
+ * callRecord whichever slice the call was listed in.
+ *
+ * `onSlice` is told how far the window is read (the scheduled sync moves its cursor there, so an
+ * outage loses no progress): after each slice without `readPstn`; with it, only once the logs are
+ * read too, since the cursor must not pass calls whose log rows were not read yet.
  *
  * `syncRecords` reads, maps and upserts named records the same way (change notifications).
- *
- * Windows are read in slices of `SLICE_MS`; `onSlice` is told after each one (the scheduled sync
- * moves its cursor there, so an outage loses no progress).
  */
 import type { CallRecordInput, CallSyncRequest, SyncResult } from '@dialbook/core';
 import { TeamsError } from './errors.js';
@@ -22,6 +31,8 @@ import { UserResolver } from './users.js';
 export const SLICE_MS = 3_600_000;
 /** Graph keeps call records 30 days. */
 const MAX_WINDOW_MS = 31 * 86_400_000;
+/** The longest range the log functions take (calls.md §1.4). */
+export const LOG_RANGE_MS = 90 * 86_400_000;
 
 export interface TeamsSyncReport extends SyncResult {
   /** Records listed in the window. */
@@ -110,38 +121,65 @@ export async function syncWindow(rt: TeamsRuntime, req: TeamsSyncRequest): Promi
   const upsert = (records: CallRecordInput[]) => upsertRecords(rt, siteId, records, report);
 
   /**
-   * The logs of the slice: Direct Routing rows merge into their callRecord (`correlationId`), PSTN
-   * rows are their own records. Only rows whose call started in `[from, until)` (PSTN's `toDateTime` is inclusive).
+   * The logs of `[from, until)`: Direct Routing rows merge into their callRecord (`correlationId`), PSTN
+   * rows are their own records. Only rows whose call started in the range (PSTN's `toDateTime` is inclusive).
    */
-  const readLogs = async (g: typeof graph, from: Date, until: Date) => {
-    const inSlice = (r: { startDateTime?: string | null; inviteDateTime?: string | null }) => {
+  const readLogs = async (from: Date, until: Date) => {
+    const inRange = (r: { startDateTime?: string | null; inviteDateTime?: string | null }) => {
       const t = Date.parse(r.startDateTime ?? r.inviteDateTime ?? '');
       return Number.isFinite(t) && t >= from.getTime() && t < until.getTime();
     };
-    for await (const rows of g.logPages<DirectRoutingLogRow>('getDirectRoutingCalls', from, until)) {
-      const mine = rows.filter(inSlice).filter((r) => !settings.onlyListedUsers || (rowUser(r) && users.isListed(rowUser(r)!)));
-      report.directRoutingRows += mine.length;
-      await upsert(await Promise.all(mine.map(async (r) => ({ ...mapDirectRoutingRow(r), userId: await users.userIdOf(rowUser(r)) }))));
+    const mine = <R extends DirectRoutingLogRow | PstnCallLogRow>(rows: R[]): R[] => rows.filter(inRange).filter((r) => !settings.onlyListedUsers || (rowUser(r) && users.isListed(rowUser(r)!)));
+    for await (const rows of graph.logPages<DirectRoutingLogRow>('getDirectRoutingCalls', from, until)) {
+      req.signal?.throwIfAborted();
+      const kept = mine(rows);
+      report.directRoutingRows += kept.length;
+      await upsert(await Promise.all(kept.map(async (r) => ({ ...mapDirectRoutingRow(r), userId: await users.userIdOf(rowUser(r)) }))));
     }
-    for await (const rows of g.logPages<PstnCallLogRow>('getPstnCalls', from, until)) {
-      const mine = rows.filter(inSlice).filter((r) => !settings.onlyListedUsers || (rowUser(r) && users.isListed(rowUser(r)!)));
-      report.pstnRows += mine.length;
-      await upsert(await Promise.all(mine.map(async (r) => ({ ...mapPstnRow(r), userId: await users.userIdOf(rowUser(r)) }))));
+    for await (const rows of graph.logPages<PstnCallLogRow>('getPstnCalls', from, until)) {
+      req.signal?.throwIfAborted();
+      const kept = mine(rows);
+      report.pstnRows += kept.length;
+      await upsert(await Promise.all(kept.map(async (r) => ({ ...mapPstnRow(r), userId: await users.userIdOf(rowUser(r)) }))));
     }
   };
 
-  for (let i = 0; i < slices; i++) {
-    const from = new Date(start.getTime() + i * SLICE_MS);
-    const until = new Date(Math.min(end.getTime(), from.getTime() + SLICE_MS));
-    req.progress?.(i, slices);
-    for await (const page of graph.callRecordPages(from, until)) {
-      req.signal?.throwIfAborted();
-      report.records += page.length;
-      req.message?.(`${report.records} call record(s) listed up to ${until.toISOString()}`);
-      await upsert(await readRecords({ graph, settings, users }, page.map((r) => r.id), report));
+  /** The page's records read again with sessions and participants, mapped, their users resolved. */
+  const readPage = (page: { id: string }[]): Promise<CallRecordInput[]> => readRecords({ graph, settings, users }, page.map((r) => r.id), report);
+
+  // Pipelined: the next list page is asked for while this page's records are read, and a page's
+  // upsert runs while the next page's records are read (one upsert in flight; the call log's merge
+  // does not depend on the order). Errors of what runs ahead surface where it is awaited.
+  const quiet = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < slices; i++) {
+      const from = new Date(start.getTime() + i * SLICE_MS);
+      const until = new Date(Math.min(end.getTime(), from.getTime() + SLICE_MS));
+      req.progress?.(i, slices);
+      const pages = graph.callRecordPages(from, until);
+      let next = quiet(pages.next());
+      for (let got = await next; !got.done; got = await next) {
+        req.signal?.throwIfAborted();
+        next = quiet(pages.next());
+        const page = got.value;
+        report.records += page.length;
+        req.message?.(`${report.records} call record(s) listed up to ${until.toISOString()}`);
+        const records = await readPage(page);
+        await writing;
+        writing = quiet(upsert(records));
+      }
+      await writing;
+      if (!settings.readPstn) await req.onSlice?.(until);
     }
-    if (settings.readPstn) await readLogs(graph, from, until);
-    await req.onSlice?.(until);
+  } finally {
+    // A failure ahead of the upsert in flight: let it finish before the sync reports.
+    await writing.catch(() => undefined);
+  }
+  if (settings.readPstn) {
+    req.message?.(`${report.records} call record(s) listed; reading the PSTN and Direct Routing logs`);
+    for (let from = start.getTime(); from < end.getTime(); from += LOG_RANGE_MS) await readLogs(new Date(from), new Date(Math.min(end.getTime(), from + LOG_RANGE_MS)));
+    await req.onSlice?.(end);
   }
   req.progress?.(slices, slices);
   return report;

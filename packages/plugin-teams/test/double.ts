@@ -43,6 +43,12 @@ export interface GraphDouble {
   logPageSize: number;
   /** Refuse the two log functions with 403 (CallRecord-PstnCalls.Read.All not consented). */
   logConsentMissing: boolean;
+  /** Calls of each log function: first requests, not the `$skip` pages that follow (`logPages` counts those too). */
+  logCalls: Record<'getPstnCalls' | 'getDirectRoutingCalls', number>;
+  logPages: Record<'getPstnCalls' | 'getDirectRoutingCalls', number>;
+  /** When each log function request came, by `clock` (a test sets the plugin's clock here). */
+  logRequestTimes: { fn: 'getPstnCalls' | 'getDirectRoutingCalls'; at: number }[];
+  clock: () => number;
   /** Every Graph request's path and query, in order (decoded). */
   requests: string[];
   /** Every token request's form fields (the secret replaced by its length). */
@@ -109,6 +115,10 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
   let outageIn: number | null = null;
   const state = { records: new Map<string, GraphCallRecord>(), requests: [] as string[], tokenRequests: [] as Record<string, string>[], tokenQueries: [] as string[], pageSize: 60, sessionsPageSize: 60, consentMissing: false, pstnRows: [] as PstnCallLogRow[], directRoutingRows: [] as DirectRoutingLogRow[], logPageSize: 1000, logConsentMissing: false };
   let base = '';
+  const logCalls = { getPstnCalls: 0, getDirectRoutingCalls: 0 };
+  const logPages = { getPstnCalls: 0, getDirectRoutingCalls: 0 };
+  const logRequestTimes: GraphDouble['logRequestTimes'] = [];
+  const clockOf = { now: Date.now };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -165,6 +175,10 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
     }
     const fn = /^\/communications\/callRecords\/(getPstnCalls|getDirectRoutingCalls)\((?:fromDateTime|from)=([^,]+),(?:toDateTime|to)=([^)]+)\)$/.exec(decodeURIComponent(path));
     if (fn) {
+      const called = fn[1] as 'getPstnCalls' | 'getDirectRoutingCalls';
+      logPages[called]++;
+      logRequestTimes.push({ fn: called, at: clockOf.now() });
+      if (!url.searchParams.has('$skip')) logCalls[called]++;
       if (state.logConsentMissing) return send(res, 403, { error: { code: 'Forbidden', message: "Missing role permissions on the request. API requires one of 'CallRecord-PstnCalls.Read.All, CallRecords.Read.All'." } });
       const [from, to] = [Date.parse(fn[2]!), Date.parse(fn[3]!)];
       if (to - from > 90 * 86_400_000) return send(res, 400, { error: { code: 'BadRequest', message: 'The date range cannot be longer than 90 days' } });
@@ -269,6 +283,15 @@ export async function startGraphDouble(o: { tenant?: string; clientId?: string; 
     },
     set logConsentMissing(v) {
       state.logConsentMissing = v;
+    },
+    logCalls,
+    logPages,
+    logRequestTimes,
+    get clock() {
+      return clockOf.now;
+    },
+    set clock(v) {
+      clockOf.now = v;
     },
     requests: state.requests,
     tokenRequests: state.tokenRequests,

@@ -37,7 +37,7 @@ export function LinksEditor({ campaign }: { campaign: RoutingCampaign }) {
           <>
             {!items.length && <Empty>No client is linked yet{staff ? ': add one below.' : '.'}</Empty>}
             {items.map((l) => (
-              <LinkCard key={`${l.id}:${l.updatedAt}`} link={l} counters={byLink.get(l.id)} staff={staff} timeZone={clients.data?.find((c) => c.id === l.clientId)?.timeZone} />
+              <LinkCard key={l.id} link={l} counters={byLink.get(l.id)} staff={staff} timeZone={clients.data?.find((c) => c.id === l.clientId)?.timeZone} />
             ))}
             {staff && <AddLink campaign={campaign} linked={new Set(items.map((l) => l.clientId))} clients={clients.data ?? []} />}
           </>

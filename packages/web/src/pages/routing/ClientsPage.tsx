@@ -16,7 +16,7 @@ import { OtherErrors, SelectField, TextField } from '../../ui/forms';
 import { ErrorMessage } from '../../ui/states';
 import { actionsColumn, columnHelper, DataTable } from '../../ui/table';
 import { CapsFields, capsText, capsValue } from './CapsFields';
-import { HoursEditor } from './HoursEditor';
+import { dropHours, HoursEditor } from './HoursEditor';
 import { capText, isError, parseCap, parseWhole } from './numbers';
 
 export function ClientsPage() {
@@ -176,7 +176,7 @@ function ClientForm({ client, onDone }: { client: RoutingClient | null; onDone: 
         <TextField label="Concurrent calls (all links)" inputMode="numeric" placeholder="no cap" value={concurrency} error={errors.concurrencyCap} onChange={(e) => setConcurrency(e.target.value)} />
       </div>
       <CapsFields value={caps} onChange={setCaps} errors={errors} legend="Client caps (across all its links)" />
-      <HoursEditor value={hours} onChange={setHours} timeZone={timeZone ?? 'UTC'} errors={errors} label="Client hours" />
+      <HoursEditor value={hours} onChange={(h) => (setHours(h), setErrors(dropHours))} timeZone={timeZone ?? 'UTC'} errors={errors} label="Client hours" />
       <OtherErrors errors={errors} shown={(f) => SHOWN.test(f)} />
       <ErrorMessage error={failure} />
       <div className="form-actions">

@@ -7,6 +7,9 @@
  */
 import type { Hours } from '../../api/routing';
 
+/** The messages left once the hours change (theirs are stale): for `setErrors(dropHours)`. */
+export const dropHours = (errors: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith('hours')));
+
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 type Block = { from: string; to: string };
 

@@ -15,7 +15,7 @@ import { ConfirmButton } from '../../ui/confirm';
 import { OtherErrors, SelectField, TextField } from '../../ui/forms';
 import { Empty, ErrorMessage, QueryState } from '../../ui/states';
 import { CapsFields, capsText, capsValue } from './CapsFields';
-import { HoursEditor } from './HoursEditor';
+import { dropHours, HoursEditor } from './HoursEditor';
 import { capText, isError, parseCap, parseWhole } from './numbers';
 
 export function LinksEditor({ campaign }: { campaign: RoutingCampaign }) {
@@ -128,7 +128,7 @@ function LinkCard({ link, counters, staff, timeZone }: { link: RoutingLink; coun
           <CapsFields value={caps} onChange={setCaps} errors={errors} />
           <details className="link-hours" open={Object.keys(errors).some((k) => k.startsWith('hours'))}>
             <summary>Hours: {hoursSummary}</summary>
-            <HoursEditor value={hours} onChange={setHours} timeZone={zone} errors={errors} label="Link hours" />
+            <HoursEditor value={hours} onChange={(h) => (setHours(h), setErrors(dropHours))} timeZone={zone} errors={errors} label="Link hours" />
           </details>
         </fieldset>
         <OtherErrors errors={errors} shown={(f) => /^(priority|weight|concurrencyCap|minTalkSeconds|caps\.|hours)/.test(f)} />

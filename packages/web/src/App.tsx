@@ -1,6 +1,7 @@
 /** The shell: public pages (sign-in, sign-up, reset), and the signed-in layout with its navigation. */
 import { useState, type ReactNode } from 'react';
 import { useAuth } from './auth';
+import { RoutingNav } from './components/RoutingNav';
 import { ToolsNav } from './components/ToolsNav';
 import { JobsPage, NotificationsPage, useUnreadCount } from './pages/ActivityPages';
 import { AuditPage } from './pages/AuditPage';
@@ -16,6 +17,10 @@ import { PluginViewPage } from './pages/PluginViewPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SitesPage } from './pages/SitesPage';
 import { UsersPage } from './pages/UsersPage';
+import { CampaignDetailPage, CampaignsPage } from './pages/routing/CampaignsPage';
+import { ClientsPage } from './pages/routing/ClientsPage';
+import { DecisionTestPage } from './pages/routing/DecisionTestPage';
+import { DidsPage } from './pages/routing/DidsPage';
 import { Link, matchRoute, useRouter } from './router';
 import { ErrorMessage, Loading } from './ui/states';
 import type { User } from './api/client';
@@ -46,6 +51,11 @@ const ROUTES: Route[] = [
   { pattern: '/views/:plugin/:view', render: (p) => <PluginViewPage key={`${p.plugin}.${p.view}`} id={`${p.plugin}.${p.view}`} /> },
   { pattern: '/views/:id', render: (p) => <PluginViewPage key={p.id} id={p.id!} /> },
   { pattern: '/import', role: 'staff', render: () => <ImportPage /> },
+  { pattern: '/routing/campaigns', render: () => <CampaignsPage /> },
+  { pattern: '/routing/campaigns/:id', render: (p) => <CampaignDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/routing/dids', render: () => <DidsPage /> },
+  { pattern: '/routing/clients', role: 'staff', render: () => <ClientsPage /> },
+  { pattern: '/routing/test', render: () => <DecisionTestPage /> },
 ];
 
 const NAV: { to: string; label: string; role?: User['role'] }[] = [
@@ -130,6 +140,7 @@ function Shell() {
             {n.label}
           </Link>
         ))}
+        <RoutingNav onNavigate={() => setMenuOpen(false)} />
         <ToolsNav onNavigate={() => setMenuOpen(false)} />
         <a href="/docs">API reference</a>
       </nav>

@@ -54,6 +54,10 @@ browserSuite('the admin app on a 390 px phone', { plugins: { yealink: yealinkPlu
       ['/views/tools/phone-lookup?mac=001A2B3C4D5E', 'Phone lookup'],
       ['/import', 'Import'],
       ['/contacts?status=deleted', 'Contacts'],
+      ['/routing/campaigns', 'Campaigns'],
+      ['/routing/dids', 'DIDs'],
+      ['/routing/clients', 'Clients'],
+      ['/routing/test', 'Test a decision'],
     ];
     const wide: string[] = [];
     for (const [path, heading] of pages) {

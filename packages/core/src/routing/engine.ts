@@ -12,6 +12,8 @@ import { RoutingCallEntity, RoutingCampaignEntity, RoutingClientEntity, RoutingD
 import type { RouteCall } from './events.js';
 import './events.js';
 import { linkModel } from './links.js';
+import { assertOwned } from './ownership.js';
+import { explainDecision, type DecisionPreview } from './preview.js';
 import { isAnonymousCaller, type Decision, type Link, type RoutingClient } from './model.js';
 
 /** How long a slot is held without news from the engine: `answered` and `renew` extend it by this much. */
@@ -220,5 +222,33 @@ export class RoutingEngine {
     const client = link ? await em.findOne(RoutingClientEntity, { id: link.clientId }, { fields: ['timeZone'] }) : null;
     if (!link || !client) throw new DialbookError('DIALBOOK_ROUTING_NOT_ATTEMPTED', `call ${callId} has not been attempted on a client (POST …/attempt first)`, { status: 409 });
     return { row, link: linkModel(link), counted: { linkId: link.id, clientId: link.clientId, timeZone: client.timeZone } as CountedLink };
+  }
+
+  /**
+   * The decision `decide` would give a call on `did` from `caller` now, for people testing a
+   * campaign ("test a decision"): the same loaders, rule and `route.candidates` filter (its call id
+   * is `preview`), but nothing is counted or written — no call record, no round-robin step, no
+   * `route.decided`. A DID that is not there, or another seller's, is 404.
+   */
+  async preview(input: { did: string; caller: string | null }): Promise<DecisionPreview> {
+    const now = this.clock();
+    const em = this.orm.em.fork() as SqlEntityManager;
+    const did = this.e164(input.did) ?? input.did.trim();
+    const caller = isAnonymousCaller(input.caller) ? null : (this.e164(input.caller!) ?? input.caller!.trim());
+    const didRow = await em.findOne(RoutingDidEntity, { number: did });
+    if (!didRow) throw notFound('DID', did);
+    assertOwned(didRow.ownerId, 'DID', did);
+    const campaignRow = didRow.campaignId ? await em.findOne(RoutingCampaignEntity, { id: didRow.campaignId }) : null;
+    const campaign = campaignRow ? campaignModel(campaignRow) : null;
+    if (!campaign || !campaign.enabled) {
+      return explainDecision({ did, caller, now, campaign, links: [], clients: new Map(), decision: { action: 'reject', campaignId: campaign?.id ?? null, reason: 'no_campaign', skipped: [] } });
+    }
+    const links = (await em.find(RoutingLinkEntity, { campaignId: campaign.id })).map(linkModel);
+    const clients = new Map((await em.find(RoutingClientEntity, { id: { $in: [...new Set(links.map((l) => l.clientId))] } })).map((c) => [c.id, clientModel(c)]));
+    const live = await counters.snapshot(em, this.counted(links, clients), now);
+    const previous = caller && campaign.duplicateWindowHours > 0 ? await this.previous(em, campaign.id, caller, '') : null;
+    let decision = decide({ now, caller, campaign, links, clients, live, previous, cursor: Number(campaignRow!.cursor), random: this.random });
+    if (decision.action === 'route') decision = await this.filtered({ callId: 'preview', did, caller }, decision);
+    return explainDecision({ did, caller, now, campaign, links, clients, decision });
   }
 }

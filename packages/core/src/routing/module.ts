@@ -16,6 +16,8 @@ import { engineRoutes } from './engine-routes.js';
 import { RoutingEngine, type EndedStatus, type SlotDto } from './engine.js';
 import type { Decision } from './model.js';
 import { CredentialsToken } from '../credentials/module.js';
+import { insightRoutes } from './insight-routes.js';
+import { LiveCounterReader } from './live.js';
 
 /** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
@@ -102,6 +104,8 @@ export const routingModule = defineModule({
     ['POST', '/routing/calls/:id/answered', 'public'],
     ['POST', '/routing/calls/:id/renew', 'public'],
     ['POST', '/routing/calls/:id/ended', 'public'],
+    ['POST', '/routing/decisions/preview', 'user'],
+    ['GET', '/routing/campaigns/:id/counters', 'user'],
   ],
   routes: (c) => [
     clientRoutes(c.resolve(RoutingClientsToken)),
@@ -109,6 +113,7 @@ export const routingModule = defineModule({
     didRoutes(c.resolve(RoutingDidsToken)),
     linkRoutes(c.resolve(RoutingLinksToken)),
     engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
+    insightRoutes(c.resolve(RoutingEngineToken), new LiveCounterReader(c.resolve(CoreTokens.Orm), () => c.resolve(RoutingEngineToken).clock())),
   ],
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);

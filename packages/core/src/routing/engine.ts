@@ -49,7 +49,8 @@ export class RoutingEngine {
   private readonly orm: MikroORM;
   private readonly hooks: HookBus;
   private readonly defaultCountry: string | null;
-  readonly leaseMs: number;
+  /** How long a slot is held without news, in ms (tests and the load bench shorten it, as they drive `clock`). */
+  leaseMs: number;
   /** The time every decision and lease is computed with; tests replace it to drive time. */
   clock: () => Date;
   private readonly random: () => number;

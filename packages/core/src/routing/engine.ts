@@ -3,6 +3,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { systemActor } from '../base/actor.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import { normaliseNumber } from '../base/phone.js';
+import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
 import { campaignModel } from './campaigns.js';
 import { clientModel } from './clients.js';
@@ -54,6 +55,7 @@ export class RoutingEngine {
   /** The time every decision and lease is computed with; tests replace it to drive time. */
   clock: () => Date;
   private readonly random: () => number;
+  private readonly postgres: boolean;
 
   constructor(options: RoutingEngineOptions) {
     this.orm = options.orm;
@@ -62,6 +64,7 @@ export class RoutingEngine {
     this.leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.postgres = dialectOf(options.orm) === 'postgresql';
   }
 
   /** The decision for a ringing call on `did` from `caller`; recorded under `callId` for its lifecycle and the duplicate window. */
@@ -80,9 +83,12 @@ export class RoutingEngine {
       const campaign = campaignModel(campaignRow);
       const links = (await em.find(RoutingLinkEntity, { campaignId: campaign.id })).map(linkModel);
       const clients = new Map((await em.find(RoutingClientEntity, { id: { $in: [...new Set(links.map((l) => l.clientId))] } })).map((c) => [c.id, clientModel(c)]));
-      const live = await counters.snapshot(em, this.counted(links, clients), now);
-      const previous = call.caller && campaign.duplicateWindowHours > 0 ? await this.previous(em, campaign.id, call.caller, input.callId) : null;
-      const cursor = campaign.strategy === 'round_robin' ? await this.nextCursor(em, campaign.id) : 0;
+      // Independent reads, side by side (no transaction here: each takes its own connection).
+      const [live, previous, cursor] = await Promise.all([
+        counters.snapshot(em, this.counted(links, clients), now),
+        call.caller && campaign.duplicateWindowHours > 0 ? this.previous(em, campaign.id, call.caller, input.callId) : null,
+        campaign.strategy === 'round_robin' ? this.nextCursor(em, campaign.id) : 0,
+      ]);
       decision = decide({ now, caller: call.caller, campaign, links, clients, live, previous, cursor, random: this.random });
       if (decision.action === 'route') decision = await this.filtered(call, decision);
       // The first decision for a call id stays its record (a retried decide changes nothing).
@@ -94,9 +100,12 @@ export class RoutingEngine {
 
   /**
    * Reserve a slot for the call on its campaign's link to `clientId`, and count it as routed.
-   * Under the client's and the link's row locks (`counters.lockForSlot`) the link's rule is read
-   * again with the counters as they are: at a cap, closed or disabled is 409
-   * `DIALBOOK_ROUTING_CAPPED` with the reason, and nothing changes. The same attempt again renews.
+   * Under the client's row lock (`counters.lockForSlot`, which serialises every slot of the
+   * client and so of its links, across instances) the counters are read as they are and the
+   * link's rule applied to them: at a cap, closed or disabled is 409 `DIALBOOK_ROUTING_CAPPED`
+   * with the reason, and nothing changes. The same attempt again renews. Expired slots are
+   * cleared before the lock, and on PostgreSQL the writes are one statement, so the lock is held
+   * for three round trips (two reads, one write) and the commit.
    */
   async attempt(callId: string, clientId: string): Promise<SlotDto> {
     return this.orm.em.fork().transactional(async (tx) => {
@@ -104,18 +113,15 @@ export class RoutingEngine {
       const now = this.clock();
       const { link, client } = await this.linkOf(em, callId, clientId);
       const counted: CountedLink = { linkId: link.id, clientId: client.id, timeZone: client.timeZone };
-      await counters.lockForSlot(em, link.id, client.id);
+      await counters.dropExpired(em, client.id, now);
+      await counters.lockForSlot(em, client.id);
       const leaseUntil = now.getTime() + this.leaseMs;
-      const held = await counters.slotOf(em, callId, link.id);
-      if (!held || held.leaseUntil <= now.getTime()) {
-        await counters.dropExpired(em, client.id, now);
-        const live = await counters.snapshot(em, [counted], now, callId);
+      const { live, held } = await counters.forAttempt(em, counted, now, callId);
+      if (!held) {
         const reason = linkSkipReason(link, client, { now, live });
         if (reason) throw new DialbookError('DIALBOOK_ROUTING_CAPPED', `the link to client ${clientId} cannot take the call now (${reason})`, { status: 409, details: { reason } });
       }
-      await counters.hold(em, callId, counted, leaseUntil);
-      await counters.count(em, callId, counted, 'routed', now);
-      await em.nativeUpdate(RoutingCallEntity, { callId }, { clientId: client.id, linkId: link.id });
+      await counters.take(em, callId, counted, leaseUntil, now, this.postgres);
       return { callId, linkId: link.id, clientId: client.id, leaseExpiresAt: new Date(leaseUntil).toISOString() };
     });
   }

@@ -5,11 +5,10 @@ import { DialbookError, notFound } from '../base/errors.js';
 import { normaliseNumber } from '../base/phone.js';
 import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
-import { campaignModel } from './campaigns.js';
-import { clientModel } from './clients.js';
 import { counters, type CountedLink } from './counters.js';
+import { campaignOfDid, linkOfCall, linksOfCampaign } from './engine-reads.js';
 import { decide, linkSkipReason } from './decide.js';
-import { RoutingCallEntity, RoutingCampaignEntity, RoutingClientEntity, RoutingDidEntity, RoutingLinkEntity } from './entities.js';
+import { RoutingCallEntity, RoutingClientEntity, RoutingLinkEntity } from './entities.js';
 import type { RouteCall } from './events.js';
 import './events.js';
 import { linkModel } from './links.js';
@@ -74,15 +73,12 @@ export class RoutingEngine {
     const did = this.e164(input.did) ?? input.did.trim();
     const anonymous = isAnonymousCaller(input.caller);
     const call: RouteCall = { callId: input.callId, did, caller: anonymous ? null : (this.e164(input.caller!) ?? input.caller!.trim()) };
-    const didRow = await em.findOne(RoutingDidEntity, { number: did }, { fields: ['campaignId'] });
-    const campaignRow = didRow?.campaignId ? await em.findOne(RoutingCampaignEntity, { id: didRow.campaignId }) : null;
+    const campaign = await campaignOfDid(em, did);
     let decision: Decision;
-    if (!campaignRow || !campaignRow.enabled) {
-      decision = { action: 'reject', campaignId: campaignRow?.id ?? null, reason: 'no_campaign', skipped: [] };
+    if (!campaign || !campaign.enabled) {
+      decision = { action: 'reject', campaignId: campaign?.id ?? null, reason: 'no_campaign', skipped: [] };
     } else {
-      const campaign = campaignModel(campaignRow);
-      const links = (await em.find(RoutingLinkEntity, { campaignId: campaign.id })).map(linkModel);
-      const clients = new Map((await em.find(RoutingClientEntity, { id: { $in: [...new Set(links.map((l) => l.clientId))] } })).map((c) => [c.id, clientModel(c)]));
+      const { links, clients } = await linksOfCampaign(em, campaign.id);
       // Independent reads, side by side (no transaction here: each takes its own connection).
       const [live, previous, cursor] = await Promise.all([
         counters.snapshot(em, this.counted(links, clients), now),
@@ -211,12 +207,10 @@ export class RoutingEngine {
 
   /** The call's campaign link to `clientId`, with its client. */
   private async linkOf(em: SqlEntityManager, callId: string, clientId: string): Promise<{ link: Link; client: RoutingClient }> {
-    const row = await em.findOne(RoutingCallEntity, { callId }, { fields: ['campaignId'] });
-    if (!row) throw notFound('routed call', callId);
-    const link = await em.findOne(RoutingLinkEntity, { campaignId: row.campaignId, clientId });
-    const client = link ? await em.findOne(RoutingClientEntity, { id: clientId }) : null;
-    if (!link || !client) throw new DialbookError('DIALBOOK_ROUTING_CLIENT_NOT_LINKED', `client ${clientId} is not linked to the call's campaign`, { status: 422, field: 'clientId' });
-    return { link: linkModel(link), client: clientModel(client) };
+    const found = await linkOfCall(em, callId, clientId);
+    if (!found) throw notFound('routed call', callId);
+    if (!found.link) throw new DialbookError('DIALBOOK_ROUTING_CLIENT_NOT_LINKED', `client ${clientId} is not linked to the call's campaign`, { status: 422, field: 'clientId' });
+    return found;
   }
 
   /** The call and the link it was last attempted on (409 `DIALBOOK_ROUTING_NOT_ATTEMPTED` before any attempt). */

@@ -37,11 +37,12 @@ export async function campaignOfDid(em: SqlEntityManager, did: string): Promise<
   };
 }
 
-/** A campaign's links and their clients, in two queries side by side (outside a transaction each has its own connection). */
-export async function linksOfCampaign(em: SqlEntityManager, campaignId: string): Promise<{ links: Link[]; clients: Map<string, RoutingClient> }> {
+/** The links and their clients of the campaign a DID is assigned to, in two queries side by side (outside a transaction each has its own connection). */
+export async function linksOfDid(em: SqlEntityManager, did: string): Promise<{ links: Link[]; clients: Map<string, RoutingClient> }> {
+  const campaignOf = '(select campaign_id from routing_did where number = ?)';
   const [links, clients] = await Promise.all([
-    em.execute<Raw[]>(`select ${LINK_COLUMNS} from routing_link l where l.campaign_id = ?`, [campaignId]),
-    em.execute<Raw[]>(`select ${CLIENT_COLUMNS} from routing_client c where c.id in (select client_id from routing_link where campaign_id = ?)`, [campaignId]),
+    em.execute<Raw[]>(`select ${LINK_COLUMNS} from routing_link l where l.campaign_id = ${campaignOf}`, [did]),
+    em.execute<Raw[]>(`select ${CLIENT_COLUMNS} from routing_client c where c.id in (select client_id from routing_link where campaign_id = ${campaignOf})`, [did]),
   ]);
   return { links: links.map(link), clients: new Map(clients.map((r) => [String(r.id), client(r)])) };
 }
@@ -56,4 +57,19 @@ export async function linkOfCall(em: SqlEntityManager, callId: string, clientId:
   if (!r) return null;
   if (r.id === null || r.c_id === null) return { link: null };
   return { link: link(r), client: client({ id: r.c_id, name: r.c_name, time_zone: r.c_time_zone, enabled: r.c_enabled, concurrency_cap: r.c_concurrency_cap, caps: r.c_caps, hours: r.c_hours }) };
+}
+
+/** The call's state and the link it was last attempted on, in one query (null: no such call; `counted` null: not attempted yet). */
+export async function attemptedCall(em: SqlEntityManager, callId: string): Promise<{ answered: boolean; minTalkSeconds: number; counted: { linkId: string; clientId: string; timeZone: string } | null } | null> {
+  const [r] = await em.execute<Raw[]>(
+    'select k.answered_at, l.id, l.client_id, l.min_talk_seconds, c.time_zone from routing_call k left join routing_link l on l.id = k.link_id left join routing_client c on c.id = l.client_id where k.call_id = ?',
+    [callId],
+  );
+  if (!r) return null;
+  const attempted = r.id !== null && r.id !== undefined && r.time_zone !== null && r.time_zone !== undefined;
+  return {
+    answered: r.answered_at !== null && r.answered_at !== undefined,
+    minTalkSeconds: Number(r.min_talk_seconds ?? 0),
+    counted: attempted ? { linkId: String(r.id), clientId: String(r.client_id), timeZone: String(r.time_zone) } : null,
+  };
 }

@@ -6,12 +6,11 @@ import { normaliseNumber } from '../base/phone.js';
 import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
 import { counters, type CountedLink } from './counters.js';
-import { campaignOfDid, linkOfCall, linksOfCampaign } from './engine-reads.js';
+import { attemptedCall, campaignOfDid, linkOfCall, linksOfDid } from './engine-reads.js';
 import { decide, linkSkipReason } from './decide.js';
-import { RoutingCallEntity, RoutingClientEntity, RoutingLinkEntity } from './entities.js';
+import { RoutingCallEntity } from './entities.js';
 import type { RouteCall } from './events.js';
 import './events.js';
-import { linkModel } from './links.js';
 import { isAnonymousCaller, type Decision, type Link, type RoutingClient } from './model.js';
 
 /** How long a slot is held without news from the engine: `answered` and `renew` extend it by this much. */
@@ -73,22 +72,21 @@ export class RoutingEngine {
     const did = this.e164(input.did) ?? input.did.trim();
     const anonymous = isAnonymousCaller(input.caller);
     const call: RouteCall = { callId: input.callId, did, caller: anonymous ? null : (this.e164(input.caller!) ?? input.caller!.trim()) };
-    const campaign = await campaignOfDid(em, did);
+    // Independent reads, side by side (no transaction here: each takes its own connection), in two rounds.
+    const [campaign, { links, clients }] = await Promise.all([campaignOfDid(em, did), linksOfDid(em, did)]);
     let decision: Decision;
     if (!campaign || !campaign.enabled) {
       decision = { action: 'reject', campaignId: campaign?.id ?? null, reason: 'no_campaign', skipped: [] };
     } else {
-      const { links, clients } = await linksOfCampaign(em, campaign.id);
-      // Independent reads, side by side (no transaction here: each takes its own connection).
       const [live, previous, cursor] = await Promise.all([
         counters.snapshot(em, this.counted(links, clients), now),
         call.caller && campaign.duplicateWindowHours > 0 ? this.previous(em, campaign.id, call.caller, input.callId) : null,
         campaign.strategy === 'round_robin' ? this.nextCursor(em, campaign.id) : 0,
+        // The first decision for a call id stays its record (a retried decide changes nothing); `previous` skips this call.
+        em.upsert(RoutingCallEntity, { callId: input.callId, campaignId: campaign.id, did, caller: call.caller, decidedAt: now }, { onConflictFields: ['callId'], onConflictAction: 'ignore' }),
       ]);
       decision = decide({ now, caller: call.caller, campaign, links, clients, live, previous, cursor, random: this.random });
       if (decision.action === 'route') decision = await this.filtered(call, decision);
-      // The first decision for a call id stays its record (a retried decide changes nothing).
-      await em.upsert(RoutingCallEntity, { callId: input.callId, campaignId: campaign.id, did, caller: call.caller, decidedAt: now }, { onConflictFields: ['callId'], onConflictAction: 'ignore' });
     }
     await this.hooks.emit('route.decided', { call, decision });
     return decision;
@@ -127,11 +125,12 @@ export class RoutingEngine {
     return this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
-      const { row, counted } = await this.current(em, callId);
+      const { answered, counted } = await this.current(em, callId);
       const leaseUntil = now.getTime() + this.leaseMs;
       const renewed = await counters.renew(em, callId, leaseUntil, true, now);
+      if (!answered) await em.nativeUpdate(RoutingCallEntity, { callId }, { answeredAt: now });
+      // Last: the counter rows are shared with every attempt on the link, so their row locks are held only until the commit.
       await counters.count(em, callId, counted, 'connected', now);
-      if (!row.answeredAt) await em.nativeUpdate(RoutingCallEntity, { callId }, { answeredAt: now });
       return { leaseExpiresAt: renewed ? new Date(leaseUntil).toISOString() : null };
     });
   }
@@ -157,12 +156,13 @@ export class RoutingEngine {
     return this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
-      const { link, counted } = await this.current(em, callId);
+      const { minTalkSeconds, counted } = await this.current(em, callId);
       await counters.release(em, callId);
-      if (talkSeconds > 0) await counters.count(em, callId, counted, 'connected', now);
-      const converted = talkSeconds > 0 && talkSeconds >= link.minTalkSeconds;
-      if (converted) await counters.count(em, callId, counted, 'converted', now);
       await em.nativeUpdate(RoutingCallEntity, { callId, endedAt: null }, { endedAt: now, status, talkSeconds });
+      // Last (see `answered`): the shared counter rows stay locked only until the commit.
+      if (talkSeconds > 0) await counters.count(em, callId, counted, 'connected', now);
+      const converted = talkSeconds > 0 && talkSeconds >= minTalkSeconds;
+      if (converted) await counters.count(em, callId, counted, 'converted', now);
       return { converted };
     });
   }
@@ -215,11 +215,9 @@ export class RoutingEngine {
 
   /** The call and the link it was last attempted on (409 `DIALBOOK_ROUTING_NOT_ATTEMPTED` before any attempt). */
   private async current(em: SqlEntityManager, callId: string) {
-    const row = await em.findOne(RoutingCallEntity, { callId });
-    if (!row) throw notFound('routed call', callId);
-    const link = row.linkId ? await em.findOne(RoutingLinkEntity, { id: row.linkId }) : null;
-    const client = link ? await em.findOne(RoutingClientEntity, { id: link.clientId }, { fields: ['timeZone'] }) : null;
-    if (!link || !client) throw new DialbookError('DIALBOOK_ROUTING_NOT_ATTEMPTED', `call ${callId} has not been attempted on a client (POST …/attempt first)`, { status: 409 });
-    return { row, link: linkModel(link), counted: { linkId: link.id, clientId: link.clientId, timeZone: client.timeZone } as CountedLink };
+    const found = await attemptedCall(em, callId);
+    if (!found) throw notFound('routed call', callId);
+    if (!found.counted) throw new DialbookError('DIALBOOK_ROUTING_NOT_ATTEMPTED', `call ${callId} has not been attempted on a client (POST …/attempt first)`, { status: 409 });
+    return { answered: found.answered, minTalkSeconds: found.minTalkSeconds, counted: found.counted as CountedLink };
   }
 }

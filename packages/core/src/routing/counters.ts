@@ -16,8 +16,8 @@ type CounterRow = { scope: string; owner_id: string; kind: string; period: strin
 /**
  * The live counters in the database: concurrency slots with a lease (`routing_slot`) and call
  * counts per link and client, kind and period key (`routing_counter`). Plain SQL that means the
- * same on SQLite and PostgreSQL; every write that must not overrun a cap runs inside
- * {@link lockForSlot}'s transaction.
+ * same on SQLite and PostgreSQL (but for {@link take}'s single statement on PostgreSQL); every
+ * write that must not overrun a cap runs inside {@link lockForSlot}'s transaction.
  */
 export const counters = {
   /**
@@ -27,46 +27,55 @@ export const counters = {
    * so a cap is never promised to more calls than it has room for.
    */
   async snapshot(em: SqlEntityManager, links: readonly CountedLink[], now: Date, exceptCallId: string | null = null): Promise<LiveCounters> {
-    const clientIds = [...new Set(links.map((l) => l.clientId))];
-    const active = new Map<string, number>();
-    const pending = new Map<string, number>(); // `${scope}:${id}:connected|converted`
-    const counts = new Map<string, number>();
-    if (!clientIds.length) return view(active, pending, counts);
-    const marks = (n: number) => Array(n).fill('?').join(', ');
-    const slots = await em.execute<SlotRow[]>(
-      `select link_id, client_id, answered, count(*) as n from routing_slot where client_id in (${marks(clientIds.length)}) and lease_until > ?${exceptCallId ? ' and call_id <> ?' : ''} group by link_id, client_id, answered`,
-      [...clientIds, now.getTime(), ...(exceptCallId ? [exceptCallId] : [])],
-    );
-    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-    for (const s of slots) {
-      const n = Number(s.n);
-      for (const key of [`link:${s.link_id}`, `client:${s.client_id}`]) {
-        add(active, key, n);
-        add(pending, `${key}:converted`, n);
-        if (!s.answered) add(pending, `${key}:connected`, n);
-      }
-    }
-    const keys = new Set<string>();
-    for (const l of links) for (const p of PERIODS) keys.add(periodKeys(now, l.timeZone)[p]);
-    const owners = [...new Set([...links.map((l) => l.linkId), ...clientIds])];
-    const rows = await em.execute<CounterRow[]>(
-      `select scope, owner_id, kind, period, "count" from routing_counter where owner_id in (${marks(owners.length)}) and period in (${marks(keys.size)})`,
-      [...owners, ...keys],
-    );
-    for (const r of rows) counts.set(`${r.scope}:${r.owner_id}:${r.kind}:${r.period}`, Number(r.count));
-    return view(active, pending, counts);
+    return (await snapshotWithHeld(em, links, now, exceptCallId, false)).live;
   },
 
   /**
-   * Take the row locks that serialise slot-taking for a link and its client (client first, the
-   * same order everywhere, so two takers never deadlock): a no-op UPDATE of each row, which on
-   * PostgreSQL holds the row lock until the transaction ends — across instances, with statements
-   * after it reading what the previous holder committed — and on SQLite sits in the one writing
-   * transaction. Call inside a transaction, before reading the counters.
+   * {@link snapshot} for `attempt`, in one round trip fewer: the live counters without the call's
+   * own slots, and whether the call already holds an unexpired slot on `linkId` (then the same
+   * attempt again only renews it). The two reads run one after the other (one connection: the
+   * transaction's); on PostgreSQL they could not overlap anyway.
    */
-  async lockForSlot(em: SqlEntityManager, linkId: string, clientId: string): Promise<void> {
+  async forAttempt(em: SqlEntityManager, link: CountedLink, now: Date, callId: string): Promise<{ live: LiveCounters; held: boolean }> {
+    return snapshotWithHeld(em, [link], now, callId, true);
+  },
+
+  /**
+   * Take the row lock that serialises slot-taking for a client and every link to it: a no-op
+   * UPDATE of the client's row, which on PostgreSQL holds the row lock until the transaction
+   * ends — across instances, with statements after it reading what the previous holder
+   * committed — and on SQLite sits in the one writing transaction. Every slot of a link is also
+   * a slot of its client, so this one lock covers the link's concurrency and counters too (one
+   * lock per taker: no lock order, no deadlock). Call inside a transaction, before reading the counters.
+   */
+  async lockForSlot(em: SqlEntityManager, clientId: string): Promise<void> {
     await em.execute('update routing_client set enabled = enabled where id = ?', [clientId], 'run');
-    await em.execute('update routing_link set enabled = enabled where id = ?', [linkId], 'run');
+  },
+
+  /**
+   * Take the slot (see {@link hold}), count the call as routed on the link (see {@link count}) and
+   * note the link on the call — on PostgreSQL in one statement (one round trip under the lock),
+   * on SQLite statement by statement (no network in between).
+   */
+  async take(em: SqlEntityManager, callId: string, link: CountedLink, leaseUntil: number, now: Date, postgres: boolean): Promise<void> {
+    if (!postgres) {
+      await this.hold(em, callId, link, leaseUntil);
+      await this.count(em, callId, link, 'routed', now);
+      await em.execute('update routing_call set client_id = ?, link_id = ? where call_id = ?', [link.clientId, link.linkId, callId], 'run');
+      return;
+    }
+    const keys = periodKeys(now, link.timeZone);
+    const values: unknown[] = [];
+    for (const [scope, owner] of [['link', link.linkId], ['client', link.clientId]] as const) for (const p of PERIODS) values.push(scope, owner, keys[p]);
+    await em.execute(
+      `with gone as (delete from routing_slot where call_id = ? and link_id <> ?),
+        slot as (insert into routing_slot (call_id, link_id, client_id, answered, lease_until) values (?, ?, ?, false, ?) on conflict (call_id, link_id) do update set lease_until = excluded.lease_until),
+        first as (insert into routing_counted (call_id, link_id, kind, at) values (?, ?, 'routed', ?) on conflict do nothing returning call_id),
+        counted as (insert into routing_counter (scope, owner_id, kind, period, "count") select v.scope, v.owner_id::uuid, 'routed', v.period, 1 from (values ${Array(values.length / 3).fill('(?, ?, ?)').join(', ')}) as v (scope, owner_id, period) where exists (select 1 from first) on conflict (scope, owner_id, kind, period) do update set "count" = routing_counter."count" + 1)
+      update routing_call set client_id = ?, link_id = ? where call_id = ?`,
+      [callId, link.linkId, callId, link.linkId, link.clientId, leaseUntil, callId, link.linkId, now.getTime(), ...values, link.clientId, link.linkId, callId],
+      'run',
+    );
   },
 
   /** Drop the expired slots of a client's links (they count for nothing already; this keeps the table small). */
@@ -126,6 +135,46 @@ export const counters = {
     return true;
   },
 };
+
+/** The slot and counter reads of {@link counters.snapshot} and {@link counters.forAttempt}. */
+async function snapshotWithHeld(em: SqlEntityManager, links: readonly CountedLink[], now: Date, callId: string | null, sequential: boolean): Promise<{ live: LiveCounters; held: boolean }> {
+  const clientIds = [...new Set(links.map((l) => l.clientId))];
+  const active = new Map<string, number>();
+  const pending = new Map<string, number>(); // `${scope}:${id}:connected|converted`
+  const counts = new Map<string, number>();
+  if (!clientIds.length) return { live: view(active, pending, counts), held: false };
+  const marks = (n: number) => Array(n).fill('?').join(', ');
+  const keys = new Set<string>();
+  for (const l of links) for (const p of PERIODS) keys.add(periodKeys(now, l.timeZone)[p]);
+  const owners = [...new Set([...links.map((l) => l.linkId), ...clientIds])];
+  // The call's own slots are grouped apart (`mine`): they are not counted, and say whether it holds one.
+  const slotsQuery = () => em.execute<(SlotRow & { mine: boolean | number })[]>(
+    `select link_id, client_id, answered, ${callId ? 'case when call_id = ? then 1 else 0 end' : '0'} as mine, count(*) as n from routing_slot where client_id in (${marks(clientIds.length)}) and lease_until > ? group by link_id, client_id, answered, mine`,
+    [...(callId ? [callId] : []), ...clientIds, now.getTime()],
+  );
+  const countersQuery = () => em.execute<CounterRow[]>(
+    `select scope, owner_id, kind, period, "count" from routing_counter where owner_id in (${marks(owners.length)}) and period in (${marks(keys.size)})`,
+    [...owners, ...keys],
+  );
+  // Outside a transaction the two reads run side by side on two connections.
+  const [slots, rows] = sequential ? [await slotsQuery(), await countersQuery()] : await Promise.all([slotsQuery(), countersQuery()]);
+  let held = false;
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const s of slots) {
+    if (Number(s.mine)) {
+      if (s.link_id === links[0]?.linkId) held = true;
+      continue;
+    }
+    const n = Number(s.n);
+    for (const key of [`link:${s.link_id}`, `client:${s.client_id}`]) {
+      add(active, key, n);
+      add(pending, `${key}:converted`, n);
+      if (!s.answered) add(pending, `${key}:connected`, n);
+    }
+  }
+  for (const r of rows) counts.set(`${r.scope}:${r.owner_id}:${r.kind}:${r.period}`, Number(r.count));
+  return { live: view(active, pending, counts), held };
+}
 
 function view(active: Map<string, number>, pending: Map<string, number>, counts: Map<string, number>): LiveCounters {
   return {

@@ -3,10 +3,10 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { systemActor } from '../base/actor.js';
 import { DialbookError, notFound } from '../base/errors.js';
 import { normaliseNumber } from '../base/phone.js';
+import { dialectOf } from '../db/orm.js';
 import type { HookBus } from '../hooks/bus.js';
-import { campaignModel } from './campaigns.js';
-import { clientModel } from './clients.js';
 import { counters, type CountedLink } from './counters.js';
+import { attemptedCall, campaignOfDid, linkOfCall, linksOfDid } from './engine-reads.js';
 import { decide, linkSkipReason } from './decide.js';
 import { RoutingCallEntity, RoutingCampaignEntity, RoutingClientEntity, RoutingDidEntity, RoutingLinkEntity } from './entities.js';
 import type { RouteCall } from './events.js';
@@ -14,6 +14,8 @@ import './events.js';
 import { linkModel } from './links.js';
 import { assertOwned } from './ownership.js';
 import { explainDecision, type DecisionPreview } from './preview.js';
+import { campaignModel } from './campaigns.js';
+import { clientModel } from './clients.js';
 import { isAnonymousCaller, type Decision, type Link, type RoutingClient } from './model.js';
 
 /** How long a slot is held without news from the engine: `answered` and `renew` extend it by this much. */
@@ -51,10 +53,12 @@ export class RoutingEngine {
   private readonly orm: MikroORM;
   private readonly hooks: HookBus;
   private readonly defaultCountry: string | null;
-  readonly leaseMs: number;
+  /** How long a slot is held without news, in ms (tests and the load bench shorten it, as they drive `clock`). */
+  leaseMs: number;
   /** The time every decision and lease is computed with; tests replace it to drive time. */
   clock: () => Date;
   private readonly random: () => number;
+  private readonly postgres: boolean;
 
   constructor(options: RoutingEngineOptions) {
     this.orm = options.orm;
@@ -63,6 +67,7 @@ export class RoutingEngine {
     this.leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.postgres = dialectOf(options.orm) === 'postgresql';
   }
 
   /** The decision for a ringing call on `did` from `caller`; recorded under `callId` for its lifecycle and the duplicate window. */
@@ -72,22 +77,21 @@ export class RoutingEngine {
     const did = this.e164(input.did) ?? input.did.trim();
     const anonymous = isAnonymousCaller(input.caller);
     const call: RouteCall = { callId: input.callId, did, caller: anonymous ? null : (this.e164(input.caller!) ?? input.caller!.trim()) };
-    const didRow = await em.findOne(RoutingDidEntity, { number: did }, { fields: ['campaignId'] });
-    const campaignRow = didRow?.campaignId ? await em.findOne(RoutingCampaignEntity, { id: didRow.campaignId }) : null;
+    // Independent reads, side by side (no transaction here: each takes its own connection), in two rounds.
+    const [campaign, { links, clients }] = await Promise.all([campaignOfDid(em, did), linksOfDid(em, did)]);
     let decision: Decision;
-    if (!campaignRow || !campaignRow.enabled) {
-      decision = { action: 'reject', campaignId: campaignRow?.id ?? null, reason: 'no_campaign', skipped: [] };
+    if (!campaign || !campaign.enabled) {
+      decision = { action: 'reject', campaignId: campaign?.id ?? null, reason: 'no_campaign', skipped: [] };
     } else {
-      const campaign = campaignModel(campaignRow);
-      const links = (await em.find(RoutingLinkEntity, { campaignId: campaign.id })).map(linkModel);
-      const clients = new Map((await em.find(RoutingClientEntity, { id: { $in: [...new Set(links.map((l) => l.clientId))] } })).map((c) => [c.id, clientModel(c)]));
-      const live = await counters.snapshot(em, this.counted(links, clients), now);
-      const previous = call.caller && campaign.duplicateWindowHours > 0 ? await this.previous(em, campaign.id, call.caller, input.callId) : null;
-      const cursor = campaign.strategy === 'round_robin' ? await this.nextCursor(em, campaign.id) : 0;
+      const [live, previous, cursor] = await Promise.all([
+        counters.snapshot(em, this.counted(links, clients), now),
+        call.caller && campaign.duplicateWindowHours > 0 ? this.previous(em, campaign.id, call.caller, input.callId) : null,
+        campaign.strategy === 'round_robin' ? this.nextCursor(em, campaign.id) : 0,
+        // The first decision for a call id stays its record (a retried decide changes nothing); `previous` skips this call.
+        em.upsert(RoutingCallEntity, { callId: input.callId, campaignId: campaign.id, did, caller: call.caller, decidedAt: now }, { onConflictFields: ['callId'], onConflictAction: 'ignore' }),
+      ]);
       decision = decide({ now, caller: call.caller, campaign, links, clients, live, previous, cursor, random: this.random });
       if (decision.action === 'route') decision = await this.filtered(call, decision);
-      // The first decision for a call id stays its record (a retried decide changes nothing).
-      await em.upsert(RoutingCallEntity, { callId: input.callId, campaignId: campaign.id, did, caller: call.caller, decidedAt: now }, { onConflictFields: ['callId'], onConflictAction: 'ignore' });
     }
     await this.hooks.emit('route.decided', { call, decision });
     return decision;
@@ -95,9 +99,12 @@ export class RoutingEngine {
 
   /**
    * Reserve a slot for the call on its campaign's link to `clientId`, and count it as routed.
-   * Under the client's and the link's row locks (`counters.lockForSlot`) the link's rule is read
-   * again with the counters as they are: at a cap, closed or disabled is 409
-   * `DIALBOOK_ROUTING_CAPPED` with the reason, and nothing changes. The same attempt again renews.
+   * Under the client's row lock (`counters.lockForSlot`, which serialises every slot of the
+   * client and so of its links, across instances) the counters are read as they are and the
+   * link's rule applied to them: at a cap, closed or disabled is 409 `DIALBOOK_ROUTING_CAPPED`
+   * with the reason, and nothing changes. The same attempt again renews. Expired slots are
+   * cleared before the lock, and on PostgreSQL the writes are one statement, so the lock is held
+   * for three round trips (two reads, one write) and the commit.
    */
   async attempt(callId: string, clientId: string): Promise<SlotDto> {
     return this.orm.em.fork().transactional(async (tx) => {
@@ -105,18 +112,15 @@ export class RoutingEngine {
       const now = this.clock();
       const { link, client } = await this.linkOf(em, callId, clientId);
       const counted: CountedLink = { linkId: link.id, clientId: client.id, timeZone: client.timeZone };
-      await counters.lockForSlot(em, link.id, client.id);
+      await counters.dropExpired(em, client.id, now);
+      await counters.lockForSlot(em, client.id);
       const leaseUntil = now.getTime() + this.leaseMs;
-      const held = await counters.slotOf(em, callId, link.id);
-      if (!held || held.leaseUntil <= now.getTime()) {
-        await counters.dropExpired(em, client.id, now);
-        const live = await counters.snapshot(em, [counted], now, callId);
+      const { live, held } = await counters.forAttempt(em, counted, now, callId);
+      if (!held) {
         const reason = linkSkipReason(link, client, { now, live });
         if (reason) throw new DialbookError('DIALBOOK_ROUTING_CAPPED', `the link to client ${clientId} cannot take the call now (${reason})`, { status: 409, details: { reason } });
       }
-      await counters.hold(em, callId, counted, leaseUntil);
-      await counters.count(em, callId, counted, 'routed', now);
-      await em.nativeUpdate(RoutingCallEntity, { callId }, { clientId: client.id, linkId: link.id });
+      await counters.take(em, callId, counted, leaseUntil, now, this.postgres);
       return { callId, linkId: link.id, clientId: client.id, leaseExpiresAt: new Date(leaseUntil).toISOString() };
     });
   }
@@ -126,11 +130,12 @@ export class RoutingEngine {
     return this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
-      const { row, counted } = await this.current(em, callId);
+      const { answered, counted } = await this.current(em, callId);
       const leaseUntil = now.getTime() + this.leaseMs;
       const renewed = await counters.renew(em, callId, leaseUntil, true, now);
+      if (!answered) await em.nativeUpdate(RoutingCallEntity, { callId }, { answeredAt: now });
+      // Last: the counter rows are shared with every attempt on the link, so their row locks are held only until the commit.
       await counters.count(em, callId, counted, 'connected', now);
-      if (!row.answeredAt) await em.nativeUpdate(RoutingCallEntity, { callId }, { answeredAt: now });
       return { leaseExpiresAt: renewed ? new Date(leaseUntil).toISOString() : null };
     });
   }
@@ -156,12 +161,13 @@ export class RoutingEngine {
     return this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
-      const { link, counted } = await this.current(em, callId);
+      const { minTalkSeconds, counted } = await this.current(em, callId);
       await counters.release(em, callId);
-      if (talkSeconds > 0) await counters.count(em, callId, counted, 'connected', now);
-      const converted = talkSeconds > 0 && talkSeconds >= link.minTalkSeconds;
-      if (converted) await counters.count(em, callId, counted, 'converted', now);
       await em.nativeUpdate(RoutingCallEntity, { callId, endedAt: null }, { endedAt: now, status, talkSeconds });
+      // Last (see `answered`): the shared counter rows stay locked only until the commit.
+      if (talkSeconds > 0) await counters.count(em, callId, counted, 'connected', now);
+      const converted = talkSeconds > 0 && talkSeconds >= minTalkSeconds;
+      if (converted) await counters.count(em, callId, counted, 'converted', now);
       return { converted };
     });
   }
@@ -206,22 +212,18 @@ export class RoutingEngine {
 
   /** The call's campaign link to `clientId`, with its client. */
   private async linkOf(em: SqlEntityManager, callId: string, clientId: string): Promise<{ link: Link; client: RoutingClient }> {
-    const row = await em.findOne(RoutingCallEntity, { callId }, { fields: ['campaignId'] });
-    if (!row) throw notFound('routed call', callId);
-    const link = await em.findOne(RoutingLinkEntity, { campaignId: row.campaignId, clientId });
-    const client = link ? await em.findOne(RoutingClientEntity, { id: clientId }) : null;
-    if (!link || !client) throw new DialbookError('DIALBOOK_ROUTING_CLIENT_NOT_LINKED', `client ${clientId} is not linked to the call's campaign`, { status: 422, field: 'clientId' });
-    return { link: linkModel(link), client: clientModel(client) };
+    const found = await linkOfCall(em, callId, clientId);
+    if (!found) throw notFound('routed call', callId);
+    if (!found.link) throw new DialbookError('DIALBOOK_ROUTING_CLIENT_NOT_LINKED', `client ${clientId} is not linked to the call's campaign`, { status: 422, field: 'clientId' });
+    return found;
   }
 
   /** The call and the link it was last attempted on (409 `DIALBOOK_ROUTING_NOT_ATTEMPTED` before any attempt). */
   private async current(em: SqlEntityManager, callId: string) {
-    const row = await em.findOne(RoutingCallEntity, { callId });
-    if (!row) throw notFound('routed call', callId);
-    const link = row.linkId ? await em.findOne(RoutingLinkEntity, { id: row.linkId }) : null;
-    const client = link ? await em.findOne(RoutingClientEntity, { id: link.clientId }, { fields: ['timeZone'] }) : null;
-    if (!link || !client) throw new DialbookError('DIALBOOK_ROUTING_NOT_ATTEMPTED', `call ${callId} has not been attempted on a client (POST …/attempt first)`, { status: 409 });
-    return { row, link: linkModel(link), counted: { linkId: link.id, clientId: link.clientId, timeZone: client.timeZone } as CountedLink };
+    const found = await attemptedCall(em, callId);
+    if (!found) throw notFound('routed call', callId);
+    if (!found.counted) throw new DialbookError('DIALBOOK_ROUTING_NOT_ATTEMPTED', `call ${callId} has not been attempted on a client (POST …/attempt first)`, { status: 409 });
+    return { answered: found.answered, minTalkSeconds: found.minTalkSeconds, counted: found.counted as CountedLink };
   }
 
   /**

@@ -16,6 +16,8 @@ import { agiHealth } from './agi/health.js';
 import { routeCall } from './agi/route-call.js';
 import { createAgiServer } from './agi/server.js';
 import { AsteriskOptionsSchema } from './options.js';
+import { coreRouting } from './routing/core-routing.js';
+import { trunkCache } from './routing/trunk-cache.js';
 
 export { AsteriskOptionsSchema, AgiOptionsSchema, FailoverSchema, type AsteriskOptions, type AgiOptions, type Failover } from './options.js';
 export { AsteriskError, isAsteriskError, type AsteriskErrorCode } from './errors.js';
@@ -24,18 +26,15 @@ export { createAgiServer, type AgiServer, type AgiServerOptions } from './agi/se
 export type { AgiSession, AgiHandler, AgiStats, HangupReason } from './agi/session.js';
 export { routeCall, type RouteCallOptions } from './agi/route-call.js';
 export { callInput, type CallInput } from './agi/call-input.js';
+export { coreRouting, endedStatus, type CoreRoutingOptions } from './routing/core-routing.js';
+export { dialNumber, dialResource, endpointId, clientIdOf, OWNED_PREFIX } from './routing/dial-string.js';
+export { trunkCache, type TrunkCache } from './routing/trunk-cache.js';
 export type { Decide, Decision, DialTarget, ReportRoute, RouteEvent, RouteResult } from './agi/decision.js';
 
-/**
- * Until core's routing area offers a decision, no call has targets: each gets the failover.
- * (The seam: `createAsteriskPlugin({ decide })`.)
- */
-const noRouting: Decide = async () => ({ targets: [] });
-
 export interface AsteriskPluginHooks {
-  /** Where decisions come from (default: none yet, so every call gets the failover). */
+  /** Where decisions come from (default: core's routing, `ctx.routing.decide`, with dial strings on the clients' trunks). */
   decide?: Decide;
-  /** Where attempt / answered / ended / abandoned go (default: nowhere). */
+  /** Where attempt / answered / ended / finished go (default: core's routing counters). */
   report?: ReportRoute;
 }
 
@@ -50,21 +49,25 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
     setup(ctx) {
       const { agi } = ctx.options;
       const logger = ctx.logger.child({ part: 'agi' });
-      const handler = routeCall({ decide: hooks.decide ?? noRouting, ...(hooks.report ? { report: hooks.report } : {}), decisionTimeoutMs: agi.decisionTimeoutMs, failover: agi.failover, logger });
+      const trunks = trunkCache(() => ctx.routing.trunks());
+      ctx.hooks.on('routing.client.changed', () => trunks.invalidate());
+      const routing = coreRouting({ routing: ctx.routing, trunks, logger });
+      const handler = routeCall({ decide: hooks.decide ?? routing.decide, report: hooks.report ?? routing.report, decisionTimeoutMs: agi.decisionTimeoutMs, failover: agi.failover, logger });
       // Made here, listening only from start: setup does no I/O.
       const server = createAgiServer({ host: agi.host, port: agi.port, maxConnections: agi.maxConnections, idleTimeoutMs: agi.idleTimeoutMs, drainTimeoutMs: agi.drainTimeoutMs, logger, handler });
       const health = agiHealth(server, agi.maxConnections);
       ctx.health.register(health);
       ctx.routing.registerExecutor({ id: ctx.id, label: 'Asterisk (FastAGI)', health: () => health.check() });
-      return { server };
+      return { server, routing };
     },
 
     async start(_ctx, { server }) {
       await server.listen();
     },
 
-    async stop(_ctx, { server }) {
+    async stop(_ctx, { server, routing }) {
       await server.close();
+      routing.stop();
     },
   });
 }

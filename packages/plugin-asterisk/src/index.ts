@@ -16,16 +16,21 @@ import { agiHealth } from './agi/health.js';
 import { routeCall } from './agi/route-call.js';
 import { createAgiServer } from './agi/server.js';
 import { AsteriskOptionsSchema } from './options.js';
+import { araHealth } from './ara/health.js';
+import { AraSync } from './ara/sync.js';
 import { coreRouting } from './routing/core-routing.js';
 import { trunkCache } from './routing/trunk-cache.js';
 
-export { AsteriskOptionsSchema, AgiOptionsSchema, FailoverSchema, type AsteriskOptions, type AgiOptions, type Failover } from './options.js';
+export { AsteriskOptionsSchema, AgiOptionsSchema, AraOptionsSchema, CdrOptionsSchema, FailoverSchema, type AsteriskOptions, type AgiOptions, type AraOptions, type CdrOptions, type Failover } from './options.js';
 export { AsteriskError, isAsteriskError, type AsteriskErrorCode } from './errors.js';
 export { encodeCommand, encodeExec, quoteArg, parseResponse, parseEnv, ResponseReader, LineDecoder, HANGUP_LINE, MAX_LINE_LENGTH, MAX_HEADER_LINES, MAX_USAGE_LINES, type AgiEnv, type AgiResponse, type ReaderEvent } from './agi/protocol.js';
 export { createAgiServer, type AgiServer, type AgiServerOptions } from './agi/server.js';
 export type { AgiSession, AgiHandler, AgiStats, HangupReason } from './agi/session.js';
 export { routeCall, type RouteCallOptions } from './agi/route-call.js';
 export { callInput, type CallInput } from './agi/call-input.js';
+export { AraSync, rowProblem, type AraSyncOptions, type AraStatus } from './ara/sync.js';
+export { trunkRows, contactUri, type EndpointDefaults, type TrunkRows } from './ara/rows.js';
+export { ENUMS as ARA_ENUMS, TABLES as ARA_TABLES, schemaStatements, type AraTable } from './ara/schema.js';
 export { coreRouting, endedStatus, type CoreRoutingOptions } from './routing/core-routing.js';
 export { dialNumber, dialResource, endpointId, clientIdOf, OWNED_PREFIX } from './routing/dial-string.js';
 export { trunkCache, type TrunkCache } from './routing/trunk-cache.js';
@@ -58,16 +63,26 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
       const health = agiHealth(server, agi.maxConnections);
       ctx.health.register(health);
       ctx.routing.registerExecutor({ id: ctx.id, label: 'Asterisk (FastAGI)', health: () => health.check() });
-      return { server, routing };
+
+      const { ara } = ctx.options;
+      const araSync = ara.databaseUrl
+        ? new AraSync({ databaseUrl: ara.databaseUrl, defaults: { context: ara.context, transports: ara.transports, qualifyFrequency: ara.qualifyFrequency }, trunks: () => ctx.routing.trunks(), logger: ctx.logger.child({ part: 'ara' }) })
+        : null;
+      ctx.health.register(araHealth(araSync, ara.databaseUrl, ctx.db.dialect));
+      if (araSync) ctx.hooks.on('routing.client.changed', ({ clientId }) => araSync.clientChanged(clientId));
+      return { server, routing, araSync };
     },
 
-    async start(_ctx, { server }) {
+    async start(_ctx, { server, araSync }) {
       await server.listen();
+      // Schema and full resync; a failure is logged and shown in health, and never stops start-up.
+      await araSync?.start();
     },
 
-    async stop(_ctx, { server, routing }) {
+    async stop(_ctx, { server, routing, araSync }) {
       await server.close();
       routing.stop();
+      await araSync?.stop();
     },
   });
 }

@@ -18,6 +18,10 @@ import { createAgiServer } from './agi/server.js';
 import { AsteriskOptionsSchema } from './options.js';
 import { araHealth } from './ara/health.js';
 import { AraSync } from './ara/sync.js';
+import { cdrHealth } from './cdr/health.js';
+import { cdrLoop } from './cdr/loop.js';
+import { CdrPoller } from './cdr/poller.js';
+import { CursorStore, entities, migrations } from './cdr/store.js';
 import { coreRouting } from './routing/core-routing.js';
 import { trunkCache } from './routing/trunk-cache.js';
 
@@ -28,6 +32,8 @@ export { createAgiServer, type AgiServer, type AgiServerOptions } from './agi/se
 export type { AgiSession, AgiHandler, AgiStats, HangupReason } from './agi/session.js';
 export { routeCall, type RouteCallOptions } from './agi/route-call.js';
 export { callInput, type CallInput } from './agi/call-input.js';
+export { cdrToCall, parseClid, type CdrRow } from './cdr/mapping.js';
+export { CdrPoller, type CdrPollerOptions, type CdrStats } from './cdr/poller.js';
 export { AraSync, rowProblem, type AraSyncOptions, type AraStatus } from './ara/sync.js';
 export { trunkRows, contactUri, type EndpointDefaults, type TrunkRows } from './ara/rows.js';
 export { ENUMS as ARA_ENUMS, TABLES as ARA_TABLES, schemaStatements, type AraTable } from './ara/schema.js';
@@ -43,6 +49,9 @@ export interface AsteriskPluginHooks {
   report?: ReportRoute;
 }
 
+/** The call source (and call-log `source`) of CDR records. */
+export const CDR_SOURCE = 'asterisk';
+
 /** The plugin as a value. The default export is `createAsteriskPlugin()`. */
 export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
   return definePlugin({
@@ -50,6 +59,8 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
     version: '0.1.0',
     description: 'Asterisk: FastAGI route executor',
     options: AsteriskOptionsSchema,
+    entities,
+    migrations,
 
     setup(ctx) {
       const { agi } = ctx.options;
@@ -70,16 +81,38 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
         : null;
       ctx.health.register(araHealth(araSync, ara.databaseUrl, ctx.db.dialect));
       if (araSync) ctx.hooks.on('routing.client.changed', ({ clientId }) => araSync.clientChanged(clientId));
-      return { server, routing, araSync };
+
+      const { cdr } = ctx.options;
+      let poller: CdrPoller | null = null;
+      if (cdr.databaseUrl) {
+        const siteId = async () => {
+          if (cdr.site) {
+            const site = await ctx.sites.findBySlug(cdr.site);
+            if (!site) throw new Error(`cdr.site "${cdr.site}" is not a site's slug`);
+            return site.id;
+          }
+          const sites = await ctx.sites.list();
+          if (sites.length !== 1) throw new Error(`set cdr.site: there are ${sites.length} sites, so the one CDR calls go to is not clear`);
+          return sites[0]!.id;
+        };
+        poller = new CdrPoller({ databaseUrl: cdr.databaseUrl, table: cdr.table, batchSize: cdr.batchSize, settleSeconds: cdr.settleSeconds, calls: ctx.calls, source: CDR_SOURCE, siteId, cursor: new CursorStore(() => ctx.db.em(), ctx.id), logger: ctx.logger.child({ part: 'cdr' }) });
+        ctx.calls.registerSource({ id: CDR_SOURCE, label: 'Asterisk (CDR)' });
+      }
+      ctx.health.register(cdrHealth(poller, cdr.databaseUrl, cdr.table));
+      const cdrPolls = poller ? cdrLoop(poller, cdr.pollIntervalMs, ctx.logger.child({ part: 'cdr' })) : null;
+      return { server, routing, araSync, poller, cdrPolls };
     },
 
-    async start(_ctx, { server, araSync }) {
+    async start(_ctx, { server, araSync, cdrPolls }) {
       await server.listen();
       // Schema and full resync; a failure is logged and shown in health, and never stops start-up.
       await araSync?.start();
+      cdrPolls?.start();
     },
 
-    async stop(_ctx, { server, routing, araSync }) {
+    async stop(_ctx, { server, routing, araSync, poller, cdrPolls }) {
+      await cdrPolls?.stop();
+      await poller?.close();
       await server.close();
       routing.stop();
       await araSync?.stop();

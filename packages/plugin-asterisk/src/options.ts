@@ -66,6 +66,8 @@ export const CdrOptionsSchema = z
     table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain table name').default('cdr').meta({ description: "cdr_pgsql's table (cdr_pgsql.conf `table`)." }),
     pollIntervalMs: z.number().int().min(200).max(3_600_000).default(10_000).meta({ description: 'How often new CDR rows are read.' }),
     batchSize: z.number().int().min(1).max(10_000).default(500).meta({ description: 'CDR rows read per query.' }),
+    settleSeconds: z.number().int().min(0).max(3_600).default(5).meta({ description: 'A row is read once its call ended this many seconds ago (by the CDR database clock), so rows committed a little late are not skipped.' }),
+    site: z.string().min(1).max(64).optional().meta({ description: 'Slug of the site the calls go to; absent: the only site (an error in health when there are several).' }),
   })
   .prefault({});
 

@@ -22,6 +22,7 @@ import { cdrHealth } from './cdr/health.js';
 import { cdrLoop } from './cdr/loop.js';
 import { CdrPoller } from './cdr/poller.js';
 import { CursorStore, entities, migrations } from './cdr/store.js';
+import { configRoutes } from './config/routes.js';
 import { coreRouting } from './routing/core-routing.js';
 import { trunkCache } from './routing/trunk-cache.js';
 
@@ -32,6 +33,7 @@ export { createAgiServer, type AgiServer, type AgiServerOptions } from './agi/se
 export type { AgiSession, AgiHandler, AgiStats, HangupReason } from './agi/session.js';
 export { routeCall, type RouteCallOptions } from './agi/route-call.js';
 export { callInput, type CallInput } from './agi/call-input.js';
+export { configSnippets, agiAddress, type ConfigSnippet } from './config/snippets.js';
 export { cdrToCall, parseClid, type CdrRow } from './cdr/mapping.js';
 export { CdrPoller, type CdrPollerOptions, type CdrStats } from './cdr/poller.js';
 export { AraSync, rowProblem, type AraSyncOptions, type AraStatus } from './ara/sync.js';
@@ -100,6 +102,20 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
       }
       ctx.health.register(cdrHealth(poller, cdr.databaseUrl, cdr.table));
       const cdrPolls = poller ? cdrLoop(poller, cdr.pollIntervalMs, ctx.logger.child({ part: 'cdr' })) : null;
+      ctx.http.route('/', configRoutes(ctx.options, () => server.address?.port), { access: 'staff' });
+      ctx.views.register({
+        id: 'asterisk-config',
+        label: 'Asterisk configuration',
+        description: 'The files that point Asterisk at Dialbook: FastAGI in the dialplan, PJSIP realtime (ARA) and CDRs. Database passwords are not shown: take them from the plugin options.',
+        scope: 'global',
+        path: '/asterisk-config',
+        columns: [
+          { key: 'file', label: 'File', kind: 'badge' },
+          { key: 'purpose', label: 'What it does' },
+          { key: 'content', label: 'Content (copy into /etc/asterisk)', kind: 'code' },
+        ],
+        access: 'staff',
+      });
       return { server, routing, araSync, poller, cdrPolls };
     },
 

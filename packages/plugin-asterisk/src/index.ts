@@ -1,6 +1,7 @@
 /**
  * @dialbook/plugin-asterisk — Asterisk as a route executor: a FastAGI server that Asterisk's
- * dialplan calls for each inbound call. (PJSIP realtime tables and CDR ingestion come next.)
+ * dialplan calls for each inbound call (routed by core's routing), the routing clients' trunks in
+ * Asterisk's PJSIP realtime tables (ARA, PostgreSQL), and Asterisk's CDRs in the call log.
  *
  * ```yaml
  * plugins:
@@ -59,7 +60,7 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
   return definePlugin({
     name: 'asterisk',
     version: '0.1.0',
-    description: 'Asterisk: FastAGI route executor',
+    description: 'Asterisk: FastAGI route executor, PJSIP realtime (ARA) trunks, CDR call source',
     options: AsteriskOptionsSchema,
     entities,
     migrations,

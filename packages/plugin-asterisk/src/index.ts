@@ -84,6 +84,11 @@ export function createAsteriskPlugin(hooks: AsteriskPluginHooks = {}) {
         : null;
       ctx.health.register(araHealth(araSync, ara.databaseUrl, ctx.db.dialect));
       if (araSync) ctx.hooks.on('routing.client.changed', ({ clientId }) => araSync.clientChanged(clientId));
+      // Events are local to an instance: after the relay between instances reconnects (changes may have been missed), read everything again.
+      ctx.hooks.on('cluster.resync', async () => {
+        trunks.invalidate();
+        await araSync?.resync();
+      });
 
       const { cdr } = ctx.options;
       let poller: CdrPoller | null = null;

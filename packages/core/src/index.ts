@@ -49,6 +49,8 @@ export type { CallsApi } from './calls/module.js';
 export type { RoutingApi } from './routing/module.js';
 export type { Decision as RoutingDecision, Target as RoutingTarget, Skipped as RoutingSkipped, RejectReason as RoutingRejectReason } from './routing/model.js';
 export type { EndedStatus as RoutingEndedStatus, SlotDto as RoutingSlot } from './routing/engine.js';
+export type { Trunk as RoutingTrunk } from './routing/clients.js';
+export type { ClientChange as RoutingClientChange } from './routing/events.js';
 export { Registry } from './base/registry.js';
 export { Tokens } from './plugin/tokens.js';
 export { defineConfig, type DialbookConfig, type ResolvedConfig } from './config/schema.js';

@@ -40,11 +40,46 @@ export const AgiOptionsSchema = z
   })
   .prefault({});
 
+/** A PostgreSQL connection URL (its password never shows in health, logs or the config snippets). */
+const postgresUrl = (what: string) =>
+  z
+    .string()
+    .refine((s) => /^postgres(ql)?:\/\/[^\s]+$/.test(s) && URL.canParse(s), { message: `${what} must be a PostgreSQL URL (postgres://user:password@host:5432/database): ARA and CDR tables need PostgreSQL` });
+
+const pjsipName = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)');
+
+export const AraOptionsSchema = z
+  .object({
+    databaseUrl: postgresUrl('ara.databaseUrl').optional().meta({ description: "PostgreSQL database Asterisk reads PJSIP realtime from (may be Dialbook's own or Asterisk's). Absent: ARA is off." }),
+    context: pjsipName.default('dialbook-from-clients').meta({ description: "Dialplan context of calls that arrive from a client's trunk." }),
+    transports: z
+      .object({ udp: pjsipName.default('transport-udp'), tcp: pjsipName.default('transport-tcp'), tls: pjsipName.default('transport-tls') })
+      .prefault({})
+      .meta({ description: 'The pjsip.conf transport object for each SIP transport a client may use.' }),
+    qualifyFrequency: z.number().int().min(0).max(86_400).default(60).meta({ description: "Seconds between OPTIONS pings to a client's trunk (0: off)." }),
+  })
+  .prefault({});
+
+export const CdrOptionsSchema = z
+  .object({
+    databaseUrl: postgresUrl('cdr.databaseUrl').optional().meta({ description: 'PostgreSQL database cdr_pgsql writes to. Absent: CDR ingestion is off.' }),
+    table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain table name').default('cdr').meta({ description: "cdr_pgsql's table (cdr_pgsql.conf `table`)." }),
+    pollIntervalMs: z.number().int().min(200).max(3_600_000).default(10_000).meta({ description: 'How often new CDR rows are read.' }),
+    batchSize: z.number().int().min(1).max(10_000).default(500).meta({ description: 'CDR rows read per query.' }),
+    settleSeconds: z.number().int().min(0).max(3_600).default(5).meta({ description: 'A row is read once its call ended this many seconds ago (by the CDR database clock), so rows committed a little late are not skipped.' }),
+    site: z.string().min(1).max(64).optional().meta({ description: 'Slug of the site the calls go to; absent: the only site (an error in health when there are several).' }),
+  })
+  .prefault({});
+
 export const AsteriskOptionsSchema = z
   .object({
     agi: AgiOptionsSchema,
+    ara: AraOptionsSchema,
+    cdr: CdrOptionsSchema,
   })
   .prefault({});
 
 export type AgiOptions = z.output<typeof AgiOptionsSchema>;
+export type AraOptions = z.output<typeof AraOptionsSchema>;
+export type CdrOptions = z.output<typeof CdrOptionsSchema>;
 export type AsteriskOptions = z.output<typeof AsteriskOptionsSchema>;

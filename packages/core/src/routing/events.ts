@@ -1,5 +1,8 @@
 import type { Decision, RejectReason, Target } from './model.js';
 
+/** What happened to a routing client (`disabled`: an update that turned `enabled` off). */
+export type ClientChange = 'created' | 'updated' | 'disabled' | 'deleted';
+
 /** The ringing call a decision is for, as the engine reported it. */
 export interface RouteCall {
   callId: string;
@@ -13,6 +16,12 @@ declare module '../hooks/types.js' {
   interface HookEvents {
     /** A routing decision was answered to an engine (`POST /routing/decide`); local to the instance that decided. */
     'route.decided': { call: RouteCall; decision: Decision };
+    /**
+     * A routing client was created, updated (SIP data, password rotation, …), disabled or deleted;
+     * after the commit, local to the instance that changed it. A telephony plugin re-reads
+     * `ctx.routing.trunks()` for it (the payload carries no SIP data).
+     */
+    'routing.client.changed': { clientId: string; change: ClientChange };
   }
   interface HookFilters {
     /**

@@ -4,7 +4,7 @@ import { SettingsToken } from '../settings/module.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { CampaignService } from './campaigns.js';
 import { clientRoutes } from './client-routes.js';
-import { ClientService } from './clients.js';
+import { ClientService, type Trunk } from './clients.js';
 import type { RouteExecutor } from './contracts.js';
 import { didRoutes } from './did-routes.js';
 import { DidService } from './dids.js';
@@ -49,6 +49,12 @@ export interface RoutingApi {
   renew(callId: string): Promise<{ leaseExpiresAt: string }>;
   /** The call ended: gives the slot back and counts the totals once per call id. */
   ended(callId: string, status: EndedStatus, talkSeconds: number): Promise<{ converted: boolean }>;
+  /**
+   * The enabled clients' SIP connection data with the password decrypted, for plugins that
+   * provision trunks (Asterisk's PJSIP realtime rows). Only plugins get it, never HTTP. Pair it
+   * with the `routing.client.changed` event.
+   */
+  trunks(): Promise<Trunk[]>;
 }
 
 declare module '../plugin/context.js' {
@@ -70,7 +76,7 @@ export const routingModule = defineModule({
   migrations,
   register: (c) => {
     provide(c, RouteExecutorsToken, () => new Registry<RouteExecutor>('route executor'));
-    provide(c, RoutingClientsToken, (r) => new ClientService(r.resolve(CoreTokens.Orm), r.resolve(SettingsToken).secretBox));
+    provide(c, RoutingClientsToken, (r) => new ClientService(r.resolve(CoreTokens.Orm), r.resolve(SettingsToken).secretBox, r.resolve(CoreTokens.Hooks)));
     provide(c, RoutingCampaignsToken, (r) => new CampaignService(r.resolve(CoreTokens.Orm)));
     provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
     provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
@@ -126,6 +132,7 @@ export const routingModule = defineModule({
         answered: (callId) => engine().answered(callId),
         renew: (callId) => engine().renew(callId),
         ended: (callId, status, talkSeconds) => engine().ended(callId, status, talkSeconds),
+        trunks: () => c.resolve(RoutingClientsToken).trunks(),
       },
     };
   },

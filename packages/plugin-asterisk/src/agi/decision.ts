@@ -35,10 +35,16 @@ export type RouteEvent =
   /** The attempt is over, with DIALSTATUS (`HANGUP` when the channel was already gone: 511; `ERROR` when the connection dropped mid-attempt). */
   | { type: 'ended'; callId: string; decisionId?: string; target: DialTarget; index: number; status: string; talkSeconds: number }
   /** A decision that arrived after the timeout or after the caller left: nothing was dialled, so its slots can be released. */
-  | { type: 'abandoned'; callId: string; decision: Decision };
+  | { type: 'abandoned'; callId: string; decision: Decision }
+  /** The AGI session for the call is over (`ERROR`: the connection dropped); sent once per call, last but for a late `abandoned`. */
+  | { type: 'finished'; callId: string; result: RouteResult | 'ERROR' };
 
-/** Takes the events (routing's counters). Failures are logged and never stop a call. */
-export type ReportRoute = (event: RouteEvent) => void | Promise<void>;
+/**
+ * Takes the events (routing's counters). Failures are logged and never stop a call. For an
+ * `attempt`, answering `'skip'` means the target may not be rung now (routing refused its slot:
+ * a cap was reached meanwhile): the loop moves on to the next target without dialling it.
+ */
+export type ReportRoute = (event: RouteEvent) => void | 'skip' | Promise<void | 'skip'>;
 
 /** What the dialplan reads from `DIALBOOK_RESULT` after the AGI. */
 export type RouteResult = 'ANSWER' | 'FAILOVER' | 'HANGUP';

@@ -30,24 +30,31 @@ export function routeCall(options: RouteCallOptions): AgiHandler {
   return async (session) => {
     const call = callInput(session.env);
     const log = options.logger.child({ callId: call.callId, did: call.did });
-    const report = async (event: RouteEvent) => {
+    const report = async (event: RouteEvent): Promise<void | 'skip'> => {
       try {
-        await options.report?.(event);
+        return await options.report?.(event);
       } catch (err) {
         log.error({ err, event: event.type }, 'route report failed (the call goes on)');
       }
     };
-    const decision = await decideInTime(session, call, options, log, report);
     let result: RouteResult | null = null;
-    if (decision && !session.hungUp) result = await dialTargets(session, call, decision, log, report);
-    if (session.hungUp) result = 'HANGUP';
-    if (!result) {
-      await runFailover(session, options.failover, log);
-      result = session.hungUp ? 'HANGUP' : 'FAILOVER';
+    try {
+      const decision = await decideInTime(session, call, options, log, report);
+      if (decision && !session.hungUp) result = await dialTargets(session, call, decision, log, report);
+      if (session.hungUp) result = 'HANGUP';
+      if (!result) {
+        await runFailover(session, options.failover, log);
+        result = session.hungUp ? 'HANGUP' : 'FAILOVER';
+      }
+      // SET VARIABLE is allowed on a dead channel too, so the dialplan's h extension sees it.
+      await session.setVariable('DIALBOOK_RESULT', result);
+      log.debug({ result }, 'AGI call routed');
+    } catch (err) {
+      result = null;
+      throw err;
+    } finally {
+      await report({ type: 'finished', callId: call.callId, result: result ?? 'ERROR' });
     }
-    // SET VARIABLE is allowed on a dead channel too, so the dialplan's h extension sees it.
-    await session.setVariable('DIALBOOK_RESULT', result);
-    log.debug({ result }, 'AGI call routed');
   };
 }
 
@@ -55,7 +62,7 @@ export function routeCall(options: RouteCallOptions): AgiHandler {
  * The decision, or null after decisionTimeoutMs, a failed decide, or the caller leaving first.
  * Whichever comes first wins; a decision that arrives after that is reported `abandoned`.
  */
-function decideInTime(session: AgiSession, call: CallInput, options: RouteCallOptions, log: Logger, report: (e: RouteEvent) => Promise<void>): Promise<Decision | null> {
+function decideInTime(session: AgiSession, call: CallInput, options: RouteCallOptions, log: Logger, report: (e: RouteEvent) => Promise<void | 'skip'>): Promise<Decision | null> {
   const abort = new AbortController();
   return new Promise((resolve) => {
     let done = false;
@@ -85,7 +92,7 @@ function decideInTime(session: AgiSession, call: CallInput, options: RouteCallOp
 }
 
 /** Ring the targets in order; ANSWER or HANGUP when the loop stopped on one, null when none answered. */
-async function dialTargets(session: AgiSession, call: CallInput, decision: Decision, log: Logger, report: (e: RouteEvent) => Promise<void>): Promise<RouteResult | null> {
+async function dialTargets(session: AgiSession, call: CallInput, decision: Decision, log: Logger, report: (e: RouteEvent) => Promise<void | 'skip'>): Promise<RouteResult | null> {
   const ids = { callId: call.callId, ...(decision.id !== undefined ? { decisionId: decision.id } : {}) };
   for (const [index, target] of decision.targets.entries()) {
     if (session.hungUp) return 'HANGUP';
@@ -94,11 +101,14 @@ async function dialTargets(session: AgiSession, call: CallInput, decision: Decis
       log.warn({ index, problem }, 'skipping a decided target that cannot be dialled');
       continue;
     }
-    if (target.accountCode) await session.setVariable('CDR(accountcode)', target.accountCode);
-    await report({ type: 'attempt', ...ids, target, index });
+    if ((await report({ type: 'attempt', ...ids, target, index })) === 'skip') {
+      log.info({ index, ref: target.ref }, 'routing refused the slot for a decided target: trying the next');
+      continue;
+    }
     let status: string;
     let talkSeconds = 0;
     try {
+      if (target.accountCode) await session.setVariable('CDR(accountcode)', target.accountCode);
       const dialled = await session.exec('Dial', target.dial, String(target.timeoutSeconds), 'g');
       if (dialled.code === 511) {
         await report({ type: 'ended', ...ids, target, index, status: 'HANGUP', talkSeconds: 0 });

@@ -63,7 +63,7 @@ describe('scheduled sync with the PSTN and Direct Routing logs', () => {
     expect(times.map((t) => t.fn)).toEqual(['getDirectRoutingCalls', 'getPstnCalls', 'getPstnCalls']);
     expect(times[2]!.at - times[1]!.at).toBeGreaterThanOrEqual(1200);
     expect(times[1]!.at - times[0]!.at).toBeGreaterThanOrEqual(300);
-    expect((await health()).split('; ')[0]).toBe(`read up to ${end}`); // then the notifications' state
+    expect((await health())?.split('; ')[0]).toBe(`read up to ${end}`); // then the notifications' state
     const calls = await teamsCalls(core);
     expect(calls.map((c) => c.externalId).sort()).toEqual([f.directRoutingFailure().id, f.maskedInbound().id, 'pstn:pstn-0', 'pstn:pstn-1', 'pstn:pstn-2'].sort());
     expect(calls.find((c) => c.externalId === f.directRoutingFailure().id)).toMatchObject({ status: 'failed', startedAt: '2023-09-25T13:59:58.000Z' });

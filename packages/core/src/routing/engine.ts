@@ -151,7 +151,7 @@ export class RoutingEngine {
    * `ended` is reported.
    */
   async ended(callId: string, status: EndedStatus, talkSeconds: number): Promise<{ converted: boolean }> {
-    return this.orm.em.fork().transactional(async (tx) => {
+    const out = await this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
       const { link, counted } = await this.current(em, callId);
@@ -162,6 +162,8 @@ export class RoutingEngine {
       await em.nativeUpdate(RoutingCallEntity, { callId, endedAt: null }, { endedAt: now, status, talkSeconds });
       return { converted };
     });
+    await this.hooks.emit('route.call.ended', { callId, status, talkSeconds, converted: out.converted });
+    return out;
   }
 
   private e164(raw: string): string | null {

@@ -1,3 +1,4 @@
+import type { EndedStatus } from './engine.js';
 import type { Decision, RejectReason, Target } from './model.js';
 
 /** The ringing call a decision is for, as the engine reported it. */
@@ -13,6 +14,11 @@ declare module '../hooks/types.js' {
   interface HookEvents {
     /** A routing decision was answered to an engine (`POST /routing/decide`); local to the instance that decided. */
     'route.decided': { call: RouteCall; decision: Decision };
+    /**
+     * A routed call ended (`POST /routing/calls/{id}/ended`, `ctx.routing.ended`), after its counts
+     * were committed: how, its talk time and whether it converted. The call log listens (`call-log.ts`).
+     */
+    'route.call.ended': { callId: string; status: EndedStatus; talkSeconds: number; converted: boolean };
   }
   interface HookFilters {
     /**

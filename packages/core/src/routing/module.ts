@@ -16,6 +16,10 @@ import { engineRoutes } from './engine-routes.js';
 import { RoutingEngine, type EndedStatus, type SlotDto } from './engine.js';
 import type { Decision } from './model.js';
 import { CredentialsToken } from '../credentials/module.js';
+import { CallSourcesToken, CallsToken } from '../calls/module.js';
+import { SitesToken } from '../sites/module.js';
+import { ROUTING_SOURCE, RoutingCallLog } from './call-log.js';
+import { logCallRoutes } from './log-call-routes.js';
 
 /** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
@@ -30,6 +34,8 @@ export const RoutingLinksToken = token<LinkService>('routing.links');
 
 /** Decisions and the call lifecycle for telephony engines (its `clock` drives time in tests). */
 export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
+/** Routed calls into the call log (source `routing`), and the engines' CDRs (`POST /api/internal/log_call`). */
+export const RoutingCallLogToken = token<RoutingCallLog>('routing.callLog');
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
@@ -73,6 +79,12 @@ export const routingModule = defineModule({
     provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
     provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
     provide(c, RoutingEngineToken, (r) => new RoutingEngine({ orm: r.resolve(CoreTokens.Orm), hooks: r.resolve(CoreTokens.Hooks), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null }));
+    provide(c, RoutingCallLogToken, (r) => {
+      r.resolve(CallSourcesToken).register(ROUTING_SOURCE, 'core'); // built in, like `manual` and `phone_import`
+      const callLog = new RoutingCallLog({ orm: r.resolve(CoreTokens.Orm), calls: r.resolve(CallsToken), sites: r.resolve(SitesToken), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null, logger: r.resolve(CoreTokens.Logger).child({ area: 'routing' }) });
+      r.resolve(CoreTokens.Hooks).on('route.call.ended', ({ callId, converted }) => callLog.record(callId, converted).then(() => undefined), { owner: 'core' });
+      return callLog;
+    });
   },
   policies: [
     ['GET', '/routing/clients', 'staff'],
@@ -110,6 +122,8 @@ export const routingModule = defineModule({
     linkRoutes(c.resolve(RoutingLinksToken)),
     engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
   ],
+  // The seed's CDR endpoint, outside /api/v1 (engine token only).
+  rootRoutes: (c) => logCallRoutes(c.resolve(RoutingCallLogToken), c.resolve(CredentialsToken)),
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);
     const engine = () => c.resolve(RoutingEngineToken);

@@ -20,6 +20,8 @@ import { CallSourcesToken, CallsToken } from '../calls/module.js';
 import { SitesToken } from '../sites/module.js';
 import { ROUTING_SOURCE, RoutingCallLog } from './call-log.js';
 import { logCallRoutes } from './log-call-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { RoutingReports } from './reports.js';
 
 /** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
@@ -36,6 +38,8 @@ export const RoutingLinksToken = token<LinkService>('routing.links');
 export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
 /** Routed calls into the call log (source `routing`), and the engines' CDRs (`POST /api/internal/log_call`). */
 export const RoutingCallLogToken = token<RoutingCallLog>('routing.callLog');
+/** Seller reports over routed calls. */
+export const RoutingReportsToken = token<RoutingReports>('routing.reports');
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
@@ -85,6 +89,7 @@ export const routingModule = defineModule({
       r.resolve(CoreTokens.Hooks).on('route.call.ended', ({ callId, converted }) => callLog.record(callId, converted).then(() => undefined), { owner: 'core' });
       return callLog;
     });
+    provide(c, RoutingReportsToken, (r) => new RoutingReports(r.resolve(CoreTokens.Orm)));
   },
   policies: [
     ['GET', '/routing/clients', 'staff'],
@@ -114,6 +119,9 @@ export const routingModule = defineModule({
     ['POST', '/routing/calls/:id/answered', 'public'],
     ['POST', '/routing/calls/:id/renew', 'public'],
     ['POST', '/routing/calls/:id/ended', 'public'],
+    ['GET', '/routing/reports/calls', 'user'],
+    ['GET', '/routing/reports/calls/export', 'user'],
+    ['GET', '/routing/reports/summary', 'user'],
   ],
   routes: (c) => [
     clientRoutes(c.resolve(RoutingClientsToken)),
@@ -121,6 +129,7 @@ export const routingModule = defineModule({
     didRoutes(c.resolve(RoutingDidsToken)),
     linkRoutes(c.resolve(RoutingLinksToken)),
     engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
+    reportRoutes(c.resolve(RoutingReportsToken)),
   ],
   // The seed's CDR endpoint, outside /api/v1 (engine token only).
   rootRoutes: (c) => logCallRoutes(c.resolve(RoutingCallLogToken), c.resolve(CredentialsToken)),

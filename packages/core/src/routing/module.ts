@@ -21,6 +21,10 @@ import { SitesToken } from '../sites/module.js';
 import { ROUTING_SOURCE, RoutingCallLog } from './call-log.js';
 import { logCallRoutes } from './log-call-routes.js';
 import { reportRoutes } from './report-routes.js';
+import type { MikroORM } from '@mikro-orm/core';
+import type { DependencyContainer } from 'tsyringe';
+import { AccountsToken } from '../accounts/module.js';
+import type { RoutingDemoDeps } from './demo.js';
 import { RoutingReports } from './reports.js';
 
 /** The registered route executors (Asterisk FastAGI). */
@@ -40,6 +44,11 @@ export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
 export const RoutingCallLogToken = token<RoutingCallLog>('routing.callLog');
 /** Seller reports over routed calls. */
 export const RoutingReportsToken = token<RoutingReports>('routing.reports');
+
+/** What the routing demo seed needs, from the container (`app/seed.ts`). */
+export const routingDemoDeps = (c: DependencyContainer, orm: MikroORM): Omit<RoutingDemoDeps, 'logger'> => ({
+  orm, accounts: c.resolve(AccountsToken), clients: c.resolve(RoutingClientsToken), campaigns: c.resolve(RoutingCampaignsToken), dids: c.resolve(RoutingDidsToken), links: c.resolve(RoutingLinksToken),
+});
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {

@@ -146,6 +146,18 @@ describe('POST /api/internal/log_call', () => {
     expect((await routedCalls()).filter((c) => c.externalId === body.callId)).toHaveLength(1);
   });
 
+  test('the same CDR five times at once: logged and counted once', async () => {
+    const [routed, converted] = [await totals('routed'), await totals('converted')];
+    const body = cdr();
+    const results = await Promise.all(Array.from({ length: 5 }, () => logCall(body)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const created = (await Promise.all(results.map((r) => json<{ created: boolean; callRecordId: string }>(r))));
+    expect(created.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(created.map((r) => r.callRecordId)).size).toBe(1);
+    expect([await totals('routed'), await totals('converted')]).toEqual([routed + 1, converted + 1]);
+    expect((await routedCalls()).filter((c) => c.externalId === body.callId)).toHaveLength(1);
+  });
+
   test('a CDR of a decided and attempted call gives its slot back and counts the attempt once', async () => {
     const callId = randomUUID();
     await engine('/decide', { did, caller: '+14155550177', callId });

@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { DialbookError } from '../base/errors.js';
@@ -101,7 +101,7 @@ export class RoutingCallLog {
     const endedAt = new Date(input.endedAt);
     if (endedAt < startedAt) throw new DialbookError('DIALBOOK_VALIDATION', 'endedAt: must not be before startedAt', { status: 422, field: 'endedAt' });
     const answeredAt = input.answeredAt ? new Date(input.answeredAt) : input.talkSeconds > 0 ? new Date(endedAt.getTime() - input.talkSeconds * 1000) : null;
-    const result = await this.d.orm.em.fork().transactional(async (tx) => {
+    const result = await this.once(input.callId, () => this.d.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const existing = await em.findOne(RoutingCallEntity, { callId: input.callId });
       if (existing?.endedAt) return { created: false, converted: existing.converted ?? undefined };
@@ -123,10 +123,21 @@ export class RoutingCallLog {
         if (converted) await counters.count(em, input.callId, counted, 'converted', endedAt);
       }
       return { created: true, converted };
-    });
+    }));
     const logged = await this.record(input.callId, result.converted);
     if (!logged) throw new Error(`routed call ${input.callId} was not logged`); // cannot happen: it has ended
     return { callId: input.callId, ...logged, created: result.created };
+  }
+
+  /** Run `write`; when the same CDR arrived at once elsewhere and inserted the call first, run it again (it then finds the call logged). */
+  private async once<T>(callId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      this.d.logger.debug({ callId }, 'the same call was logged concurrently; reading it again');
+      return write();
+    }
   }
 
   /** The id of the site routed calls are logged in, created the first time. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestCore, type TestCore, type TestUser } from '@dialbook/core/testing';
 import { systemActor } from '@dialbook/core';
 import { findPolicy } from '../src/app/modules.js';
-import { RoutingCampaignsToken, RoutingClientsToken, RoutingDidsToken, RoutingLinksToken } from '../src/routing/module.js';
+import { RoutingCallLogToken, RoutingCampaignsToken, RoutingClientsToken, RoutingDidsToken, RoutingLinksToken } from '../src/routing/module.js';
 
 /**
  * Every route of the API, for every role, against another site's data: nothing leaks
@@ -51,6 +51,8 @@ beforeAll(async () => {
   const client = await r.resolve(RoutingClientsToken).create({ name: 'Foreign buyer', timeZone: 'UTC', enabled: true, sip: { host: 'sip.foreign.example', port: 5060, transport: 'udp', username: 'foreignsip', password: 'Foreign-Sip-Secret', codecs: ['ulaw'], dialPrefix: '', numberFormat: 'e164' }, concurrencyCap: null, caps: { hour: null, day: null, month: null, total: null, countBy: 'routed' }, hours: null });
   foreign.client = client.id;
   foreign.link = (await r.resolve(RoutingLinksToken).create({ campaignId: campaign.id, clientId: client.id, priority: 1, weight: 1, concurrencyCap: null, caps: { hour: null, day: null, month: null, total: null, countBy: 'routed' }, hours: null, minTalkSeconds: 60, enabled: true })).id;
+  // One routed call of seller B in the call log and the reports (issue 15 item 8, 9).
+  await r.resolve(RoutingCallLogToken).logCall({ callId: 'foreign-call-1', did: '+12125550142', caller: '+14155550142', clientId: client.id, status: 'completed', talkSeconds: 90, startedAt: '2026-03-09T10:00:00Z', endedAt: '2026-03-09T10:02:00Z' });
   staff = await core.createUser({ role: 'staff' });
   userA = await core.createUser({ role: 'user', siteIds: [core.site.id] });
   foreign.token = (await core.dialbook.accounts.listApiTokens(core.admin.user.id))[0]!.id;
@@ -206,7 +208,13 @@ describe('authorization matrix', () => {
         expect((await userA.request(`/api/v1/routing/campaigns/${own.id}`, { method: 'DELETE' })).status).toBe(204);
       } else if (r.path.startsWith('/routing/clients') || policy.access === 'staff') expect(res.status, label).toBe(403);
       else if (r.path.includes('{id}')) expect(res.status, label).toBe(404);
-      else if (r.method === 'GET') expect(((await res.clone().json()) as { items: { ownerId: string }[] }).items.filter((i) => i.ownerId !== userA.user.id), label).toEqual([]);
+      else if (r.path.startsWith('/routing/reports/')) {
+        // Seller A's own reports: none of B's calls (B's ids in the filters: routing-reports.test.ts).
+        expect(res.status, label).toBe(200);
+        const text = await res.clone().text();
+        expect(text, label).not.toContain('foreign-call-1');
+        if (r.path === '/routing/reports/summary') expect((JSON.parse(text) as { totals: { calls: number } }).totals.calls, label).toBe(0);
+      } else if (r.method === 'GET') expect(((await res.clone().json()) as { items: { ownerId: string }[] }).items.filter((i) => i.ownerId !== userA.user.id), label).toEqual([]);
       expect(await bodyText(res), label).not.toMatch(new RegExp(LEAKS(res.status).join('|')));
     }
     // Naming B's campaign in a body reads as unknown (422 on the field), and adds nothing.

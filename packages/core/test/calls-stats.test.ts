@@ -224,12 +224,13 @@ describe('bad input', () => {
 });
 
 describe('sources', () => {
-  test('GET /calls/sources: manual first, then the registered sources with their plugin (core\'s phone import has none)', async () => {
+  test('GET /calls/sources: manual first, then the registered sources with their plugin (core\'s phone import and routing have none)', async () => {
     const res = await userA.request('/api/v1/calls/sources');
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual([
       { id: 'manual', label: 'Manual', plugin: null },
       { id: 'phone_import', label: 'Phone call history', plugin: null },
+      { id: 'routing', label: 'Routed calls', plugin: null },
       { id: 'pbx', label: 'Test PBX', plugin: 'pbx' },
     ]);
   });

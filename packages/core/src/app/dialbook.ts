@@ -25,7 +25,7 @@ import { MailToken } from '../mail/module.js';
 import { buildProvided, ClusterToken, collectMigrations, CoreTokens, type CoreModule } from '../module.js';
 import { NotificationsToken } from '../notifications/module.js';
 import { PhonebooksToken } from '../phonebooks/module.js';
-import { RouteExecutorsToken } from '../routing/module.js';
+import { RouteExecutorsToken, routingDemoDeps } from '../routing/module.js';
 import { SettingsToken } from '../settings/module.js';
 import { SitesToken } from '../sites/module.js';
 import { VendorHubToken, VendorsToken } from '../vendors/module.js';
@@ -227,7 +227,7 @@ export async function createDialbook(config: ResolvedConfig, options: CreateOpti
       const applied = await dialbook.migrate();
       if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     }
-    if (config.demo) await seedDemo({ sites: dialbook.sites, phonebooks: dialbook.phonebooks, logger, defaultCountry: config.defaultCountry });
+    if (config.demo) await seedDemo({ sites: dialbook.sites, phonebooks: dialbook.phonebooks, logger, defaultCountry: config.defaultCountry, routing: routingDemoDeps(container, orm) });
     await dialbook.setup();
     return dialbook;
   } catch (err) {

@@ -158,7 +158,7 @@ export class RoutingEngine {
    * `ended` is reported.
    */
   async ended(callId: string, status: EndedStatus, talkSeconds: number): Promise<{ converted: boolean }> {
-    return this.orm.em.fork().transactional(async (tx) => {
+    const out = await this.orm.em.fork().transactional(async (tx) => {
       const em = tx as SqlEntityManager;
       const now = this.clock();
       const { minTalkSeconds, counted } = await this.current(em, callId);
@@ -170,6 +170,8 @@ export class RoutingEngine {
       if (converted) await counters.count(em, callId, counted, 'converted', now);
       return { converted };
     });
+    await this.hooks.emit('route.call.ended', { callId, status, talkSeconds, converted: out.converted });
+    return out;
   }
 
   private e164(raw: string): string | null {

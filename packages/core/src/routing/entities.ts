@@ -1,6 +1,9 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import type { Caps, DuplicateAction, Hours, Strategy } from './model.js';
 
+/** How a logged routed call ended: `converted` and `connected` talked (converted: long enough), the others did not. */
+export type RoutedOutcome = 'converted' | 'connected' | 'no_answer' | 'busy' | 'failed' | 'canceled';
+
 /** A client's SIP connection data without its password (kept encrypted in `sipPassword`). */
 export interface SipConnection {
   host: string;
@@ -99,7 +102,7 @@ export type RoutingLinkRow = InstanceType<typeof RoutingLinkEntity.class>;
 export const RoutingCallEntity = defineEntity({
   name: 'RoutingCall',
   tableName: 'routing_call',
-  indexes: [{ name: 'routing_call_campaign_caller_index', properties: ['campaignId', 'caller', 'decidedAt'] }],
+  indexes: [{ name: 'routing_call_campaign_caller_index', properties: ['campaignId', 'caller', 'decidedAt'] }, { name: 'routing_call_decided_index', properties: ['decidedAt', 'callId'] }],
   properties: {
     callId: p.string().length(200).primary(),
     campaignId: p.uuid(),
@@ -113,6 +116,11 @@ export const RoutingCallEntity = defineEntity({
     endedAt: p.datetime().nullable(),
     status: p.string().length(16).nullable(),
     talkSeconds: p.integer().nullable(),
+    /** Written when the call is logged (`call-log.ts`, migration 0018): the DID's id, how it ended, whether it converted, its call-log record. */
+    didId: p.uuid().nullable(),
+    outcome: p.string().length(16).$type<RoutedOutcome>().nullable(),
+    converted: p.boolean().nullable(),
+    callRecordId: p.uuid().nullable(),
   },
 });
 

@@ -1,3 +1,4 @@
+import type { EndedStatus } from './engine.js';
 import type { Decision, RejectReason, Target } from './model.js';
 
 /** What happened to a routing client (`disabled`: an update that turned `enabled` off). */
@@ -22,6 +23,11 @@ declare module '../hooks/types.js' {
      * `ctx.routing.trunks()` for it (the payload carries no SIP data).
      */
     'routing.client.changed': { clientId: string; change: ClientChange };
+    /**
+     * A routed call ended (`POST /routing/calls/{id}/ended`, `ctx.routing.ended`), after its counts
+     * were committed: how, its talk time and whether it converted. The call log listens (`call-log.ts`).
+     */
+    'route.call.ended': { callId: string; status: EndedStatus; talkSeconds: number; converted: boolean };
   }
   interface HookFilters {
     /**

@@ -18,6 +18,16 @@ import type { Decision } from './model.js';
 import { CredentialsToken } from '../credentials/module.js';
 import { insightRoutes } from './insight-routes.js';
 import { LiveCounterReader } from './live.js';
+import { CallSourcesToken, CallsToken } from '../calls/module.js';
+import { SitesToken } from '../sites/module.js';
+import { ROUTING_SOURCE, RoutingCallLog } from './call-log.js';
+import { logCallRoutes } from './log-call-routes.js';
+import { reportRoutes } from './report-routes.js';
+import type { MikroORM } from '@mikro-orm/core';
+import type { DependencyContainer } from 'tsyringe';
+import { AccountsToken } from '../accounts/module.js';
+import type { RoutingDemoDeps } from './demo.js';
+import { RoutingReports } from './reports.js';
 
 /** The registered route executors (Asterisk FastAGI). */
 export const RouteExecutorsToken = token<Registry<RouteExecutor>>('routing.executors');
@@ -32,6 +42,15 @@ export const RoutingLinksToken = token<LinkService>('routing.links');
 
 /** Decisions and the call lifecycle for telephony engines (its `clock` drives time in tests). */
 export const RoutingEngineToken = token<RoutingEngine>('routing.engine');
+/** Routed calls into the call log (source `routing`), and the engines' CDRs (`POST /api/internal/log_call`). */
+export const RoutingCallLogToken = token<RoutingCallLog>('routing.callLog');
+/** Seller reports over routed calls. */
+export const RoutingReportsToken = token<RoutingReports>('routing.reports');
+
+/** What the routing demo seed needs, from the container (`app/seed.ts`). */
+export const routingDemoDeps = (c: DependencyContainer, orm: MikroORM): Omit<RoutingDemoDeps, 'logger'> => ({
+  orm, accounts: c.resolve(AccountsToken), clients: c.resolve(RoutingClientsToken), campaigns: c.resolve(RoutingCampaignsToken), dids: c.resolve(RoutingDidsToken), links: c.resolve(RoutingLinksToken),
+});
 
 /** The façade plugins get as `ctx.routing` (telephony call routing; "routes" stays the word for HTTP). */
 export interface RoutingApi {
@@ -81,6 +100,13 @@ export const routingModule = defineModule({
     provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
     provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
     provide(c, RoutingEngineToken, (r) => new RoutingEngine({ orm: r.resolve(CoreTokens.Orm), hooks: r.resolve(CoreTokens.Hooks), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null }));
+    provide(c, RoutingCallLogToken, (r) => {
+      r.resolve(CallSourcesToken).register(ROUTING_SOURCE, 'core'); // built in, like `manual` and `phone_import`
+      const callLog = new RoutingCallLog({ orm: r.resolve(CoreTokens.Orm), calls: r.resolve(CallsToken), sites: r.resolve(SitesToken), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null, logger: r.resolve(CoreTokens.Logger).child({ area: 'routing' }) });
+      r.resolve(CoreTokens.Hooks).on('route.call.ended', ({ callId, converted }) => callLog.record(callId, converted).then(() => undefined), { owner: 'core' });
+      return callLog;
+    });
+    provide(c, RoutingReportsToken, (r) => new RoutingReports(r.resolve(CoreTokens.Orm)));
   },
   policies: [
     ['GET', '/routing/clients', 'staff'],
@@ -112,6 +138,9 @@ export const routingModule = defineModule({
     ['POST', '/routing/calls/:id/ended', 'public'],
     ['POST', '/routing/decisions/preview', 'user'],
     ['GET', '/routing/campaigns/:id/counters', 'user'],
+    ['GET', '/routing/reports/calls', 'user'],
+    ['GET', '/routing/reports/calls/export', 'user'],
+    ['GET', '/routing/reports/summary', 'user'],
   ],
   routes: (c) => [
     clientRoutes(c.resolve(RoutingClientsToken)),
@@ -120,7 +149,10 @@ export const routingModule = defineModule({
     linkRoutes(c.resolve(RoutingLinksToken)),
     engineRoutes(c.resolve(RoutingEngineToken), c.resolve(CredentialsToken)),
     insightRoutes(c.resolve(RoutingEngineToken), new LiveCounterReader(c.resolve(CoreTokens.Orm), () => c.resolve(RoutingEngineToken).clock())),
+    reportRoutes(c.resolve(RoutingReportsToken)),
   ],
+  // The seed's CDR endpoint, outside /api/v1 (engine token only).
+  rootRoutes: (c) => logCallRoutes(c.resolve(RoutingCallLogToken), c.resolve(CredentialsToken)),
   facade: (c, plugin): { routing: RoutingApi } => {
     const executors = c.resolve(RouteExecutorsToken);
     const engine = () => c.resolve(RoutingEngineToken);

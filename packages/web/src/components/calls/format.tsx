@@ -1,5 +1,5 @@
 /** How a call reads: direction icon and status, the parties, the duration, the sources. */
-import { ArrowLeftRight, Cloud, Hand, PhoneIncoming, PhoneMissed, PhoneOutgoing, Plug, Server, Smartphone, Video, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Cloud, Hand, PhoneForwarded, PhoneIncoming, PhoneMissed, PhoneOutgoing, Plug, Server, Smartphone, Video, type LucideIcon } from 'lucide-react';
 import type { Call, CallDirection, CallSourceInfo, CallStatus } from '../../api/calls';
 import { Link } from '../../router';
 
@@ -66,6 +66,7 @@ export function LocalParty({ call, userName }: { call: Call; userName: (id: stri
 function sourceIcon(id: string, plugin: string | null | undefined): LucideIcon {
   if (id === 'manual') return Hand;
   if (id === 'phone_import') return Smartphone;
+  if (id === 'routing') return PhoneForwarded;
   const name = `${plugin ?? ''} ${id}`.toLowerCase();
   if (name.includes('teams')) return Video;
   if (name.includes('placetel')) return Cloud;

@@ -21,6 +21,7 @@ import { CampaignDetailPage, CampaignsPage } from './pages/routing/CampaignsPage
 import { ClientsPage } from './pages/routing/ClientsPage';
 import { DecisionTestPage } from './pages/routing/DecisionTestPage';
 import { DidsPage } from './pages/routing/DidsPage';
+import { ReportsPage } from './pages/routing/ReportsPage';
 import { Link, matchRoute, useRouter } from './router';
 import { ErrorMessage, Loading } from './ui/states';
 import type { User } from './api/client';
@@ -56,6 +57,7 @@ const ROUTES: Route[] = [
   { pattern: '/routing/dids', render: () => <DidsPage /> },
   { pattern: '/routing/clients', role: 'staff', render: () => <ClientsPage /> },
   { pattern: '/routing/test', render: () => <DecisionTestPage /> },
+  { pattern: '/routing/reports', render: () => <ReportsPage /> },
 ];
 
 const NAV: { to: string; label: string; role?: User['role'] }[] = [

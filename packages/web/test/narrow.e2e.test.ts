@@ -58,6 +58,7 @@ browserSuite('the admin app on a 390 px phone', { plugins: { yealink: yealinkPlu
       ['/routing/dids', 'DIDs'],
       ['/routing/clients', 'Clients'],
       ['/routing/test', 'Test a decision'],
+      ['/routing/reports', 'Reports'],
     ];
     const wide: string[] = [];
     for (const [path, heading] of pages) {

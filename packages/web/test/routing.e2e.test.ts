@@ -172,7 +172,7 @@ browserSuite('routing', { config: { defaultCountry: 'US' } }, (app) => {
     const { page } = await app.signIn({ role: 'user' });
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Campaigns' }).click();
-    expect(await nav.getByRole('group', { name: 'Routing' }).getByRole('link').allTextContents()).toEqual(['Campaigns', 'DIDs', 'Test a decision']);
+    expect(await nav.getByRole('group', { name: 'Routing' }).getByRole('link').allTextContents()).toEqual(['Campaigns', 'DIDs', 'Test a decision', 'Reports']);
     await page.getByText('No campaigns yet').waitFor();
     await page.getByRole('button', { name: 'New campaign' }).click();
     await page.getByRole('dialog', { name: 'New campaign' }).getByLabel('Name', { exact: true }).fill('My leads');

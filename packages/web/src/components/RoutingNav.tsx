@@ -1,5 +1,5 @@
 /**
- * The "Routing" group of the side navigation: Campaigns, DIDs and Test a decision for everyone signed in
+ * The "Routing" group of the side navigation: Campaigns, DIDs, Test a decision and Reports for everyone signed in
  * (a seller — role `user` — sees only their own), Clients for admin and staff.
  */
 import { useAuth } from '../auth';
@@ -10,6 +10,7 @@ const LINKS = [
   { to: '/routing/dids', label: 'DIDs' },
   { to: '/routing/clients', label: 'Clients', staff: true },
   { to: '/routing/test', label: 'Test a decision' },
+  { to: '/routing/reports', label: 'Reports' },
 ];
 
 export function RoutingNav({ onNavigate }: { onNavigate: () => void }) {

@@ -2,14 +2,15 @@
  * Chromium, the routing Reports page (issue 15 items 9 and 11). Routed calls come in as an engine's CDRs
  * (`POST /api/internal/log_call` with an engine token) for two sellers. Seller A sees only their calls and
  * figures; a filter changes the rows and the URL; Export CSV downloads a CSV with a BOM whose rows match the
- * filtered list; Load more appends the next keyset page; an administrator sees both sellers and filters by seller.
+ * filtered list; Load more appends the next keyset page; an administrator sees both sellers and filters by seller;
+ * a date the API refuses shows at the filters; the page with calls fits a 390 px phone.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, expect, test } from 'vitest';
 import { systemActor } from '@dialbook/core';
 import type { Page } from 'playwright-core';
-import { browserSuite } from './support/app.js';
+import { browserSuite, PHONE } from './support/app.js';
 
 browserSuite('routing reports', { config: { defaultCountry: 'US' } }, (app) => {
   const ids: Record<string, string> = {};
@@ -130,5 +131,22 @@ browserSuite('routing reports', { config: { defaultCountry: 'US' } }, (app) => {
     await expect.poll(() => tiles(page).allTextContents()).toEqual(['1', '100 %', '1', '5:00']);
     expect(await page.getByRole('form', { name: 'Report filters' }).getByLabel('Campaign').locator('option').allTextContents()).toEqual(['All campaigns', 'B Insurance']);
     await app.shot(page, 'routing-reports-admin');
+  });
+
+  test('a date the API refuses is said at the filters and nothing is shown; at 390 px the page does not scroll sideways', async () => {
+    app.expected.add('422 /api/v1/routing/reports/calls');
+    app.expected.add('422 /api/v1/routing/reports/summary');
+    const { page } = await app.signIn();
+    await page.goto(`${app.base}/routing/reports?start=yesterday`);
+    await page.getByRole('form', { name: 'Report filters' }).locator('.field-error').waitFor();
+    expect(await rows(page).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBeGreaterThan(0);
+
+    const phone = (await app.signIn({ viewport: PHONE })).page;
+    await phone.goto(`${app.base}/routing/reports`);
+    await phone.getByLabel('Totals').waitFor();
+    await phone.getByText('5 calls shown · all of them').waitFor();
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await app.shot(phone, 'narrow-routing-reports');
   });
 });

@@ -54,7 +54,9 @@ export function SummaryTables({ summary }: { summary: RoutingSummary }) {
   const clients: Keyed[] = summary.clients.map((c) => ({ ...c, key: c.clientId ?? 'none', label: c.name ?? 'No client reached' }));
   return (
     <div className="report-tables">
+      <h2>Per campaign</h2>
       <DataTable label="Per campaign" cards="phone" columns={campaignColumns} rows={campaigns} rowId={(r) => r.key} empty="No calls in any campaign." />
+      <h2>Per client</h2>
       <DataTable label="Per client" cards="phone" columns={clientColumns} rows={clients} rowId={(r) => r.key} empty="No calls reached a client." />
     </div>
   );

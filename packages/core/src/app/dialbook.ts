@@ -90,7 +90,7 @@ export class Dialbook {
   get calls() { return this.resolve(CallsToken); }
   /** The daily purge of calls past each site's retention (`calls.retentionDays`). */
   get callRetention() { return this.resolve(CallRetentionToken); }
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `routing.changed`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
   get cluster() { return this.resolve(ClusterToken); }
   /** Core's private channels between instances (`src/hooks/channels.ts`); internal, never on a plugin's `ctx`. */
   get channels() { return this.resolve(CoreTokens.Channels); }

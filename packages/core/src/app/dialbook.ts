@@ -207,7 +207,7 @@ export async function createDialbook(config: ResolvedConfig, options: CreateOpti
   const packages = [...new Map(plugins.map((p) => [p.plugin.name, p.plugin])).values()];
   const migrations = (dialect: Dialect) => [...collectMigrations(modules, dialect), ...packages.flatMap((p) => p.migrations?.[dialect] ?? [])];
   const entities = [...modules.flatMap((m) => m.entities ?? []), ...packages.flatMap((p) => p.entities ?? [])] as EntitySchema<AnyEntity>[];
-  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities, migrations: { sqlite: migrations('sqlite'), postgresql: migrations('postgresql') }, logger });
+  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, pool: config.database.pool, entities, migrations: { sqlite: migrations('sqlite'), postgresql: migrations('postgresql') }, logger });
   try {
     const container = globalContainer.createChildContainer();
     const hooks = new HookBus(logger);

@@ -12,7 +12,7 @@ import { RoutingEngineToken } from '../../packages/core/src/routing/module.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
-const dialbook = await createDialbook(await loadConfig({ env: {}, config: { database: { url }, logLevel: 'silent' } }), { migrate: false });
+const dialbook = await createDialbook(await loadConfig({ env: { DIALBOOK_DB_POOL: process.env.DIALBOOK_DB_POOL }, config: { database: { url }, logLevel: 'silent' } }), { migrate: false });
 await dialbook.start();
 const engine = dialbook.container.resolve(RoutingEngineToken);
 engine.leaseMs = Number(process.env.BENCH_LEASE_MS ?? 5000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestCore, spyEvents, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
+import { createTestCore, eventually, spyEvents, testDatabaseKind, type TestCore } from '@dialbook/core/testing';
 import { createApp, createDialbook, definePlugin, loadConfig, systemActor, type Dialbook } from '@dialbook/core';
 import { RoutingEngineToken } from '../src/routing/module.js';
 import type { RoutingEngine } from '../src/routing/engine.js';
@@ -134,6 +134,21 @@ describe('decisions', () => {
     candidates = null;
   });
 
+  test('edits reach the next decision through the cache (routing.changed), and cluster.resync empties it', async () => {
+    const { did, links, campaignId } = await setup('priority', [{ priority: 1 }, { priority: 2 }]);
+    const decideNow = async () => json<Decision>(await asEngine('/decide', { did, caller: null, callId: randomUUID() }));
+    expect((await decideNow()).targets).toHaveLength(2);
+    expect(engine.cache.size).toBeGreaterThan(0);
+    expect((await core.request(`/api/v1/routing/links/${links[0]!.linkId}`, { method: 'PATCH', json: { enabled: false } })).status).toBe(200);
+    expect((await decideNow()).skipped).toEqual([{ linkId: links[0]!.linkId, reason: 'link_disabled' }]);
+    expect((await core.request(`/api/v1/routing/clients/${links[1]!.clientId}`, { method: 'PATCH', json: { enabled: false } })).status).toBe(200);
+    const rejected = await decideNow(); // skipped in link id order
+    expect(rejected).toMatchObject({ action: 'reject', campaignId });
+    expect(new Map(rejected.skipped.map((k) => [k.linkId, k.reason]))).toEqual(new Map([[links[0]!.linkId, 'link_disabled'], [links[1]!.linkId, 'client_disabled']]));
+    await core.dialbook.hooks.emit('cluster.resync', { reason: 'test' });
+    expect(engine.cache.size).toBe(0);
+  });
+
   test('duplicate caller within the window goes to the client it reached before', async () => {
     const { did, links } = await setup('round_robin', [{}, {}], { duplicateWindowHours: 2 });
     const first = await routeOne(did, undefined, '+14155550177');
@@ -250,5 +265,18 @@ if (onPostgres) describe('two instances on one PostgreSQL database', () => {
     expect(second.filter((r) => r.clientId === links[0]!.clientId)).toHaveLength(2);
     expect(second.filter((r) => r.clientId === links[1]!.clientId)).toHaveLength(5);
     expect(await counter(links[0]!.linkId, 'routed')).toBe(7);
+  });
+
+  test('a link disabled on instance A is seen by the next decision on instance B (routing.changed relayed)', async () => {
+    const { did, links } = await setup('priority', [{ priority: 1 }, { priority: 2 }]);
+    const onB = async () => json<Decision>(await asEngine('/decide', { did, caller: null, callId: randomUUID() }, appB));
+    expect((await onB()).targets).toHaveLength(2); // B has the DID cached now
+    expect(b.container.resolve(RoutingEngineToken).cache.size).toBeGreaterThan(0);
+    expect((await core.request(`/api/v1/routing/links/${links[0]!.linkId}`, { method: 'PATCH', json: { enabled: false } })).status).toBe(200);
+    const seen = await eventually('B to skip the disabled link', async () => {
+      const d = await onB();
+      return d.skipped[0]?.reason === 'link_disabled' && d;
+    });
+    expect(seen.targets.map((t) => t.linkId)).toEqual([links[1]!.linkId]);
   });
 });

@@ -90,7 +90,7 @@ export class Dialbook {
   get calls() { return this.resolve(CallsToken); }
   /** The daily purge of calls past each site's retention (`calls.retentionDays`). */
   get callRetention() { return this.resolve(CallRetentionToken); }
-  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
+  /** On PostgreSQL: relays `phonebook.changed`, `settings.changed`, `credential.revoked`, `routing.changed`, `cluster.resync` and core's private channels to the other instances (LISTEN/NOTIFY). */
   get cluster() { return this.resolve(ClusterToken); }
   /** Core's private channels between instances (`src/hooks/channels.ts`); internal, never on a plugin's `ctx`. */
   get channels() { return this.resolve(CoreTokens.Channels); }
@@ -207,7 +207,7 @@ export async function createDialbook(config: ResolvedConfig, options: CreateOpti
   const packages = [...new Map(plugins.map((p) => [p.plugin.name, p.plugin])).values()];
   const migrations = (dialect: Dialect) => [...collectMigrations(modules, dialect), ...packages.flatMap((p) => p.migrations?.[dialect] ?? [])];
   const entities = [...modules.flatMap((m) => m.entities ?? []), ...packages.flatMap((p) => p.entities ?? [])] as EntitySchema<AnyEntity>[];
-  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, entities, migrations: { sqlite: migrations('sqlite'), postgresql: migrations('postgresql') }, logger });
+  const orm = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, pool: config.database.pool, entities, migrations: { sqlite: migrations('sqlite'), postgresql: migrations('postgresql') }, logger });
   try {
     const container = globalContainer.createChildContainer();
     const hooks = new HookBus(logger);

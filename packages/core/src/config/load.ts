@@ -70,7 +70,7 @@ export const parseEnvValue = (raw: string): unknown => {
 
 /**
  * Environment overrides, applied over the file:
- * `PORT`, `HOST`, `DATABASE_URL`, `DIALBOOK_DATA_DIR`, `LOG_LEVEL`, `DIALBOOK_DEFAULT_COUNTRY`,
+ * `PORT`, `HOST`, `DATABASE_URL`, `DIALBOOK_DATA_DIR`, `DIALBOOK_DB_POOL`, `LOG_LEVEL`, `DIALBOOK_DEFAULT_COUNTRY`,
  * and `DIALBOOK_PLUGIN_<INSTANCE>__<KEY>[__<KEY>…]` for plugin options (keys matched
  * case-insensitively, ignoring `-`/`_`; values parsed as JSON when they parse, else strings);
  * `DIALBOOK_SECRET_KEY` and `DIALBOOK_SETTING_<CATEGORY>__<KEY>[__<KEY>…]` for runtime settings.
@@ -87,6 +87,7 @@ export function applyEnv(config: DialbookConfig, env: NodeJS.ProcessEnv): Dialbo
   if (env.DIALBOOK_TRUST_PROXY) out.server = { ...(out.server ?? {}), trustProxy: env.DIALBOOK_TRUST_PROXY === 'true' || env.DIALBOOK_TRUST_PROXY === '1' };
   set('database', 'url', env.DATABASE_URL);
   set('database', 'dataDir', env.DIALBOOK_DATA_DIR);
+  set('database', 'pool', env.DIALBOOK_DB_POOL);
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL as never;
   if (env.DIALBOOK_DEFAULT_COUNTRY) out.defaultCountry = env.DIALBOOK_DEFAULT_COUNTRY;
 

@@ -28,7 +28,14 @@ export const ConfigSchema = z
         maxUploadBytes: z.coerce.number().int().min(1024 * 1024).default(20 * 1024 * 1024),
       })
       .prefault({}),
-    database: z.object({ url: z.string().optional(), dataDir: z.string().default('./data') }).prefault({}),
+    database: z
+      .object({
+        url: z.string().optional(),
+        dataDir: z.string().default('./data'),
+        /** PostgreSQL connections per instance at most (env `DIALBOOK_DB_POOL`); SQLite has one connection and ignores it. */
+        pool: z.coerce.number().int().min(1).max(1000).default(10),
+      })
+      .prefault({}),
     /** ISO alpha-2 country for reading national numbers when a site names none. */
     defaultCountry: z
       .string()

@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Where the embedded SQLite file lives (default `./data`). */
   dataDir?: string | undefined;
+  /** PostgreSQL: connections in the pool at most (default 10, `pg`'s). SQLite: ignored (one connection in its worker). */
+  pool?: number | undefined;
   /** Every entity: the areas' and the plugins'. */
   entities?: EntitySchema<AnyEntity>[];
   /** Every migration for each dialect, in the order they run (the areas' by number, then the plugins'). */
@@ -73,7 +75,7 @@ export function ormOptions(options: DatabaseOptions): Options {
     discovery: { warnWhenNoEntities: false },
   } satisfies Partial<Options>;
   if (target.dialect === 'postgresql') {
-    return { ...common, driver: DialbookPostgreSqlDriver, clientUrl: target.clientUrl!, dbName: target.dbName } as unknown as Options;
+    return { ...common, driver: DialbookPostgreSqlDriver, clientUrl: target.clientUrl!, dbName: target.dbName, pool: { max: options.pool ?? 10 } } as unknown as Options;
   }
   if (target.dbName !== ':memory:') mkdirSync(resolve(target.dbName, '..'), { recursive: true });
   return { ...common, driver: DialbookSqliteDriver, dbName: target.dbName, driverOptions: new WorkerSqliteDialect(target.dbName) } as unknown as Options;

@@ -6,7 +6,7 @@
  * instance's hook bus as if they had happened there.
  *
  * Only events whose listeners are safe to run on every instance cross: `phonebook.changed`,
- * `settings.changed`, `credential.revoked` and `cluster.resync`. Events with once-only side effects
+ * `settings.changed`, `credential.revoked`, `routing.changed` and `cluster.resync`. Events with once-only side effects
  * (`site.created` sends mail, `contact.synced` feeds enrichers that write) stay on the instance that
  * made the change. A relayed payload is plain JSON (what `JSON.stringify` keeps).
  *
@@ -44,7 +44,7 @@ declare module './types.js' {
 export const CLUSTER_CHANNEL = 'dialbook_events';
 
 /** Events relayed to every instance. */
-export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'cluster.resync'] as const satisfies readonly EventName[];
+export const CLUSTER_EVENTS = ['phonebook.changed', 'settings.changed', 'credential.revoked', 'routing.changed', 'cluster.resync'] as const satisfies readonly EventName[];
 type ClusterEvent = (typeof CLUSTER_EVENTS)[number];
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { notFound } from '../base/errors.js';
+import type { HookBus } from '../hooks/bus.js';
 import { RoutingCampaignEntity, RoutingDidEntity, RoutingLinkEntity, type RoutingCampaignRow } from './entities.js';
 import type { Campaign } from './model.js';
 import { assertOwned, ownerFor, sellerScope } from './ownership.js';
@@ -38,7 +39,11 @@ export async function ownedCampaign(em: EntityManager, id: string): Promise<Rout
 
 /** Sellers' campaigns: a seller sees and edits their own; admin and staff every seller's. */
 export class CampaignService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** Where `routing.changed` goes after each commit (the engines' caches follow it). */
+    private readonly hooks: HookBus,
+  ) {}
 
   async list(): Promise<CampaignDto[]> {
     const seller = sellerScope();
@@ -56,6 +61,7 @@ export class CampaignService {
     const now = new Date();
     const row = em.create(RoutingCampaignEntity, { id: randomUUID(), ownerId: await ownerFor(em, ownerId), ...fields, cursor: 0, createdAt: now, updatedAt: now });
     await em.flush();
+    await this.changed(row.id);
     return campaignDto(row);
   }
 
@@ -65,6 +71,7 @@ export class CampaignService {
     for (const [k, v] of Object.entries(input)) if (v !== undefined) (row as Record<string, unknown>)[k] = v;
     row.updatedAt = new Date();
     await em.flush();
+    await this.changed(id);
     return campaignDto(row);
   }
 
@@ -76,5 +83,10 @@ export class CampaignService {
       await em.nativeUpdate(RoutingDidEntity, { campaignId: id }, { campaignId: null });
       em.remove(row);
     });
+    await this.changed(id);
+  }
+
+  private async changed(id: string): Promise<void> {
+    await this.hooks.emit('routing.changed', { kind: 'campaign', id });
   }
 }

@@ -126,6 +126,7 @@ export class ClientService {
   }
 
   private async changed(clientId: string, change: ClientChange): Promise<void> {
+    await this.hooks?.emit('routing.changed', { kind: 'client', id: clientId });
     await this.hooks?.emit('routing.client.changed', { clientId, change });
   }
 

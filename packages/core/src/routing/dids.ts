@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { DialbookError, isDialbookError, notFound } from '../base/errors.js';
+import type { HookBus } from '../hooks/bus.js';
 import { RoutingCampaignEntity, RoutingDidEntity, type RoutingDidRow } from './entities.js';
 import { assertOwned, ownerFor, sellerScope } from './ownership.js';
 import type { DidBulk, DidBulkResult, DidCreate, DidDto, DidUpdate } from './types.js';
@@ -28,6 +29,8 @@ export class DidService {
   constructor(
     private readonly orm: MikroORM,
     private readonly defaultCountry: string | null,
+    /** Where `routing.changed` goes after each commit (the engines' caches follow it). */
+    private readonly hooks: HookBus,
   ) {}
 
   async list(): Promise<DidDto[]> {
@@ -45,7 +48,9 @@ export class DidService {
     const number = normaliseDid(input.number, input.country ?? this.defaultCountry);
     const ownerId = await ownerFor(em, input.ownerId);
     if (input.campaignId) await this.assertCampaign(em, input.campaignId, ownerId);
-    return didDto(await this.insert(em, { number, ownerId, campaignId: input.campaignId, label: input.label }));
+    const row = await this.insert(em, { number, ownerId, campaignId: input.campaignId, label: input.label });
+    await this.changed(row.id);
+    return didDto(row);
   }
 
   /** Add the numbers of a pasted list: each line's DID or its error; good lines are added even when others fail. */
@@ -69,7 +74,9 @@ export class DidService {
         lines.push({ ...e, error: { code: err.code, message: err.message } });
       }
     }
-    return { created: lines.filter((l) => l.did).length, lines };
+    const created = lines.filter((l) => l.did).length;
+    if (created) await this.changed(null);
+    return { created, lines };
   }
 
   async update(id: string, input: DidUpdate): Promise<DidDto> {
@@ -79,6 +86,7 @@ export class DidService {
     if (input.campaignId !== undefined) row.campaignId = input.campaignId;
     if (input.label !== undefined) row.label = input.label;
     await em.flush();
+    await this.changed(id);
     return didDto(row);
   }
 
@@ -86,6 +94,12 @@ export class DidService {
     const em = this.orm.em.fork();
     em.remove(await this.row(em, id));
     await em.flush();
+    await this.changed(id);
+  }
+
+  /** After the commit: the engines drop their caches (`id` null: several DIDs, a list). */
+  private async changed(id: string | null): Promise<void> {
+    await this.hooks.emit('routing.changed', { kind: 'did', id });
   }
 
   private async insert(em: EntityManager, fields: { number: string; ownerId: string; campaignId: string | null; label: string | null }): Promise<RoutingDidRow> {

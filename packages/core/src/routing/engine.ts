@@ -8,6 +8,7 @@ import type { HookBus } from '../hooks/bus.js';
 import { counters, type CountedLink } from './counters.js';
 import { attemptedCall, campaignOfDid, linkOfCall, linksOfDid } from './engine-reads.js';
 import { decide, linkSkipReason } from './decide.js';
+import { DecisionCache, type DidSetup } from './decision-cache.js';
 import { RoutingCallEntity, RoutingCampaignEntity, RoutingClientEntity, RoutingDidEntity, RoutingLinkEntity } from './entities.js';
 import type { RouteCall } from './events.js';
 import './events.js';
@@ -59,6 +60,8 @@ export class RoutingEngine {
   clock: () => Date;
   private readonly random: () => number;
   private readonly postgres: boolean;
+  /** DID → campaign, links, clients; emptied by `routing.changed` (from any instance) and `cluster.resync`. */
+  readonly cache = new DecisionCache();
 
   constructor(options: RoutingEngineOptions) {
     this.orm = options.orm;
@@ -68,6 +71,8 @@ export class RoutingEngine {
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.postgres = dialectOf(options.orm) === 'postgresql';
+    this.hooks.on('routing.changed', () => this.cache.clear(), { owner: 'core' });
+    this.hooks.on('cluster.resync', () => this.cache.clear(), { owner: 'core' });
   }
 
   /** The decision for a ringing call on `did` from `caller`; recorded under `callId` for its lifecycle and the duplicate window. */
@@ -77,8 +82,8 @@ export class RoutingEngine {
     const did = this.e164(input.did) ?? input.did.trim();
     const anonymous = isAnonymousCaller(input.caller);
     const call: RouteCall = { callId: input.callId, did, caller: anonymous ? null : (this.e164(input.caller!) ?? input.caller!.trim()) };
-    // Independent reads, side by side (no transaction here: each takes its own connection), in two rounds.
-    const [campaign, { links, clients }] = await Promise.all([campaignOfDid(em, did), linksOfDid(em, did)]);
+    // What changes rarely from the instance's cache; the live state below, side by side (no transaction here: each takes its own connection).
+    const { campaign, links, clients } = await this.cache.get(did, () => this.setupOf(em, did));
     let decision: Decision;
     if (!campaign || !campaign.enabled) {
       decision = { action: 'reject', campaignId: campaign?.id ?? null, reason: 'no_campaign', skipped: [] };
@@ -172,6 +177,12 @@ export class RoutingEngine {
     });
     await this.hooks.emit('route.call.ended', { callId, status, talkSeconds, converted: out.converted });
     return out;
+  }
+
+  /** The DID's campaign, links and clients from the database (what {@link DecisionCache} keeps). */
+  private async setupOf(em: SqlEntityManager, did: string): Promise<DidSetup> {
+    const [campaign, { links, clients }] = await Promise.all([campaignOfDid(em, did), linksOfDid(em, did)]);
+    return { campaign, links, clients };
   }
 
   private e164(raw: string): string | null {

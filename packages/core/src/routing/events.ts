@@ -4,6 +4,9 @@ import type { Decision, RejectReason, Target } from './model.js';
 /** What happened to a routing client (`disabled`: an update that turned `enabled` off). */
 export type ClientChange = 'created' | 'updated' | 'disabled' | 'deleted';
 
+/** What a `routing.changed` event is about. */
+export type RoutingChangeKind = 'client' | 'campaign' | 'did' | 'link';
+
 /** The ringing call a decision is for, as the engine reported it. */
 export interface RouteCall {
   callId: string;
@@ -23,6 +26,12 @@ declare module '../hooks/types.js' {
      * `ctx.routing.trunks()` for it (the payload carries no SIP data).
      */
     'routing.client.changed': { clientId: string; change: ClientChange };
+    /**
+     * A client, campaign, DID or link was created, updated or deleted, after the commit (`id` null:
+     * several at once, a DID list). Relayed to every instance (`CLUSTER_EVENTS`): each engine drops
+     * its cache of what decisions read (`decision-cache.ts`).
+     */
+    'routing.changed': { kind: RoutingChangeKind; id: string | null };
     /**
      * A routed call ended (`POST /routing/calls/{id}/ended`, `ctx.routing.ended`), after its counts
      * were committed: how, its talk time and whether it converted. The call log listens (`call-log.ts`).

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { conflict, DialbookError, isDialbookError, notFound } from '../base/errors.js';
+import type { HookBus } from '../hooks/bus.js';
 import { ownedCampaign } from './campaigns.js';
 import { RoutingClientEntity, RoutingLinkEntity, type RoutingLinkRow } from './entities.js';
 import type { Link } from './model.js';
@@ -25,7 +26,11 @@ const dto = (r: RoutingLinkRow, clientName: string): LinkDto => ({ ...linkModel(
  * only, never its SIP data).
  */
 export class LinkService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** Where `routing.changed` goes after each commit (the engines' caches follow it). */
+    private readonly hooks: HookBus,
+  ) {}
 
   async forCampaign(campaignId: string): Promise<LinkDto[]> {
     const em = this.orm.em.fork();
@@ -54,6 +59,7 @@ export class LinkService {
       if (err instanceof UniqueConstraintViolationException) throw conflict('DIALBOOK_ROUTING_LINK_EXISTS', 'the campaign is already linked to this client; edit that link', 'clientId');
       throw err;
     }
+    await this.changed(row.id);
     return this.get(row.id);
   }
 
@@ -63,6 +69,7 @@ export class LinkService {
     for (const [k, v] of Object.entries(input)) if (v !== undefined) (row as Record<string, unknown>)[k] = v;
     row.updatedAt = new Date();
     await em.flush();
+    await this.changed(id);
     return this.get(id);
   }
 
@@ -70,6 +77,11 @@ export class LinkService {
     const em = this.orm.em.fork();
     em.remove(await this.row(em, id));
     await em.flush();
+    await this.changed(id);
+  }
+
+  private async changed(id: string): Promise<void> {
+    await this.hooks.emit('routing.changed', { kind: 'link', id });
   }
 
   private async dtos(em: EntityManager, rows: RoutingLinkRow[]): Promise<LinkDto[]> {

@@ -96,9 +96,9 @@ export const routingModule = defineModule({
   register: (c) => {
     provide(c, RouteExecutorsToken, () => new Registry<RouteExecutor>('route executor'));
     provide(c, RoutingClientsToken, (r) => new ClientService(r.resolve(CoreTokens.Orm), r.resolve(SettingsToken).secretBox, r.resolve(CoreTokens.Hooks)));
-    provide(c, RoutingCampaignsToken, (r) => new CampaignService(r.resolve(CoreTokens.Orm)));
-    provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null));
-    provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm)));
+    provide(c, RoutingCampaignsToken, (r) => new CampaignService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Hooks)));
+    provide(c, RoutingDidsToken, (r) => new DidService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Config).defaultCountry ?? null, r.resolve(CoreTokens.Hooks)));
+    provide(c, RoutingLinksToken, (r) => new LinkService(r.resolve(CoreTokens.Orm), r.resolve(CoreTokens.Hooks)));
     provide(c, RoutingEngineToken, (r) => new RoutingEngine({ orm: r.resolve(CoreTokens.Orm), hooks: r.resolve(CoreTokens.Hooks), defaultCountry: r.resolve(CoreTokens.Config).defaultCountry ?? null }));
     provide(c, RoutingCallLogToken, (r) => {
       r.resolve(CallSourcesToken).register(ROUTING_SOURCE, 'core'); // built in, like `manual` and `phone_import`

@@ -66,6 +66,38 @@ export function guardCell(v: string): string {
   return v;
 }
 
+/**
+ * A CSV download streamed as the client reads: UTF-8 with a BOM (Excel), a header row, Windows line
+ * ends, every text cell guarded ({@link guardCell}); the batches are read one at a time and given back
+ * when the client goes away. `done` is told the rows written once the last one is out.
+ */
+export function csvStream(header: readonly string[], batches: AsyncGenerator<Cell[][], void, undefined>, done?: (rows: number) => Promise<void>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let started = false;
+  let rows = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(`\uFEFF${stringify([[...header]], { record_delimiter: 'windows' })}`));
+        return;
+      }
+      const next = await batches.next();
+      if (next.done) {
+        await done?.(rows);
+        controller.close();
+        return;
+      }
+      rows += next.value.length;
+      const guarded = next.value.map((r) => r.map((v) => (typeof v === 'string' ? guardCell(v) : v)));
+      controller.enqueue(encoder.encode(stringify(guarded, { record_delimiter: 'windows' })));
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
+}
+
 /** An instant as ISO 8601 in the clock's zone, with its offset (`2026-03-29T03:00:00+02:00`). */
 export function localIso(clock: LocalClock, iso: string | null): string | null {
   if (!iso) return null;
@@ -112,28 +144,9 @@ export async function exportCalls(deps: CallExportDeps, query: CallExportQuery, 
   const audit = () => deps.audit.record('calls.exported', actor, { siteId: q.siteId ?? null, detail: { format, timeZone, filters: { ...filters, ...(q.timeZone ? { timeZone: q.timeZone } : {}) }, rows } });
 
   if (format === 'csv') {
-    let started = false;
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(`\uFEFF${stringify([[...EXPORT_COLUMNS]], { record_delimiter: 'windows' })}`));
-          return;
-        }
-        const next = await batches.next();
-        if (next.done) {
-          await audit();
-          controller.close();
-          return;
-        }
-        rows += next.value.length;
-        const guarded = next.value.map((r) => r.map((v) => (typeof v === 'string' ? guardCell(v) : v)));
-        controller.enqueue(encoder.encode(stringify(guarded, { record_delimiter: 'windows' })));
-      },
-      async cancel() {
-        await batches.return(undefined);
-      },
+    const body = csvStream(EXPORT_COLUMNS, batches, async (n) => {
+      rows = n;
+      await audit();
     });
     return { body, contentType: 'text/csv; charset=utf-8', filename: `calls-${today}.csv` };
   }

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { guardCell } from '../calls/export.js';
+import { csvStream } from '../calls/export.js';
 import { errors, json, problemResponse } from '../http/common.js';
 import { createRouter } from '../http/openapi.js';
 import type { RoutingReports } from './reports.js';
@@ -14,7 +13,7 @@ const invalid = problemResponse('Invalid input; `field` names the offending filt
 export const ROUTED_CSV_COLUMNS = ['call id', 'started', 'answered', 'ended', 'seller id', 'campaign', 'DID', 'caller', 'client', 'outcome', 'status', 'talk seconds', 'converted'] as const;
 
 const csvRow = (r: RoutedCallDto) =>
-  [r.callId, r.startedAt, r.answeredAt, r.endedAt, r.sellerId, r.campaignName, r.did, r.caller, r.clientName, r.outcome, r.status, r.talkSeconds, r.converted ? 'yes' : 'no'].map((v) => (typeof v === 'string' ? guardCell(v) : v));
+  [r.callId, r.startedAt, r.answeredAt, r.endedAt, r.sellerId, r.campaignName, r.did, r.caller, r.clientName, r.outcome, r.status, r.talkSeconds, r.converted ? 'yes' : 'no'];
 
 /** `/routing/reports/*`: a seller's routed calls, their counts per campaign and client, and the CSV of them. */
 export function reportRoutes(reports: RoutingReports) {
@@ -44,23 +43,10 @@ export function reportRoutes(reports: RoutingReports) {
     }),
     async (c) => {
       const read = (await reports.batches(c.req.valid('query')))();
-      const encoder = new TextEncoder();
-      let started = false;
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (!started) {
-            started = true;
-            controller.enqueue(encoder.encode(`\uFEFF${stringify([[...ROUTED_CSV_COLUMNS]], { record_delimiter: 'windows' })}`));
-            return;
-          }
-          const next = await read.next();
-          if (next.done) return controller.close();
-          controller.enqueue(encoder.encode(stringify(next.value.map(csvRow), { record_delimiter: 'windows' })));
-        },
-        async cancel() {
-          await read.return(undefined);
-        },
-      });
+      async function* rows() {
+        for await (const batch of read) yield batch.map(csvRow);
+      }
+      const body = csvStream(ROUTED_CSV_COLUMNS, rows());
       const today = new Date().toISOString().slice(0, 10);
       return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="routed-calls-${today}.csv"`, 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' });
     },
